@@ -1,0 +1,237 @@
+"""`python -m ganplayground train | sample | evaluate | presets | train-classifier | serve`.
+
+A thin layer: parses flags, calls the engine, prints progress. Any error a user can cause prints one
+line starting with "error:" and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+from typing import Any, NoReturn
+
+import numpy as np
+import torch
+
+from .checkpoints import CheckpointError, load_model, save_trainer
+from .classifier import ClassifierMissing
+from .config import DEFAULT_PRESET, PRESET_NAMES, PRESETS, ConfigError, get_preset
+from .data import DataError
+from .images import make_grid, save_png, to_uint8, upscale
+from .losses import LOSS_NAMES
+
+EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"error: {message} (see `python -m ganplayground {self.prog.split()[-1]} --help`)\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _ranged(kind: type, lo: float, hi: float, what: str) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if isinstance(value, float) and not math.isfinite(value) or not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"expected {what} in [{lo:g}, {hi:g}], got {text}")
+        return value
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m ganplayground", description="Train, sample and evaluate GANs on MNIST.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    train = sub.add_parser("train", help="train a model and save it as a folder")
+    train.add_argument("--preset", default=DEFAULT_PRESET, choices=PRESET_NAMES, help="starting settings")
+    train.add_argument("--loss", choices=LOSS_NAMES, help="override the preset's loss (with that loss's optimiser settings)")
+    train.add_argument("--steps", type=_ranged(int, 1, 10**9, "a whole number of steps"), help="stop after N generator steps")
+    train.add_argument("--max-seconds", type=_ranged(float, 0.1, 10**7, "seconds"), help="stop after S seconds of training")
+    train.add_argument("--seed", type=_ranged(int, 0, 2**31 - 1, "a seed"), help="random seed (default: the preset's)")
+    train.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N (default auto)")
+    train.add_argument("--batch-size", type=_ranged(int, 1, 4096, "a batch size"))
+    train.add_argument("--lr-d", type=_ranged(float, 1e-7, 1.0, "a learning rate"))
+    train.add_argument("--lr-g", type=_ranged(float, 1e-7, 1.0, "a learning rate"))
+    train.add_argument("--threads", type=_ranged(int, 0, 256, "a thread count"), help="CPU threads (0 = auto)")
+    train.add_argument("--metrics-every", type=_ranged(int, 0, 10**7, "a number of steps"),
+                       help="compute digit metrics every N steps (0 = off)")
+    train.add_argument("--out", required=True, type=Path, help="folder to write the model into")
+    train.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    sample = sub.add_parser("sample", help="draw digits from a saved model")
+    sample.add_argument("--model", required=True, type=Path, help="a model folder (from train, or pretrained/NAME)")
+    sample.add_argument("--n", type=_ranged(int, 1, 100_000, "a sample count"), default=64)
+    sample.add_argument("--out", required=True, type=Path, help=".npy (uint8 (N, 28, 28)) or .png (a grid)")
+    sample.add_argument("--label", type=_ranged(int, 0, 9, "a digit"), help="conditional models: draw only this digit")
+    sample.add_argument("--seed", type=_ranged(int, 0, 2**31 - 1, "a seed"), default=0)
+
+    evaluate = sub.add_parser("evaluate", help="print digit metrics of a saved model")
+    evaluate.add_argument("--model", required=True, type=Path)
+    evaluate.add_argument("--n", type=_ranged(int, 100, 50_000, "a sample count"), default=10_000)
+    evaluate.add_argument("--seed", type=_ranged(int, 0, 2**31 - 1, "a seed"), default=0)
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+
+    sub.add_parser("presets", help="list the presets and what each teaches")
+
+    clf = sub.add_parser("train-classifier", help="retrain the bundled digit classifier (a few CPU minutes)")
+    clf.add_argument("--out", type=Path, default=None, help="folder (default: pretrained/classifier)")
+    clf.add_argument("--epochs", type=_ranged(int, 1, 100, "a number of epochs"), default=8)
+
+    serve = sub.add_parser("serve", help="start the browser app")
+    serve.add_argument("--port", type=_ranged(int, 1, 65535, "a port"), default=7860)
+    serve.add_argument("--host", default="127.0.0.1")
+    return parser
+
+
+def _fmt_seconds(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
+
+
+def cmd_train(args: argparse.Namespace) -> None:
+    from .trainer import Trainer
+
+    preset = get_preset(args.preset)
+    config = preset.config
+    if args.loss:
+        config = config.with_loss(args.loss)
+    overrides = {"device": args.device, "max_steps": args.steps or 0}
+    if args.max_seconds is not None:
+        overrides["max_seconds"] = args.max_seconds
+    elif args.steps:
+        overrides["max_seconds"] = 0.0  # --steps alone: run exactly that many steps
+    for flag, name in (("seed", "seed"), ("batch_size", "batch_size"), ("lr_d", "lr_d"), ("lr_g", "lr_g"),
+                       ("threads", "threads"), ("metrics_every", "metrics_every")):
+        if getattr(args, flag) is not None:
+            overrides[name] = getattr(args, flag)
+    config = config.replace(**overrides)
+    if not config.max_steps and not config.max_seconds:
+        raise UserError("give --steps or --max-seconds (the preset has no budget)")
+    trainer = Trainer(config)
+    say = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
+    say(f"training preset '{args.preset}' ({config.loss}, {config.arch}) on {trainer.device}; "
+        f"budget: {config.max_steps or '-'} steps, {config.max_seconds or '-'} s")
+    last = None
+    try:
+        for snap in trainer.run(every_seconds=2.0):
+            last = snap
+            if snap.stats is None:
+                continue
+            eta = _eta(config, snap)
+            samples_rate = snap.steps_per_sec * config.batch_size * config.critic_steps
+            line = (f"step {snap.step:>7,} | {snap.steps_per_sec:7.1f} steps/s {samples_rate:9,.0f} samples/s | "
+                    f"D {snap.stats.loss_d:8.4f} G {snap.stats.loss_g:8.4f} | {_fmt_seconds(snap.elapsed)}"
+                    f" | ETA {_fmt_seconds(eta) if eta is not None else '-'}")
+            if snap.metrics and "fid" in snap.metrics:
+                line += f" | {snap.metrics['modes']}/10 digits, FID {snap.metrics['fid']:.1f}"
+            say(line)
+    except KeyboardInterrupt:
+        trainer.stop()
+        say("interrupted: saving what was trained so far")
+    path = save_trainer(args.out, trainer)
+    grid = make_grid(to_uint8(trainer.sample(100, seed=0)), 10) if config.is_image else None
+    if grid is not None:
+        save_png(upscale(grid, 2), path / "samples.png")
+    status = last.reason if last else ""
+    say(f"{status} Saved {trainer.step_count:,} steps ({_fmt_seconds(trainer.elapsed)}) to {path}")
+    if trainer.status == "diverged":
+        raise UserError(trainer.reason)
+
+
+def _eta(config: Any, snap: Any) -> float | None:
+    remaining = []
+    if config.max_steps and snap.steps_per_sec > 0:
+        remaining.append((config.max_steps - snap.step) / snap.steps_per_sec)
+    if config.max_seconds:
+        remaining.append(config.max_seconds - snap.elapsed)
+    return max(0.0, min(remaining)) if remaining else None
+
+
+def cmd_sample(args: argparse.Namespace) -> None:
+    from .metrics import generate
+
+    suffix = args.out.suffix.lower()
+    if suffix not in (".npy", ".png"):
+        raise UserError(f"--out must end in .npy or .png, got {args.out.name!r}")
+    saved = load_model(args.model)
+    if not saved.config.is_image:
+        raise UserError(f"{args.model} is a 2-D toy model; `sample` draws digits")
+    labels = None
+    if args.label is not None:
+        if not saved.config.conditional:
+            raise UserError(f"--label needs a conditional model; {args.model} is unconditional")
+        labels = torch.full((args.n,), args.label, dtype=torch.long)
+    images = to_uint8(generate(saved.generator, args.n, args.seed, saved.config.conditional, labels))  # (N, 28, 28)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".npy":
+        np.save(args.out, images)
+    else:
+        save_png(upscale(make_grid(images, min(args.n, 10)), 2), args.out)
+    print(f"wrote {args.n} samples to {args.out}")
+
+
+def cmd_evaluate(args: argparse.Namespace) -> None:
+    from .metrics import conditional_accuracy, evaluate_generator
+
+    saved = load_model(args.model)
+    start = time.perf_counter()
+    result = evaluate_generator(saved.generator, saved.config, args.n, seed=args.seed)
+    if saved.config.conditional:
+        result["conditional_accuracy"] = conditional_accuracy(saved.generator, min(args.n, 10_000), args.seed)
+    result["seconds"] = round(time.perf_counter() - start, 2)
+    if args.json:
+        print(json.dumps(result))
+        return
+    print(f"model {args.model}: {saved.config.dataset}, {saved.config.arch}, loss {saved.config.loss}, "
+          f"{saved.step:,} steps")
+    for key, value in result.items():
+        shown = (", ".join(f"{v:.2f}" for v in value) if isinstance(value, list)
+                 else f"{value:.4f}" if isinstance(value, float) else value)
+        print(f"  {key:22s} {shown}")
+
+
+def cmd_presets(_args: argparse.Namespace) -> None:
+    for preset in PRESETS.values():
+        c = preset.config
+        print(f"{preset.name:14s} {preset.summary}\n{'':14s} {c.dataset}, {c.arch}, loss {c.loss}, "
+              f"batch {c.batch_size}, lr D/G {c.lr_d:g}/{c.lr_g:g}: {preset.teaches}")
+
+
+def cmd_train_classifier(args: argparse.Namespace) -> None:
+    from .classifier import classifier_dir, save_classifier, train_classifier
+
+    out = args.out or classifier_dir()
+    start = time.perf_counter()
+    model, accuracy = train_classifier(epochs=args.epochs)
+    save_classifier(model, out, accuracy, time.perf_counter() - start)
+    print(f"test accuracy {accuracy:.4f}; saved to {out}")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    from .ui.app import launch
+
+    launch(server_name=args.host, server_port=args.port)
+
+
+COMMANDS = {"train": cmd_train, "sample": cmd_sample, "evaluate": cmd_evaluate, "presets": cmd_presets,
+            "train-classifier": cmd_train_classifier, "serve": cmd_serve}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        COMMANDS[args.command](args)
+    except (UserError, ConfigError, CheckpointError, DataError, ClassifierMissing) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return 0

@@ -1,0 +1,221 @@
+"""What a training run is: one frozen `Config` dataclass, its validation, and the named presets.
+
+Not the trainer: a Config is plain data (JSON-able); `trainer.Trainer` turns it into networks and
+optimisers. Every field is checked on construction and a bad value raises `ConfigError` naming the
+field and what it allows, so the CLI and the app can show the message as is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from .data import DATASETS, IMAGE_DATASETS, TOY_DATASETS
+from .losses import LOSS_NAMES, get_loss
+
+ARCHS = ("mlp", "dcgan")
+OPTIMIZERS = ("adam", "rmsprop")
+PRECISIONS = ("fp32", "bf16")
+
+
+class ConfigError(ValueError):
+    """A config value is out of range or of the wrong type; the message names the field."""
+
+
+def _int_range(lo: int, hi: int) -> dict[str, Any]:
+    return {"kind": "int", "range": (lo, hi)}
+
+
+def _float_range(lo: float, hi: float, lo_open: bool = False) -> dict[str, Any]:
+    return {"kind": "float", "range": (lo, hi), "lo_open": lo_open}
+
+
+def _choice(options: tuple[str, ...]) -> dict[str, Any]:
+    return {"kind": "choice", "options": options}
+
+
+_BOOL = {"kind": "bool"}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything that defines a run. Defaults are the `default` preset's networks, untuned."""
+
+    dataset: str = field(default="mnist", metadata=_choice(DATASETS))  # what G learns to draw
+    arch: str = field(default="mlp", metadata=_choice(ARCHS))  # network family for images (toys: MLP)
+    loss: str = field(default="js", metadata=_choice(LOSS_NAMES))  # id in losses.LOSSES
+    conditional: bool = field(default=False, metadata=_BOOL)  # digit label fed to G and D
+    latent_dim: int = field(default=64, metadata=_int_range(1, 512))  # size of z
+    width: int = field(default=256, metadata=_int_range(4, 1024))  # hidden units (mlp) / base channels (dcgan)
+    g_batchnorm: bool = field(default=True, metadata=_BOOL)  # BN in G's hidden layers (off in `collapse`)
+    spectral_norm: bool = field(default=False, metadata=_BOOL)  # SN on every D layer (Miyato et al. 2018)
+    batch_size: int = field(default=64, metadata=_int_range(1, 4096))  # real samples per D step
+    lr_d: float = field(default=2e-4, metadata=_float_range(0.0, 1.0, lo_open=True))  # D learning rate
+    lr_g: float = field(default=2e-4, metadata=_float_range(0.0, 1.0, lo_open=True))  # G learning rate
+    optimizer: str = field(default="adam", metadata=_choice(OPTIMIZERS))  # WGAN's paper uses RMSprop
+    beta1: float = field(default=0.5, metadata=_float_range(0.0, 0.999))  # Adam beta1 (DCGAN: 0.5)
+    beta2: float = field(default=0.999, metadata=_float_range(0.0, 0.9999))  # Adam beta2
+    critic_steps: int = field(default=1, metadata=_int_range(1, 20))  # D updates per G update
+    ema: float = field(default=0.0, metadata=_float_range(0.0, 0.99999))  # G weight averaging decay; 0 off
+    gp_weight: float = field(default=10.0, metadata=_float_range(0.0, 1000.0))  # WGAN-GP lambda
+    clip_value: float = field(default=0.01, metadata=_float_range(0.0, 10.0, lo_open=True))  # WGAN clip c
+    seed: int = field(default=0, metadata=_int_range(0, 2**31 - 1))  # same seed, same numbers (CPU)
+    device: str = field(default="auto", metadata={"kind": "device"})  # auto = CUDA when available
+    threads: int = field(default=0, metadata=_int_range(0, 256))  # CPU intra-op threads; 0 = auto
+    precision: str = field(default="fp32", metadata=_choice(PRECISIONS))  # bf16 = autocast matmuls/convs
+    metrics_every: int = field(default=0, metadata=_int_range(0, 10**7))  # steps between live metrics; 0 off
+    metrics_samples: int = field(default=1000, metadata=_int_range(100, 20000))  # samples per live metric
+    max_steps: int = field(default=0, metadata=_int_range(0, 10**9))  # stop after this many steps; 0 none
+    max_seconds: float = field(default=0.0, metadata=_float_range(0.0, 10.0**7))  # wall-clock cap; 0 none
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            _check_field(f, getattr(self, f.name))
+        if self.conditional and self.dataset not in IMAGE_DATASETS:
+            raise ConfigError(f"conditional: only image datasets have labels, not {self.dataset!r}")
+        if self.dataset in TOY_DATASETS and self.conditional:
+            raise ConfigError("conditional must be false for the 2-D toys")
+
+    # --- construction helpers -------------------------------------------------------------------
+    def replace(self, **changes: Any) -> Config:
+        """A validated copy with some fields changed (unknown names raise ConfigError)."""
+        return Config.from_dict({**self.to_dict(), **changes})
+
+    def with_loss(self, loss: str) -> Config:
+        """A copy that uses `loss` with the optimiser settings its paper recommends.
+
+        This is what a loss switch mid-run does: networks are kept; optimiser, learning rates,
+        betas and critic steps follow the new loss.
+        """
+        spec = get_loss(loss) if loss in LOSS_NAMES else None
+        if spec is None:
+            raise ConfigError(f"loss must be one of {', '.join(LOSS_NAMES)}; got {loss!r}")
+        return self.replace(loss=loss, optimizer=spec.optimizer, lr_d=spec.lr, lr_g=spec.lr,
+                            beta1=spec.betas[0], beta2=spec.betas[1], critic_steps=spec.critic_steps)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> Config:
+        """Build from plain values (JSON, a form), coercing 3.0 -> 3 for integer fields and ints to
+        floats for float fields; anything else of the wrong type raises ConfigError."""
+        if not isinstance(values, dict):
+            raise ConfigError("a config must be a mapping of field names to values")
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise ConfigError(f"unknown config field(s): {', '.join(map(str, unknown))}")
+        return cls(**{name: _coerce(known[name], value) for name, value in values.items()})
+
+    @property
+    def is_image(self) -> bool:
+        return self.dataset in IMAGE_DATASETS
+
+
+def _coerce(f: dataclasses.Field, value: Any) -> Any:
+    kind = f.metadata.get("kind")
+    if kind == "int" and isinstance(value, float) and not isinstance(value, bool):
+        if math.isfinite(value) and value == int(value):
+            return int(value)
+    if kind == "float" and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def _check_field(f: dataclasses.Field, value: Any) -> None:
+    meta = f.metadata
+    kind = meta.get("kind")
+    name = f.name
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{name} must be true or false; got {value!r}")
+    elif kind == "int":
+        lo, hi = meta["range"]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{name} must be a whole number in [{lo}, {hi}]; got {value!r}")
+        if not lo <= value <= hi:
+            raise ConfigError(f"{name} must be in [{lo}, {hi}]; got {value}")
+    elif kind == "float":
+        lo, hi = meta["range"]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{name} must be a number in [{lo:g}, {hi:g}]; got {value!r}")
+        lo_ok = value > lo if meta.get("lo_open") else value >= lo
+        if not math.isfinite(value) or not lo_ok or value > hi:
+            bracket = "(" if meta.get("lo_open") else "["
+            raise ConfigError(f"{name} must be a finite number in {bracket}{lo:g}, {hi:g}]; got {value!r}")
+    elif kind == "choice":
+        if value not in meta["options"]:
+            raise ConfigError(f"{name} must be one of {', '.join(meta['options'])}; got {value!r}")
+    elif kind == "device":
+        if not isinstance(value, str) or not (
+            value in ("auto", "cpu", "cuda") or (value.startswith("cuda:") and value[5:].isdigit())
+        ):
+            raise ConfigError(f"device must be auto, cpu, cuda or cuda:N; got {value!r}")
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named, documented config: what it is for and what a class should see."""
+
+    name: str
+    config: Config
+    summary: str  # one line for menus
+    teaches: str  # what the preset demonstrates, in plain words
+
+
+def _presets() -> dict[str, Preset]:
+    # Networks shared by collapse / js / wgan / wgan-gp, so the loss is the only difference.
+    fragile = Config(arch="mlp", latent_dim=64, width=256, g_batchnorm=False, batch_size=64,
+                     loss="js-minimax", lr_d=2e-4, lr_g=2e-4, beta1=0.5, beta2=0.999, max_seconds=60.0)
+    toy = Config(dataset="ring", latent_dim=2, width=128, g_batchnorm=False, batch_size=256,
+                 loss="js", lr_d=1e-3, lr_g=1e-3, beta1=0.5, beta2=0.999, max_seconds=20.0)
+    presets = [
+        Preset("default", Config(arch="mlp", latent_dim=64, width=256, loss="js", lr_d=1e-3, lr_g=1e-3,
+                                 batch_size=64, max_seconds=60.0),
+               "Fast, healthy digits on a CPU",
+               "A generator learns all ten digits in about a minute on a laptop CPU."),
+        Preset("collapse", fragile,
+               "Mode collapse: the original minimax loss",
+               "The original (saturating) minimax loss on MLPs without BatchNorm: the discriminator "
+               "wins, the generator's gradient vanishes and it keeps drawing one or two digits."),
+        Preset("js", fragile.with_loss("js").replace(max_seconds=60.0),
+               "Non-saturating JS loss on the same networks",
+               "The same networks with the non-saturating loss: stronger gradients, more digits."),
+        Preset("wgan", fragile.with_loss("wgan").replace(max_seconds=60.0),
+               "Wasserstein GAN with weight clipping (paper settings)",
+               "A critic instead of a classifier; its loss tracks sample quality. Clipping makes it slow."),
+        Preset("wgan-gp", fragile.with_loss("wgan-gp").replace(max_seconds=60.0),
+               "Wasserstein GAN with gradient penalty",
+               "Same networks as 'collapse', Wasserstein loss with gradient penalty: all ten digits."),
+        Preset("conditional", Config(arch="mlp", conditional=True, latent_dim=64, width=256, loss="js",
+                                     lr_d=1e-3, lr_g=1e-3, batch_size=64, max_seconds=60.0),
+               "Class-conditional: ask for a digit",
+               "The digit label goes into both networks, so you can ask the generator for a 7."),
+        Preset("ring-js", toy, "Ring of 8 Gaussians, JS loss",
+               "A fragile JS GAN on eight blobs: it hops between a few blobs instead of covering all."),
+        Preset("ring-wgan-gp", toy.with_loss("wgan-gp").replace(max_seconds=20.0, gp_weight=0.1),
+               "Ring of 8 Gaussians, Wasserstein-GP",
+               "The Wasserstein critic pulls the generator onto every blob."),
+        Preset("grid-js", toy.replace(dataset="grid"), "Grid of 25 Gaussians, JS loss",
+               "Twenty-five blobs: the JS GAN covers some and misses many."),
+        Preset("grid-wgan-gp", toy.replace(dataset="grid").with_loss("wgan-gp").replace(
+            max_seconds=20.0, gp_weight=0.1),
+               "Grid of 25 Gaussians, Wasserstein-GP", "The Wasserstein critic spreads the generator out."),
+    ]
+    return {p.name: p for p in presets}
+
+
+PRESETS: dict[str, Preset] = _presets()
+PRESET_NAMES = tuple(PRESETS)
+DEFAULT_PRESET = "default"
+
+
+def get_preset(name: str) -> Preset:
+    """The preset called `name`; ConfigError listing the names for anything else."""
+    try:
+        return PRESETS[name]
+    except (KeyError, TypeError):
+        raise ConfigError(f"unknown preset {name!r}; choose one of {', '.join(PRESET_NAMES)}") from None

@@ -1,0 +1,545 @@
+"""The engine: one GAN training run. `step()` does one generator iteration; `run()` yields snapshots.
+
+Not a UI and not a scheduler: the trainer never calls out. Callers pull `Snapshot`s from `run()` and
+may, from any thread, `pause()`, `resume()`, `stop()` or `switch_loss()`; those take effect between
+two steps. A non-finite loss stops (or pauses) the run with a reason and keeps the last good weights.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import math
+import os
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from .config import Config, ConfigError
+from .data import ImageData, ToyData, get_dataset, toy_centres
+from .images import make_grid, to_uint8
+from .latent import grid_labels, noise_for_seed
+from .losses import LossSpec, clip_weights, get_loss, gradient_penalty
+from .models import Discriminator, Generator, build_models
+
+GRID_SAMPLES = 100  # 10 x 10 grid of fixed-noise samples (one digit per row when conditional)
+GRID_COLUMNS = 10
+TOY_POINTS = 1000  # fixed-noise points shown for the 2-D toys
+SURFACE_RESOLUTION = 64
+# Fields that define the networks: a mid-run change of these would need new networks.
+ARCHITECTURE_FIELDS = ("dataset", "arch", "conditional", "latent_dim", "width", "g_batchnorm", "spectral_norm")
+_STATS = ("loss_d", "loss_g", "d_real", "d_fake", "wasserstein")
+
+
+def resolve_device(name: str) -> torch.device:
+    """"auto" -> CUDA when available, else CPU; "cuda" without a GPU raises ConfigError."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise ConfigError("device: CUDA was requested but no CUDA GPU is available; use cpu or auto")
+    return torch.device(name)
+
+
+def auto_threads() -> int:
+    """CPU threads for one headless run: every core this process may use, at most 8."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(8, cores))
+
+
+def describe_device(device: torch.device) -> str:
+    """A short human description: 'GPU (NVIDIA H100)' or 'CPU (2 threads)'."""
+    if device.type == "cuda":
+        return f"GPU ({torch.cuda.get_device_name(device)})"
+    return f"CPU ({torch.get_num_threads()} thread{'s' if torch.get_num_threads() > 1 else ''})"
+
+
+@dataclass(frozen=True)
+class StepStats:
+    """Losses and mean D outputs of one generator iteration (the last critic step for D's terms).
+
+    d_real / d_fake are probabilities sigma(s) for the JS losses and raw scores otherwise;
+    wasserstein = E[s_r] - E[s_f] for the Wasserstein losses, else None.
+    """
+
+    loss_d: float
+    loss_g: float
+    d_real: float
+    d_fake: float
+    wasserstein: float | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a run looks like at one moment; successive grids use the same fixed noise."""
+
+    step: int  # generator iterations done
+    samples_seen: int  # real samples shown to D
+    elapsed: float  # seconds of training (pauses excluded)
+    steps_per_sec: float  # over the window since the previous snapshot
+    loss: str  # loss id in use
+    stats: StepStats | None  # window means; None before the first step
+    status: str  # "ready" | "running" | "paused" | "stopped" | "finished" | "diverged"
+    reason: str = ""  # why the run stopped or paused, in plain words
+    grid: np.ndarray | None = None  # uint8 (H, W) tiled fixed-noise samples (images)
+    points: np.ndarray | None = None  # float32 (N, 2) fixed-noise samples (toys)
+    surface: np.ndarray | None = None  # float32 (R, R) D over the toy's plane, rows = y from -L..L
+    extent: float = 0.0  # the surface covers [-extent, extent]^2
+    metrics: dict[str, Any] | None = None  # latest live metrics (see metrics.py)
+    metrics_step: int = -1  # step at which `metrics` were computed
+    device: str = ""  # "CPU (2 threads)" / "GPU (...)"
+
+
+@dataclass
+class _Window:
+    """Running sums of step statistics between two flushes (kept on the device)."""
+
+    sums: torch.Tensor | None = None
+    count: int = 0
+    totals: list[float] = field(default_factory=lambda: [0.0] * len(_STATS))
+    total_count: int = 0
+
+
+class Trainer:
+    """Trains one (G, D) pair under a Config. Thread-safe controls; `run()` in one thread at a time."""
+
+    def __init__(self, config: Config, generator: Generator | None = None,
+                 discriminator: Discriminator | None = None, *, step: int = 0, samples_seen: int = 0,
+                 elapsed: float = 0.0, history: list[dict[str, Any]] | None = None) -> None:
+        self.device = resolve_device(config.device)
+        self._config = config
+        self.data: ImageData | ToyData = get_dataset(config.dataset, self.device)
+        if generator is None or discriminator is None:
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(config.seed)
+                generator, discriminator = build_models(
+                    config.dataset, config.arch, config.latent_dim, config.width, config.conditional,
+                    config.g_batchnorm, config.spectral_norm)
+        self.generator = generator.to(self.device)
+        self.discriminator = discriminator.to(self.device)
+        self.generator_ema: Generator | None = None  # weight average used for sampling when config.ema > 0
+        self._sync_ema()
+        self._rng = torch.Generator(self.device).manual_seed(config.seed + 1)
+        n_fixed = GRID_SAMPLES if config.is_image else TOY_POINTS
+        self.fixed_noise = noise_for_seed(config.seed + 2, n_fixed, config.latent_dim).to(self.device)
+        self.fixed_labels = grid_labels(n_fixed).to(self.device) if config.conditional else None
+        self.step_count = step
+        self.samples_seen = samples_seen
+        self.elapsed = elapsed
+        self.history: list[dict[str, Any]] = list(history or [])
+        self.status = "ready"
+        self.reason = ""
+        self.latest_metrics: dict[str, Any] | None = None
+        self.latest_metrics_step = -1
+        self._lock = threading.RLock()  # held for a whole step; controls never wait on it
+        self._resume = threading.Event()
+        self._resume.set()
+        self._stop = threading.Event()
+        self._pending: Config | None = None
+        self._window = _Window()
+        self._last_snapshot_time = time.perf_counter()
+        self._last_snapshot_step = step
+        self._build_optimizers()
+        self._last_good = self._copy_weights()
+
+    # --- configuration --------------------------------------------------------------------------
+    @property
+    def config(self) -> Config:
+        """The config in force (or about to be, after a pending loss switch)."""
+        return self._pending or self._config
+
+    @property
+    def loss_spec(self) -> LossSpec:
+        return get_loss(self._config.loss)
+
+    def _build_optimizers(self) -> None:
+        cfg = self._config
+        fused = {"fused": True} if self.device.type == "cuda" else {"foreach": True}
+
+        def make(params: Any, lr: float) -> torch.optim.Optimizer:
+            if cfg.optimizer == "rmsprop":
+                return torch.optim.RMSprop(params, lr=lr, **fused)
+            return torch.optim.Adam(params, lr=lr, betas=(cfg.beta1, cfg.beta2), **fused)
+
+        self.opt_d = make(self.discriminator.parameters(), cfg.lr_d)
+        self.opt_g = make(self.generator.parameters(), cfg.lr_g)
+
+    @property
+    def sampler(self) -> Generator:
+        """The generator to draw samples from: the weight average when config.ema > 0."""
+        return self.generator_ema if self.generator_ema is not None else self.generator
+
+    def _sync_ema(self) -> None:
+        if self._config.ema > 0 and self.generator_ema is None:
+            self.generator_ema = copy.deepcopy(self.generator).requires_grad_(False).eval()
+            self._ema_updates = 0
+        elif self._config.ema == 0:
+            self.generator_ema = None
+
+    @torch.no_grad()
+    def _update_ema(self) -> None:
+        # Exponential moving average of G's weights (Yazici et al. 2019): averages out the
+        # oscillation of a high learning rate. Warm-up: decay (1 + t) / (10 + t) until it reaches ema.
+        self._ema_updates += 1
+        decay = min(self._config.ema, (1 + self._ema_updates) / (10 + self._ema_updates))
+        ema_params = list(self.generator_ema.parameters())
+        torch._foreach_lerp_(ema_params, list(self.generator.parameters()), 1.0 - decay)
+        for b_ema, b in zip(self.generator_ema.buffers(), self.generator.buffers(), strict=True):
+            b_ema.copy_(b)  # BatchNorm statistics follow the trained generator
+
+    def reconfigure(self, new: Config) -> None:
+        """Adopt new training settings at the next step: networks kept, optimisers rebuilt.
+
+        Only settings that do not change the networks may differ (loss, learning rates, betas,
+        critic steps, penalties, batch size, ...); ConfigError otherwise.
+        """
+        changed = [f for f in ARCHITECTURE_FIELDS if getattr(new, f) != getattr(self._config, f)]
+        if changed:
+            raise ConfigError(f"cannot change {', '.join(changed)} during a run; start a new run instead")
+        self._pending = new
+
+    def switch_loss(self, loss: str) -> None:
+        """Switch to another loss mid-run with that loss's recommended optimiser settings."""
+        self.reconfigure(self.config.with_loss(loss))
+
+    def _apply_pending(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None and pending != self._config:
+            self._flush()  # window stats belong to the old loss
+            self._config = pending
+            self._build_optimizers()
+            self._sync_ema()
+
+    # --- one step ---------------------------------------------------------------------------------
+    def _autocast(self) -> contextlib.AbstractContextManager:
+        if self._config.precision == "bf16":
+            return torch.autocast(self.device.type, dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
+    def _train_step(self) -> torch.Tensor:
+        """One generator iteration without a host sync; returns the stats (5,) on the device."""
+        cfg, spec = self._config, self.loss_spec
+        G, D = self.generator, self.discriminator
+        B = cfg.batch_size
+        for i in range(cfg.critic_steps):
+            x_real, labels = self.data.sample(B, self._rng)
+            labels = labels if cfg.conditional else None
+            z = torch.randn(B, cfg.latent_dim, device=self.device, generator=self._rng)
+            last = i == cfg.critic_steps - 1
+            # --- update D ---
+            with self._autocast():
+                # The last critic step keeps G's graph so the G update can reuse these fakes.
+                with torch.set_grad_enabled(last):
+                    x_fake = G(z, labels)
+                both = torch.cat([x_real, x_fake.detach()])  # one D call on real and fake: (2B, ...)
+                scores = D(both, torch.cat([labels, labels]) if labels is not None else None).float()
+                score_real, score_fake = scores[:B], scores[B:]
+                loss_d = spec.d_loss(score_real, score_fake)
+            loss_d_total = loss_d
+            if spec.gradient_penalty:
+                loss_d_total = loss_d + cfg.gp_weight * gradient_penalty(D, x_real, x_fake.float(), labels,
+                                                                         self._rng)
+            self.opt_d.zero_grad(set_to_none=True)
+            loss_d_total.backward()
+            self.opt_d.step()
+            if spec.weight_clipping:
+                clip_weights(D, cfg.clip_value)
+        # --- update G ---
+        D.requires_grad_(False)  # G's step needs D's input gradients only
+        with self._autocast():
+            loss_g = spec.g_loss(D(x_fake, labels).float())
+        self.opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        self.opt_g.step()
+        D.requires_grad_(True)
+        if self.generator_ema is not None:
+            self._update_ema()
+        self.step_count += 1
+        self.samples_seen += B * cfg.critic_steps
+        with torch.no_grad():
+            if spec.probability_scores:
+                d_real, d_fake = torch.sigmoid(score_real).mean(), torch.sigmoid(score_fake).mean()
+            else:
+                d_real, d_fake = score_real.mean(), score_fake.mean()
+            wasserstein = (score_real.mean() - score_fake.mean()) if spec.wasserstein else torch.zeros((), device=self.device)
+            return torch.stack([loss_d.detach(), loss_g.detach(), d_real, d_fake, wasserstein])
+
+    def _accumulate(self, stats: torch.Tensor) -> None:
+        w = self._window
+        w.sums = stats if w.sums is None else w.sums + stats
+        w.count += 1
+
+    def _flush(self) -> bool:
+        """Bring the window's sums to the host; False (and status "diverged") if any is not finite."""
+        w = self._window
+        if w.sums is None:
+            return True
+        sums = w.sums.tolist()
+        count = w.count
+        w.sums, w.count = None, 0
+        if not all(math.isfinite(s) for s in sums):
+            which = "discriminator" if not math.isfinite(sums[0]) else "generator"
+            good = self._last_good["step"]
+            self.status = "diverged"
+            self.reason = (f"Training diverged: the {which} loss became NaN or infinite near step "
+                           f"{self.step_count}. The last good weights (step {good}) are kept; restore them "
+                           f"and try a lower learning rate.")
+            return False
+        w.totals = [t + s for t, s in zip(w.totals, sums, strict=True)]
+        w.total_count += count
+        return True
+
+    def step(self) -> StepStats:
+        """One generator iteration (critic_steps D updates, then one G update), synchronously.
+
+        Raises RuntimeError if the loss is not finite (the run's status becomes "diverged").
+        """
+        with self._lock:
+            if self.status == "diverged":
+                raise RuntimeError(self.reason)
+            self._apply_pending()
+            start = time.perf_counter()
+            stats = self._train_step()
+            self._accumulate(stats)
+            values = stats.tolist()
+            ok = self._flush()
+            self.elapsed += time.perf_counter() - start
+            if not ok:
+                raise RuntimeError(self.reason)
+            return StepStats(*values[:4], values[4] if self.loss_spec.wasserstein else None)
+
+    # --- controls (any thread) --------------------------------------------------------------------
+    def pause(self) -> None:
+        """Pause before the next step (run() keeps its thread, waiting)."""
+        self._resume.clear()
+
+    def resume(self) -> None:
+        """Resume a paused run; a diverged run first gets its last good weights back."""
+        if self.status == "diverged":
+            self.restore_last_good()
+        self._resume.set()
+
+    def stop(self) -> None:
+        """End run() before the next step; the networks stay as they are."""
+        self._stop.set()
+        self._resume.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._resume.is_set()
+
+    @torch.no_grad()
+    def _weights_finite(self) -> bool:
+        # An update can turn weights NaN after a finite loss: check them before calling them good.
+        params = [p for m in (self.generator, self.discriminator) for p in m.parameters()]
+        return bool(torch.stack([torch.isfinite(p).all() for p in params]).all())
+
+    def _copy_weights(self) -> dict[str, Any]:
+        return {"step": self.step_count,
+                "generator": copy.deepcopy(self.generator.state_dict()),
+                "discriminator": copy.deepcopy(self.discriminator.state_dict()),
+                "generator_ema": (copy.deepcopy(self.generator_ema.state_dict())
+                                  if self.generator_ema is not None else None)}
+
+    def restore_last_good(self) -> int:
+        """Put back the weights of the last snapshot whose losses were finite; returns its step."""
+        with self._lock:
+            self.generator.load_state_dict(self._last_good["generator"])
+            self.discriminator.load_state_dict(self._last_good["discriminator"])
+            if self.generator_ema is not None and self._last_good["generator_ema"] is not None:
+                self.generator_ema.load_state_dict(self._last_good["generator_ema"])
+            self._build_optimizers()  # Adam's moments may hold NaNs too
+            self._window = _Window()
+            if self.status == "diverged":
+                self.status, self.reason = "paused" if self.paused else "ready", ""
+            return self._last_good["step"]
+
+    def good_weights(self) -> dict[str, dict[str, torch.Tensor] | None]:
+        """State dicts that are safe to save: the current ones, or the last good ones after a
+        divergence. Keys: "generator", "discriminator", "generator_ema" (None without EMA)."""
+        if self.status == "diverged":
+            return {k: v for k, v in self._last_good.items() if k != "step"}
+        return {"generator": self.generator.state_dict(), "discriminator": self.discriminator.state_dict(),
+                "generator_ema": self.generator_ema.state_dict() if self.generator_ema is not None else None}
+
+    # --- the loop ---------------------------------------------------------------------------------
+    def run(self, max_steps: int | None = None, max_seconds: float | None = None,
+            every_steps: int | None = None, every_seconds: float | None = None,
+            on_divergence: str = "stop", metrics_seconds: float | None = None) -> Iterator[Snapshot]:
+        """Train, yielding a Snapshot first, then every `every_steps` steps and/or `every_seconds`
+        seconds, on pause, and at the end. Budgets count from the run's total (0 or None: none).
+
+        on_divergence: "stop" ends the run on a NaN/Inf loss; "pause" waits (status "diverged")
+        until resume() (which restores the last good weights) or stop().
+        metrics_seconds: also compute live metrics (digits and toys) every this many seconds of
+        training, in addition to config.metrics_every steps.
+        """
+        cfg = self._config
+        max_steps = cfg.max_steps if max_steps is None else max_steps
+        max_seconds = cfg.max_seconds if max_seconds is None else max_seconds
+        if every_steps is None and every_seconds is None:
+            every_seconds = 1.0
+        if self.device.type == "cpu":
+            torch.set_num_threads(cfg.threads or auto_threads())
+        # On a GPU, syncing every step would stall the launch queue; on a CPU it is free.
+        sync_every = 1 if self.device.type == "cpu" else 25
+        self._stop.clear()
+        self.status, self.reason = "running", ""
+        measurable = cfg.dataset in ("mnist", "ring", "grid")
+        next_metrics = self.elapsed + metrics_seconds if metrics_seconds and measurable else math.inf
+        yield self.snapshot()
+        next_snapshot_time = time.perf_counter() + (every_seconds or math.inf)
+        while True:
+            if self._stop.is_set():
+                self.status, self.reason = "stopped", "Stopped by the user."
+                break
+            if not self._resume.is_set():
+                self.status = "paused"
+                yield self.snapshot()
+                while not self._resume.wait(0.1):
+                    pass
+                if self._stop.is_set():
+                    continue
+                self.status = "running"
+                next_snapshot_time = time.perf_counter() + (every_seconds or math.inf)
+                self._last_snapshot_time = time.perf_counter()
+                continue
+            if max_steps and self.step_count >= max_steps:
+                self.status, self.reason = "finished", f"Reached {max_steps} steps."
+                break
+            if max_seconds and self.elapsed >= max_seconds:
+                self.status, self.reason = "finished", f"Reached the time budget of {max_seconds:g} s."
+                break
+            with self._lock:
+                start = time.perf_counter()
+                self._apply_pending()
+                self._accumulate(self._train_step())
+                ok = True
+                if self._window.count >= sync_every:
+                    ok = self._flush()
+                self.elapsed += time.perf_counter() - start
+                if ok and ((self._config.metrics_every and self.step_count % self._config.metrics_every == 0)
+                           or self.elapsed >= next_metrics):
+                    self._compute_metrics()
+                    if metrics_seconds:
+                        next_metrics = self.elapsed + metrics_seconds
+            if not ok:
+                yield self.snapshot()
+                if on_divergence == "stop":
+                    return
+                self._resume.clear()
+                while not self._resume.wait(0.1):
+                    pass
+                if self._stop.is_set():
+                    continue
+                self.status = "running"
+                continue
+            now = time.perf_counter()
+            if (every_steps and self.step_count % every_steps == 0) or now >= next_snapshot_time:
+                yield self.snapshot()
+                if every_seconds:
+                    next_snapshot_time = time.perf_counter() + every_seconds
+        yield self.snapshot()
+
+    def _compute_metrics(self) -> None:
+        from . import metrics  # lazily: loading the classifier is only needed when asked for
+
+        self.latest_metrics = metrics.evaluate_generator(self.sampler, self._config, self._config.metrics_samples,
+                                                         seed=self._config.seed + 3)
+        self.latest_metrics_step = self.step_count
+
+    # --- observing --------------------------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        """The run as it is now: window means since the last snapshot, a fixed-noise sample grid."""
+        with self._lock:
+            ok = self._flush()
+            w = self._window
+            stats = None
+            if w.total_count:
+                means = [t / w.total_count for t in w.totals]
+                stats = StepStats(*means[:4], means[4] if self.loss_spec.wasserstein else None)
+            elif self.history:
+                last = self.history[-1]
+                stats = StepStats(*(last[k] for k in _STATS[:4]), last.get("wasserstein"))
+            now = time.perf_counter()
+            steps = self.step_count - self._last_snapshot_step
+            rate = steps / max(now - self._last_snapshot_time, 1e-9) if steps else 0.0
+            if w.total_count:
+                self._record(stats, rate)
+                self._window = _Window()
+            if ok and self.status != "diverged" and self._weights_finite():
+                self._last_good = self._copy_weights()
+            self._last_snapshot_time, self._last_snapshot_step = now, self.step_count
+            snap = Snapshot(step=self.step_count, samples_seen=self.samples_seen, elapsed=self.elapsed,
+                            steps_per_sec=rate, loss=self._config.loss, stats=stats, status=self.status,
+                            reason=self.reason, metrics=self.latest_metrics, metrics_step=self.latest_metrics_step,
+                            device=describe_device(self.device), **self._visuals())
+            return snap
+
+    def _record(self, stats: StepStats, rate: float) -> None:
+        entry: dict[str, Any] = {"step": self.step_count, "samples_seen": self.samples_seen,
+                                 "elapsed": round(self.elapsed, 4), "steps_per_sec": round(rate, 3),
+                                 "loss": self._config.loss, "loss_d": stats.loss_d, "loss_g": stats.loss_g,
+                                 "d_real": stats.d_real, "d_fake": stats.d_fake, "wasserstein": stats.wasserstein}
+        if self.latest_metrics is not None and self.latest_metrics_step > self._last_recorded_metrics_step():
+            entry["metrics_step"] = self.latest_metrics_step
+            entry["metrics"] = self.latest_metrics
+        self.history.append(entry)
+
+    def _last_recorded_metrics_step(self) -> int:
+        for entry in reversed(self.history):
+            if "metrics_step" in entry:
+                return entry["metrics_step"]
+        return -1
+
+    @torch.no_grad()
+    def _visuals(self) -> dict[str, Any]:
+        G = self.sampler
+        was_training = G.training
+        G.eval()
+        try:
+            out = G(self.fixed_noise, self.fixed_labels)
+        finally:
+            G.train(was_training)
+        if self._config.is_image:
+            return {"grid": make_grid(to_uint8(out), GRID_COLUMNS)}
+        return {"points": out.float().cpu().numpy(), **self.decision_surface()}
+
+    @torch.no_grad()
+    def decision_surface(self, resolution: int = SURFACE_RESOLUTION) -> dict[str, Any]:
+        """D over a square of the toy's plane: {"surface": float32 (R, R), "extent": L}.
+
+        Values are P(real) = sigma(s) for the JS losses, raw critic scores otherwise; row i is
+        y = -L + (i + 0.5) * 2L / R, column j likewise in x.
+        """
+        centres, _ = toy_centres(self._config.dataset)
+        extent = float(np.abs(centres).max() * 1.5)
+        ticks = (torch.arange(resolution, device=self.device) + 0.5) * (2 * extent / resolution) - extent
+        gy, gx = torch.meshgrid(ticks, ticks, indexing="ij")
+        scores = self.discriminator(torch.stack([gx.ravel(), gy.ravel()], dim=1)).float()
+        if self.loss_spec.probability_scores:
+            scores = torch.sigmoid(scores)
+        return {"surface": scores.view(resolution, resolution).cpu().numpy(), "extent": extent}
+
+    @torch.no_grad()
+    def sample(self, n: int, seed: int = 0, labels: torch.Tensor | None = None) -> torch.Tensor:
+        """n samples from seed's noise (images (n, 1, 28, 28) in [-1, 1] or points (n, 2)), on the CPU."""
+        z = noise_for_seed(seed, n, self._config.latent_dim).to(self.device)
+        if self._config.conditional and labels is None:
+            labels = grid_labels(n)
+        if labels is not None:
+            labels = labels.to(self.device)
+        G = self.sampler
+        was_training = G.training
+        G.eval()
+        try:
+            return G(z, labels).float().cpu()
+        finally:
+            G.train(was_training)

@@ -1,0 +1,222 @@
+"""The page: four tabs (Train, Duel, Explore, Learn) wired to `Playground` handlers, one named API
+endpoint per action. `build_demo()` builds it; `launch()` serves it.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import gradio as gr
+
+from ..config import PRESETS
+from .handlers import NUM_SLIDERS, Playground, arch_choices, loss_choices
+from .labels import LESSONS
+
+CSS = """
+.gp-status {min-height: 3.2em}
+.gp-meter h3 {margin: 0}
+"""
+INTRO = ("# GAN Playground\nPress **Start** and watch a generator learn MNIST digits from the same 100 noise "
+         "vectors. Flip the **loss** while it trains and watch the mode meter: how many of the ten digits can "
+         "it make?")
+SAMPLES_HEIGHT = 420
+
+
+def _curve_plot(label: str, y_title: str = "") -> gr.LinePlot:
+    return gr.LinePlot(x="step", y="value", color="series", label=label, y_title=y_title or None, height=220,
+                       x_title="step")
+
+
+def build_demo(playground: Playground | None = None) -> gr.Blocks:
+    """Build the page around a Playground (a new one by default)."""
+    pg = playground or Playground()
+    default = PRESETS["default"].config
+    with gr.Blocks(title="GAN Playground", delete_cache=(60, 600)) as demo:
+        demo.playground = pg  # type: ignore[attr-defined] - for tests and launch()
+        token_store = gr.BrowserState("", storage_key="ganplayground-session")
+        session = gr.Textbox(visible=False, label="session")
+        gr.Markdown(INTRO)
+        gr.Markdown(pg.device_text, elem_id="device")
+
+        with gr.Tabs(selected="train") as tabs:
+            # --- Train -------------------------------------------------------------------------------
+            with gr.Tab("Train", id="train"):
+                with gr.Row():
+                    with gr.Column(scale=1, min_width=320):
+                        preset = gr.Dropdown(choices=pg.preset_choices(), value="default", label="Preset")
+                        preset_info = gr.Markdown(f"**default** — {PRESETS['default'].teaches}")
+                        loss = gr.Radio(choices=loss_choices(), value=default.loss,
+                                        label="Loss — switch it while training")
+                        with gr.Row():
+                            start = gr.Button("Start", variant="primary", elem_id="start")
+                            pause = gr.Button("Pause", elem_id="pause")
+                            step = gr.Button("Step", elem_id="step")
+                            stop = gr.Button("Stop", variant="stop", elem_id="stop")
+                            reset = gr.Button("Reset", elem_id="reset")
+                        restore = gr.Button("Restore last good weights", visible=False, variant="primary")
+                        with gr.Accordion("Settings", open=False):
+                            dataset = gr.Radio(choices=pg.dataset_choices(), value=default.dataset, label="Dataset")
+                            arch = gr.Radio(choices=arch_choices(), value=default.arch, label="Architecture")
+                            with gr.Row():
+                                lr_d = gr.Number(value=default.lr_d, label="Learning rate of D", minimum=1e-6,
+                                                 maximum=0.1)
+                                lr_g = gr.Number(value=default.lr_g, label="Learning rate of G", minimum=1e-6,
+                                                 maximum=0.1)
+                            batch = gr.Slider(8, 512, value=default.batch_size, step=8, label="Batch size")
+                            latent = gr.Slider(2, 256, value=default.latent_dim, step=1, label="Latent size")
+                            critic = gr.Slider(1, 10, value=default.critic_steps, step=1,
+                                               label="Critic steps per generator step")
+                            seed = gr.Number(value=default.seed, precision=0, label="Seed", minimum=0)
+                            budget = gr.Slider(10, 900, value=default.max_seconds, step=10,
+                                               label="Time budget (seconds)")
+                    with gr.Column(scale=2):
+                        status = gr.Markdown("Ready. Pick a preset and press **Start**.", elem_classes="gp-status",
+                                             elem_id="status")
+                        with gr.Row():
+                            samples = gr.Image(label="Samples from fixed noise", format="png", type="numpy",
+                                               interactive=False, height=SAMPLES_HEIGHT, elem_id="samples")
+                            with gr.Column():
+                                meter = gr.Markdown("", elem_classes="gp-meter", elem_id="meter")
+                                hist = gr.BarPlot(x="class", y="share", y_lim=[0, 1], label="Mode meter: share of "
+                                                  "samples per digit", height=220, x_title="digit", y_title="share")
+                                fid_plot = _curve_plot("FID over time (lower is better)")
+                        with gr.Row():
+                            loss_plot = _curve_plot("Losses")
+                            dout_plot = _curve_plot("D(real), D(fake), Wasserstein estimate")
+                train_timer = gr.Timer(1.0, active=False)
+                train_seen = gr.State(-1)
+
+            # --- Duel --------------------------------------------------------------------------------
+            with gr.Tab("Duel", id="duel"):
+                gr.Markdown("Two runs side by side: the **same networks, seed and fixed noise**; only the loss "
+                            "differs. With the default choice the left one collapses onto a few digits while "
+                            "the right one learns all ten.")
+                with gr.Row():
+                    duel_preset = gr.Dropdown(choices=[(p, p) for p in ("collapse", "default", "conditional")],
+                                              value="collapse", label="Networks (preset)")
+                    duel_loss_left = gr.Radio(choices=loss_choices(), value="js-minimax", label="Left loss")
+                    duel_loss_right = gr.Radio(choices=loss_choices(), value="wgan-gp", label="Right loss")
+                with gr.Row():
+                    duel_seed = gr.Number(value=0, precision=0, label="Seed", minimum=0)
+                    duel_budget = gr.Slider(10, 900, value=60, step=10, label="Time budget (seconds)")
+                    duel_start = gr.Button("Start duel", variant="primary", elem_id="duel-start")
+                    duel_stop = gr.Button("Stop duel", variant="stop", elem_id="duel-stop")
+                duel_outputs: list[Any] = []
+                with gr.Row():
+                    for side in ("left", "right"):
+                        with gr.Column():
+                            d_status = gr.Markdown("", elem_classes="gp-status")
+                            d_image = gr.Image(label=f"Samples ({side})", format="png", type="numpy",
+                                               interactive=False, height=360)
+                            d_meter = gr.Markdown("", elem_classes="gp-meter")
+                            d_hist = gr.BarPlot(x="class", y="share", y_lim=[0, 1], label="Mode meter", height=180,
+                                                x_title="digit", y_title="share")
+                            d_losses = _curve_plot("Losses")
+                            duel_outputs.append((d_image, d_losses, d_hist, d_meter, d_status))
+                duel_timer = gr.Timer(1.0, active=False)
+                duel_seen = gr.State([-1, -1])
+
+            # --- Explore -----------------------------------------------------------------------------
+            with gr.Tab("Explore", id="explore") as explore_tab:
+                gr.Markdown("Drag the sliders to move through a trained generator's latent space. *Principal "
+                            "directions* change the digit the most; *raw dimensions* are the first entries of z.")
+                models = pg.model_choices()
+                model = gr.Dropdown(choices=models, value=models[0] if models else None, label="Model")
+                model_info = gr.Markdown("")
+                with gr.Row():
+                    with gr.Column():
+                        with gr.Row():
+                            x_seed = gr.Number(value=0, precision=0, label="Seed", minimum=0)
+                            randomize = gr.Button("Randomize")
+                        digit = gr.Slider(0, 9, value=3, step=1, label="Digit (conditional models)", visible=False)
+                        kind = gr.Radio([("Principal directions", "principal"), ("Raw dimensions", "raw")],
+                                        value="principal", label="Slider directions")
+                        sliders = [gr.Slider(-3, 3, value=0, step=0.05, label=f"Direction {i + 1}",
+                                             elem_id=f"latent-{i + 1}") for i in range(NUM_SLIDERS)]
+                    with gr.Column():
+                        digit_image = gr.Image(label="Generated digit", format="png", type="numpy",
+                                               interactive=False, height=300, elem_id="digit")
+                gr.Markdown("### Interpolation between two seeds")
+                with gr.Row():
+                    seed_a = gr.Number(value=1, precision=0, label="Seed A", minimum=0)
+                    seed_b = gr.Number(value=2, precision=0, label="Seed B", minimum=0)
+                    interpolate = gr.Button("Interpolate")
+                strip = gr.Image(label="From A to B", format="png", type="numpy", interactive=False, height=140)
+
+            # --- Learn -------------------------------------------------------------------------------
+            with gr.Tab("Learn", id="learn"):
+                lesson_buttons = []
+                for lesson in LESSONS:
+                    with gr.Row():
+                        with gr.Column(scale=2):
+                            gr.Markdown(f"### {lesson['title']}\n{lesson['text']}")
+                            lesson_buttons.append(gr.Button(lesson["button"]))
+                        with gr.Column(scale=1):
+                            gr.Image(value=pg.lesson_picture(lesson["image"]), format="png", interactive=False,
+                                     show_label=False, height=260)
+
+        # --- events --------------------------------------------------------------------------------------
+        form = [preset, dataset, loss, arch, lr_d, lr_g, batch, latent, critic, seed, budget]
+        form_fields = [dataset, loss, arch, lr_d, lr_g, batch, latent, critic, seed, budget, preset_info]
+        poll_outputs = [samples, loss_plot, dout_plot, hist, meter, fid_plot, status, pause, restore, train_timer,
+                        train_seen]
+        live = {"show_progress": "hidden", "concurrency_limit": None}
+
+        demo.load(pg.on_load, inputs=[token_store], outputs=[token_store, session, train_timer, duel_timer],
+                  api_visibility="private")
+        demo.unload(pg.on_unload)
+
+        preset.input(pg.on_preset, inputs=[preset], outputs=form_fields, api_name="preset")
+        start.click(pg.on_start, inputs=[session, *form], outputs=[status, train_timer], api_name="start")
+        pause.click(pg.on_toggle_pause, inputs=[session], outputs=[status, pause], api_name="toggle_pause")
+        gr.api(pg.on_pause, api_name="pause")
+        gr.api(pg.on_resume, api_name="resume")
+        step.click(pg.on_step, inputs=[session, *form], outputs=[status, pause, train_timer], api_name="step")
+        stop.click(pg.on_stop, inputs=[session], outputs=[status], api_name="stop")
+        reset.click(pg.on_reset, inputs=[session],
+                    outputs=[samples, loss_plot, dout_plot, hist, meter, fid_plot, status, pause, train_timer],
+                    api_name="reset")
+        restore.click(pg.on_restore, inputs=[session], outputs=[status], api_name="restore")
+        loss.input(pg.on_switch_loss, inputs=[session, loss], outputs=[status], api_name="switch_loss")
+        train_timer.tick(pg.on_poll, inputs=[session, train_seen], outputs=poll_outputs, api_name="poll", **live)
+
+        duel_flat = [c for side in duel_outputs for c in side]
+        duel_start.click(pg.on_duel_start, inputs=[session, duel_preset, duel_loss_left, duel_loss_right, duel_seed,
+                                                     duel_budget],
+                         outputs=[duel_outputs[0][4], duel_outputs[1][4], duel_timer], api_name="duel_start")
+        duel_stop.click(pg.on_duel_stop, inputs=[session], outputs=[duel_outputs[0][4], duel_outputs[1][4]],
+                        api_name="duel_stop")
+        duel_timer.tick(pg.on_duel_poll, inputs=[session, duel_seen], outputs=[*duel_flat, duel_timer, duel_seen],
+                        api_name="duel_poll", **live)
+
+        latent_inputs = [session, model, x_seed, digit, kind, *sliders]
+        explore_outputs = [digit, *sliders, digit_image, model_info]
+        model.input(pg.on_explore_model, inputs=[session, model], outputs=explore_outputs, api_name="explore_model")
+        explore_tab.select(pg.on_explore_model, inputs=[session, model], outputs=explore_outputs,
+                           api_visibility="private")
+        for i, control in enumerate([*sliders, x_seed, digit, kind]):
+            control.input(pg.on_latent, inputs=latent_inputs, outputs=[digit_image], trigger_mode="always_last",
+                          api_name="latent" if i == 0 else None, api_visibility="public" if i == 0 else "private",
+                          **live)
+        randomize.click(pg.on_randomize, inputs=[session, model, digit, kind],
+                        outputs=[x_seed, *sliders, digit_image], api_name="randomize", **live)
+        interpolate.click(pg.on_interpolate, inputs=[session, model, seed_a, seed_b, digit], outputs=[strip],
+                          api_name="interpolate", **live)
+
+        for i, button in enumerate(lesson_buttons):
+            button.click(functools.partial(pg.on_lesson, i), inputs=None,
+                         outputs=[tabs, preset, *form_fields, duel_preset], api_name=f"lesson_{i + 1}")
+        gr.api(pg.on_new_session, api_name="new_session")
+    return demo
+
+
+def launch(demo: gr.Blocks | None = None, **kwargs: Any) -> gr.Blocks:
+    """Serve the page. Keyword arguments go to `gr.Blocks.launch` (server_name, server_port, ...)."""
+    demo = demo or build_demo()
+    demo.queue(default_concurrency_limit=None)
+    options = {"theme": gr.themes.Soft(), "css": CSS, "run_history": False, "footer_links": ["api"],
+               "max_file_size": "1mb", "show_error": True}
+    options.update(kwargs)
+    demo.launch(**options)
+    return demo

@@ -1,0 +1,198 @@
+"""The trainer: steps move both networks, seeds reproduce, controls take effect, NaNs are caught."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from ganplayground.config import Config, ConfigError
+from ganplayground.losses import LOSS_NAMES
+from ganplayground.trainer import Trainer, resolve_device
+
+
+def _params(module: torch.nn.Module) -> torch.Tensor:
+    return torch.cat([p.detach().flatten().clone() for p in module.parameters()])
+
+
+@pytest.mark.parametrize("loss", LOSS_NAMES)
+@pytest.mark.parametrize("arch", ["mlp", "dcgan"])
+def test_a_few_steps_give_finite_losses_and_move_both_networks(tiny: Config, loss: str, arch: str) -> None:
+    config = tiny.replace(arch=arch, width=8 if arch == "dcgan" else 32).with_loss(loss)
+    trainer = Trainer(config)
+    g0, d0 = _params(trainer.generator), _params(trainer.discriminator)
+    for _ in range(3):
+        stats = trainer.step()
+    assert math.isfinite(stats.loss_d) and math.isfinite(stats.loss_g)
+    assert not torch.equal(g0, _params(trainer.generator))
+    assert not torch.equal(d0, _params(trainer.discriminator))
+    assert (stats.wasserstein is not None) == loss.startswith("wgan")
+    assert trainer.samples_seen == 3 * config.batch_size * config.critic_steps
+
+
+def test_conditional_and_toy_runs_train(tiny: Config) -> None:
+    for config in (tiny.replace(conditional=True), Config(dataset="grid", latent_dim=2, width=16, batch_size=32)):
+        trainer = Trainer(config)
+        stats = trainer.step()
+        assert math.isfinite(stats.loss_d)
+
+
+def test_wgan_keeps_the_critic_weights_clipped(tiny: Config) -> None:
+    trainer = Trainer(tiny.with_loss("wgan").replace(lr_d=0.1))
+    trainer.step()
+    assert all(p.abs().max() <= tiny.clip_value + 1e-9 for p in trainer.discriminator.parameters())
+
+
+def test_same_seed_gives_the_same_numbers(tiny: Config) -> None:
+    runs = []
+    for _ in range(2):
+        trainer = Trainer(tiny.replace(seed=7))
+        runs.append([trainer.step().loss_d for _ in range(5)])
+    assert runs[0] == runs[1]
+    other = Trainer(tiny.replace(seed=8))
+    assert [other.step().loss_d for _ in range(5)] != runs[0]
+
+
+def test_run_yields_snapshots_with_a_fixed_noise_grid(tiny: Config) -> None:
+    trainer = Trainer(tiny)
+    snaps = list(trainer.run(max_steps=20, every_steps=10))
+    assert snaps[0].step == 0 and snaps[-1].step == 20
+    assert snaps[-1].status == "finished"
+    last = snaps[-1]
+    assert last.grid.shape == (302, 302) and last.grid.dtype == np.uint8
+    assert last.stats is not None and math.isfinite(last.stats.loss_g)
+    assert last.samples_seen == 20 * tiny.batch_size and last.elapsed > 0
+    assert [h["step"] for h in trainer.history] == [10, 20]
+    # The grid comes from fixed noise: the same weights give the same grid.
+    assert np.array_equal(trainer.snapshot().grid, last.grid)
+
+
+def test_toy_snapshots_carry_points_and_the_decision_surface() -> None:
+    trainer = Trainer(Config(dataset="ring", latent_dim=2, width=16, batch_size=32))
+    snap = list(trainer.run(max_steps=3, every_steps=3))[-1]
+    assert snap.points.shape == (1000, 2) and snap.grid is None
+    assert snap.surface.shape == (64, 64) and snap.extent == pytest.approx(3.0)
+    assert ((snap.surface >= 0) & (snap.surface <= 1)).all()  # JS: D is a probability
+
+
+def _run_in_thread(trainer: Trainer, **kwargs: object) -> tuple[threading.Thread, list]:
+    snaps: list = []
+    thread = threading.Thread(target=lambda: snaps.extend(trainer.run(**kwargs)), daemon=True)
+    thread.start()
+    return thread, snaps
+
+
+def _wait_for(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.01)
+
+
+def test_pause_resume_and_stop_take_effect_within_a_step(tiny: Config) -> None:
+    trainer = Trainer(tiny)
+    thread, snaps = _run_in_thread(trainer, every_seconds=0.05)
+    _wait_for(lambda: trainer.step_count > 5)
+    trainer.pause()
+    _wait_for(lambda: trainer.status == "paused")
+    frozen = trainer.step_count
+    time.sleep(0.2)
+    assert trainer.step_count == frozen
+    trainer.resume()
+    _wait_for(lambda: trainer.step_count > frozen)
+    trainer.stop()
+    thread.join(timeout=5)
+    assert not thread.is_alive()
+    assert snaps[-1].status == "stopped"
+    assert any(s.status == "paused" for s in snaps)
+
+
+def test_stop_ends_a_paused_run(tiny: Config) -> None:
+    trainer = Trainer(tiny)
+    thread, _ = _run_in_thread(trainer)
+    _wait_for(lambda: trainer.step_count > 0)
+    trainer.pause()
+    _wait_for(lambda: trainer.status == "paused")
+    trainer.stop()
+    thread.join(timeout=5)
+    assert not thread.is_alive() and trainer.status == "stopped"
+
+
+def test_switching_the_loss_mid_run_keeps_networks_and_rebuilds_optimisers(tiny: Config) -> None:
+    trainer = Trainer(tiny)
+    trainer.step()
+    generator = trainer.generator
+    weights = _params(generator)
+    trainer.switch_loss("wgan")
+    assert trainer.config.loss == "wgan"  # visible at once
+    stats = trainer.step()
+    assert trainer.generator is generator
+    assert stats.wasserstein is not None
+    assert isinstance(trainer.opt_d, torch.optim.RMSprop)
+    assert not torch.equal(weights, _params(generator))
+    assert trainer.samples_seen == tiny.batch_size * (1 + 5)
+
+
+def test_the_architecture_cannot_change_mid_run(tiny: Config) -> None:
+    trainer = Trainer(tiny)
+    with pytest.raises(ConfigError, match="cannot change width"):
+        trainer.reconfigure(tiny.replace(width=64))
+
+
+def test_a_nan_loss_stops_the_run_with_a_reason_and_keeps_the_last_good_weights(tiny: Config) -> None:
+    trainer = Trainer(tiny)
+    snaps = list(trainer.run(max_steps=5, every_steps=5))
+    good = _params(trainer.generator)
+    with torch.no_grad():  # sabotage D: every score becomes NaN
+        trainer.discriminator.head.bias.fill_(float("nan"))
+    snaps = list(trainer.run(max_steps=50, every_steps=5))
+    assert snaps[-1].status == "diverged"
+    assert "NaN or infinite" in snaps[-1].reason and "step 5" in snaps[-1].reason
+    weights = trainer.good_weights()
+    for state in (weights["generator"], weights["discriminator"]):
+        assert all(torch.isfinite(v).all() for v in state.values() if v.is_floating_point())
+    assert trainer.restore_last_good() == 5
+    assert torch.equal(_params(trainer.generator), good)
+    assert math.isfinite(trainer.step().loss_d)
+
+
+def test_a_diverged_run_can_pause_itself_and_resume_from_good_weights(tiny: Config) -> None:
+    trainer = Trainer(tiny)
+    list(trainer.run(max_steps=2, every_steps=1))
+    with torch.no_grad():
+        trainer.discriminator.head.bias.fill_(float("inf"))
+    thread, snaps = _run_in_thread(trainer, max_steps=40, every_steps=1, on_divergence="pause")
+    _wait_for(lambda: trainer.status == "diverged")
+    assert thread.is_alive()  # paused, not ended
+    trainer.resume()  # restores the last good weights first
+    thread.join(timeout=10)
+    assert snaps[-1].status == "finished" and trainer.step_count == 40
+
+
+def test_step_on_a_diverged_trainer_raises_the_reason(tiny: Config) -> None:
+    trainer = Trainer(tiny)
+    with torch.no_grad():
+        trainer.discriminator.head.bias.fill_(float("nan"))
+    with pytest.raises(RuntimeError, match="diverged"):
+        trainer.step()
+    with pytest.raises(RuntimeError, match="diverged"):
+        trainer.step()
+
+
+def test_device_is_chosen_automatically_and_cuda_without_a_gpu_is_a_clear_error() -> None:
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert resolve_device("auto").type == expected
+    if not torch.cuda.is_available():
+        with pytest.raises(ConfigError, match="no CUDA GPU"):
+            resolve_device("cuda")
+
+
+def test_time_budget_ends_the_run(tiny: Config) -> None:
+    trainer = Trainer(tiny)
+    snaps = list(trainer.run(max_seconds=0.3, every_seconds=0.1))
+    assert snaps[-1].status == "finished" and "time budget" in snaps[-1].reason
+    assert 0.3 <= trainer.elapsed < 2.0

@@ -1,0 +1,115 @@
+"""Sessions own their runs; the cap on trainings is fair and visible; idle and orphaned runs are reaped."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from ganplayground.config import Config
+from ganplayground.trainer import Trainer
+from ganplayground.ui.sessions import SessionError, SessionManager, Slots, check_token, new_token
+
+
+def _wait_for(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def manager():
+    m = SessionManager(max_trainings=1, idle_seconds=60, orphan_seconds=5, reap_every=3600)
+    yield m
+    m.close()
+
+
+def test_tokens_are_random_and_checked() -> None:
+    assert new_token() != new_token()
+    assert check_token(new_token())
+    for bad in ("", "short", "x" * 65, "has space in it", None, 12345678, "../../etc/passwd"):
+        with pytest.raises(SessionError):
+            check_token(bad)
+
+
+def test_slots_serve_first_come_first_served_and_report_positions() -> None:
+    slots = Slots(1)
+    order: list[str] = []
+    assert slots.acquire("a", lambda: False)
+    threads = []
+    for name in ("b", "c"):
+        t = threading.Thread(target=lambda n=name: (slots.acquire(n, lambda: False), order.append(n)))
+        t.start()
+        threads.append(t)
+        _wait_for(lambda n=name: slots.position(n) > 0)
+    assert slots.position("b") == 1 and slots.position("c") == 2
+    slots.release("a")
+    _wait_for(lambda: order == ["b"])
+    slots.release("b")
+    _wait_for(lambda: order == ["b", "c"])
+    for t in threads:
+        t.join(timeout=2)
+
+
+def test_a_second_training_waits_for_the_first_and_shows_its_place(manager: SessionManager, tiny: Config) -> None:
+    first = manager.session(new_token())
+    second = manager.session(new_token())
+    run1 = manager.start(first, Trainer(tiny))
+    _wait_for(lambda: run1.state == "running")
+    run2 = manager.start(second, Trainer(tiny))
+    time.sleep(0.2)
+    assert run2.state == "queued" and run2.queue_position == 1
+    run1.stop()
+    _wait_for(lambda: run2.state == "running")
+    run2.stop()
+    run2.join(5)
+    assert manager.active_trainings == 0
+
+
+def test_starting_again_replaces_the_sessions_run(manager: SessionManager, tiny: Config) -> None:
+    session = manager.session(new_token())
+    old = manager.start(session, Trainer(tiny))
+    new = manager.start(session, Trainer(tiny))
+    old.join(5)
+    assert not old.alive and session.run is new
+    new.stop()
+    new.join(5)
+
+
+def test_idle_runs_are_stopped_by_the_reaper(manager: SessionManager, tiny: Config) -> None:
+    session = manager.session(new_token())
+    run = manager.start(session, Trainer(tiny))
+    _wait_for(lambda: run.state == "running")
+    assert manager.reap() == 0  # just seen
+    assert manager.reap(now=time.monotonic() + 61) == 1
+    run.join(5)
+    assert not run.alive and run.trainer.status == "stopped"
+
+
+def test_an_orphaned_tab_is_reaped_unless_it_comes_back(manager: SessionManager, tiny: Config) -> None:
+    token = new_token()
+    run = manager.start(manager.session(token), Trainer(tiny))
+    _wait_for(lambda: run.state == "running")
+    manager.orphan(token)
+    manager.session(token)  # the refreshed page polls again: no longer orphaned
+    assert manager.reap(now=time.monotonic() + 6) == 0 and run.alive
+    manager.orphan(token)
+    assert manager.reap(now=time.monotonic() + 6) == 1
+    run.join(5)
+    manager.reap(now=time.monotonic() + 6)
+    assert manager.peek(token) is None  # forgotten, memory freed
+
+
+def test_a_run_that_crashes_reports_and_frees_its_slot(manager: SessionManager, tiny: Config) -> None:
+    trainer = Trainer(tiny)
+
+    def broken(*_args, **_kwargs):
+        raise MemoryError("simulated")
+        yield  # pragma: no cover
+
+    trainer.run = broken  # type: ignore[method-assign]
+    run = manager.start(manager.session(new_token()), trainer)
+    run.join(5)
+    assert "MemoryError" in run.error and manager.active_trainings == 0
