@@ -42,6 +42,7 @@ class SavedModel:
     samples_seen: int = 0
     elapsed: float = 0.0
     history: list[dict[str, Any]] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)  # how it was made: preset, device, ...
     path: Path | None = None
 
 
@@ -59,7 +60,8 @@ def _json_safe(value: Any) -> Any:
 def save_model(folder: str | Path, config: Config, generator_state: dict[str, torch.Tensor],
                discriminator_state: dict[str, torch.Tensor], *, training_generator_state:
                dict[str, torch.Tensor] | None = None, step: int = 0, samples_seen: int = 0,
-               elapsed: float = 0.0, history: list[dict[str, Any]] | None = None) -> Path:
+               elapsed: float = 0.0, history: list[dict[str, Any]] | None = None,
+               info: dict[str, Any] | None = None) -> Path:
     """Write a model folder (created if needed) and return its path.
 
     `generator_state` holds the weights to sample from (the weight average when config.ema > 0);
@@ -72,20 +74,22 @@ def save_model(folder: str | Path, config: Config, generator_state: dict[str, to
     tensors = {prefix + k: v.detach().cpu().contiguous() for prefix, state in parts.items() for k, v in state.items()}
     save_file(tensors, str(folder / WEIGHTS_FILE), metadata={"format": FORMAT, "version": str(VERSION)})
     meta = {"format": FORMAT, "version": VERSION, "step": step, "samples_seen": samples_seen,
-            "elapsed": round(elapsed, 3), "config": config.to_dict()}
+            "elapsed": round(elapsed, 3), "config": config.to_dict(), "info": _json_safe(info or {})}
     (folder / CONFIG_FILE).write_text(json.dumps(meta, indent=2))
     (folder / HISTORY_FILE).write_text(json.dumps(_json_safe(history or [])))
     return folder
 
 
-def save_trainer(folder: str | Path, trainer: Any) -> Path:
-    """Save a Trainer's model (its last good weights if it diverged) with its config and history."""
+def save_trainer(folder: str | Path, trainer: Any, info: dict[str, Any] | None = None) -> Path:
+    """Save a Trainer's model (its last good weights if it diverged) with its config, history and
+    `info` (free-form facts for the model card: preset, device, ...)."""
     weights = trainer.good_weights()
     sampling = weights["generator_ema"] or weights["generator"]
     training = weights["generator"] if weights["generator_ema"] else None
     return save_model(folder, trainer.config, sampling, weights["discriminator"], training_generator_state=training,
                       step=trainer.step_count,
-                      samples_seen=trainer.samples_seen, elapsed=trainer.elapsed, history=trainer.history)
+                      samples_seen=trainer.samples_seen, elapsed=trainer.elapsed, history=trainer.history,
+                      info=info)
 
 
 def _read_meta(folder: Path) -> dict[str, Any]:
@@ -182,7 +186,8 @@ def load_model(folder: str | Path, device: str = "cpu") -> SavedModel:
     return SavedModel(config=config, generator=generator, discriminator=discriminator,
                       training_generator=training_generator,
                       step=int(meta.get("step", 0)), samples_seen=int(meta.get("samples_seen", 0)),
-                      elapsed=float(meta.get("elapsed", 0.0)), history=history, path=folder)
+                      elapsed=float(meta.get("elapsed", 0.0)), history=history,
+                      info=meta.get("info") if isinstance(meta.get("info"), dict) else {}, path=folder)
 
 
 def trainer_from_model(saved: SavedModel) -> Any:

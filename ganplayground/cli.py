@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import platform
 import sys
 import time
 from pathlib import Path
@@ -21,7 +22,7 @@ from .checkpoints import CheckpointError, load_model, save_trainer
 from .classifier import ClassifierMissing
 from .config import DEFAULT_PRESET, PRESET_NAMES, PRESETS, ConfigError, get_preset
 from .data import DataError
-from .images import make_grid, save_png, to_uint8, upscale
+from .images import make_grid, save_png, to_uint8, toy_plot, upscale
 from .losses import LOSS_NAMES
 
 EXIT_USAGE = 2
@@ -81,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--n", type=_ranged(int, 100, 50_000, "a sample count"), default=10_000)
     evaluate.add_argument("--seed", type=_ranged(int, 0, 2**31 - 1, "a seed"), default=0)
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument("--write-card", action="store_true",
+                          help="also write card.json and README.md (the model card) into the model folder")
 
     sub.add_parser("presets", help="list the presets and what each teaches")
 
@@ -99,7 +102,7 @@ def _fmt_seconds(seconds: float) -> str:
 
 
 def cmd_train(args: argparse.Namespace) -> None:
-    from .trainer import Trainer
+    from .trainer import Trainer, describe_device
 
     preset = get_preset(args.preset)
     config = preset.config
@@ -138,10 +141,15 @@ def cmd_train(args: argparse.Namespace) -> None:
     except KeyboardInterrupt:
         trainer.stop()
         say("interrupted: saving what was trained so far")
-    path = save_trainer(args.out, trainer)
-    grid = make_grid(to_uint8(trainer.sample(100, seed=0)), 10) if config.is_image else None
-    if grid is not None:
-        save_png(upscale(grid, 2), path / "samples.png")
+    info = {"preset": args.preset, "trained_on": f"{describe_device(trainer.device)}, {platform.processor() or platform.machine()}",
+            "torch": torch.__version__, "date": time.strftime("%Y-%m-%d"), "status": trainer.status}
+    path = save_trainer(args.out, trainer, info=info)
+    if config.is_image:
+        save_png(upscale(make_grid(to_uint8(trainer.sample(100, seed=0)), 10), 2), path / "samples.png")
+    else:
+        snap = trainer.snapshot()
+        real, _ = trainer.data.sample(500, torch.Generator(trainer.device).manual_seed(0))
+        save_png(toy_plot(snap.surface, snap.extent, real.cpu().numpy(), snap.points), path / "samples.png")
     status = last.reason if last else ""
     say(f"{status} Saved {trainer.step_count:,} steps ({_fmt_seconds(trainer.elapsed)}) to {path}")
     if trainer.status == "diverged":
@@ -189,6 +197,8 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
     if saved.config.conditional:
         result["conditional_accuracy"] = conditional_accuracy(saved.generator, min(args.n, 10_000), args.seed)
     result["seconds"] = round(time.perf_counter() - start, 2)
+    if args.write_card:
+        write_card(args.model, saved, result)
     if args.json:
         print(json.dumps(result))
         return
@@ -198,6 +208,37 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
         shown = (", ".join(f"{v:.2f}" for v in value) if isinstance(value, list)
                  else f"{value:.4f}" if isinstance(value, float) else value)
         print(f"  {key:22s} {shown}")
+
+
+def write_card(folder: Path, saved: Any, result: dict[str, Any]) -> None:
+    """The model card: card.json (facts) and README.md (the same for people), beside the weights."""
+    c = saved.config
+    card = {"preset": saved.info.get("preset"), "dataset": c.dataset, "arch": c.arch, "loss": c.loss,
+            "conditional": c.conditional, "latent_dim": c.latent_dim, "steps": saved.step,
+            "training_seconds": round(saved.elapsed, 1), "trained_on": saved.info.get("trained_on"),
+            "date": saved.info.get("date"), "metrics": {k: v for k, v in result.items() if k != "seconds"}}
+    (folder / "card.json").write_text(json.dumps(card, indent=2))
+    m = result
+    lines = [f"# {folder.name}", "",
+             f"A {'conditional ' if c.conditional else ''}{c.arch.upper()} GAN on {c.dataset}, loss `{c.loss}`, "
+             f"trained with `python -m ganplayground train --preset {card['preset']}` for {saved.step:,} steps "
+             f"({saved.elapsed:.0f} s on {card['trained_on']}, {card['date']}).", ""]
+    if "fid" in m:
+        lines += ["| metric (10,000 samples, bundled classifier) | value |", "|---|---|",
+                  f"| FID (real digits: {m['fid_floor']:.1f}) | {m['fid']:.1f} |",
+                  f"| digit classes with >= 2% of samples | {m['modes']} of 10 |",
+                  f"| KL(histogram \|\| uniform) | {m['kl_uniform']:.3f} |",
+                  f"| largest class share | {m['largest_share']:.1%} |",
+                  f"| precision / recall (k = 3) | {m['precision']:.2f} / {m['recall']:.2f} |"]
+        if "conditional_accuracy" in m:
+            lines.append(f"| drawn as the requested digit | {m['conditional_accuracy']:.1%} |")
+        lines += ["", "Digit histogram: " + ", ".join(f"{d}: {h:.1%}" for d, h in enumerate(m["histogram"]))]
+    else:
+        lines += [f"Covers {m['modes']} of {m['num_modes']} Gaussians; {m['high_quality']:.0%} of samples lie "
+                  "within 3 sigma of a centre."]
+    if (folder / "samples.png").exists():
+        lines += ["", "![samples](samples.png)"]
+    (folder / "README.md").write_text("\n".join(lines) + "\n")
 
 
 def cmd_presets(_args: argparse.Namespace) -> None:

@@ -17,7 +17,8 @@ from .losses import LOSS_NAMES, get_loss
 
 ARCHS = ("mlp", "dcgan")
 OPTIMIZERS = ("adam", "rmsprop")
-PRECISIONS = ("fp32", "bf16")
+PRECISIONS = ("auto", "fp32", "bf16")
+COMPILE_MODES = ("auto", "off", "on")
 
 
 class ConfigError(ValueError):
@@ -64,7 +65,8 @@ class Config:
     seed: int = field(default=0, metadata=_int_range(0, 2**31 - 1))  # same seed, same numbers (CPU)
     device: str = field(default="auto", metadata={"kind": "device"})  # auto = CUDA when available
     threads: int = field(default=0, metadata=_int_range(0, 256))  # CPU intra-op threads; 0 = auto
-    precision: str = field(default="fp32", metadata=_choice(PRECISIONS))  # bf16 = autocast matmuls/convs
+    precision: str = field(default="auto", metadata=_choice(PRECISIONS))  # auto: bf16 autocast on CUDA, fp32 on CPU
+    compile: str = field(default="auto", metadata=_choice(COMPILE_MODES))  # auto: CUDA graphs on CUDA, eager on CPU
     metrics_every: int = field(default=0, metadata=_int_range(0, 10**7))  # steps between live metrics; 0 off
     metrics_samples: int = field(default=1000, metadata=_int_range(100, 20000))  # samples per live metric
     max_steps: int = field(default=0, metadata=_int_range(0, 10**9))  # stop after this many steps; 0 none
@@ -167,42 +169,41 @@ class Preset:
 
 
 def _presets() -> dict[str, Preset]:
-    # Networks shared by collapse / js / wgan / wgan-gp, so the loss is the only difference.
-    fragile = Config(arch="mlp", latent_dim=64, width=256, g_batchnorm=False, batch_size=64,
-                     loss="js-minimax", lr_d=2e-4, lr_g=2e-4, beta1=0.5, beta2=0.999, max_seconds=60.0)
+    # Fast and healthy on a CPU: a native 28x28 DCGAN whose 3-layer critic judges whole digits,
+    # non-saturating loss with spectral norm, a high learning rate and a weight average (EMA) for
+    # sampling. Measured in benchmarks/presets.py and benchmarks/speed.py.
+    default = Config(arch="dcgan", width=32, latent_dim=16, loss="js", spectral_norm=True, lr_d=3e-3, lr_g=3e-3,
+                     beta1=0.0, beta2=0.9, ema=0.999, batch_size=32, max_seconds=60.0)
+    # Fragile on purpose: MLPs without BatchNorm, the saturating minimax loss and a critic that gets five
+    # large-batch updates per generator update, so D wins and G's gradient vanishes (NOTES_GAN.md).
+    fragile = Config(arch="mlp", width=256, latent_dim=32, g_batchnorm=False, loss="js-minimax", lr_d=3e-4,
+                     lr_g=3e-4, beta1=0.9, beta2=0.999, critic_steps=5, batch_size=256, max_seconds=60.0)
     toy = Config(dataset="ring", latent_dim=2, width=128, g_batchnorm=False, batch_size=256,
                  loss="js", lr_d=1e-3, lr_g=1e-3, beta1=0.5, beta2=0.999, max_seconds=20.0)
     presets = [
-        Preset("default", Config(arch="mlp", latent_dim=64, width=256, loss="js", lr_d=1e-3, lr_g=1e-3,
-                                 batch_size=64, max_seconds=60.0),
-               "Fast, healthy digits on a CPU",
-               "A generator learns all ten digits in about a minute on a laptop CPU."),
-        Preset("collapse", fragile,
-               "Mode collapse: the original minimax loss",
-               "The original (saturating) minimax loss on MLPs without BatchNorm: the discriminator "
-               "wins, the generator's gradient vanishes and it keeps drawing one or two digits."),
-        Preset("js", fragile.with_loss("js").replace(max_seconds=60.0),
-               "Non-saturating JS loss on the same networks",
-               "The same networks with the non-saturating loss: stronger gradients, more digits."),
-        Preset("wgan", fragile.with_loss("wgan").replace(max_seconds=60.0),
+        Preset("default", default, "Fast, healthy digits on a CPU",
+               "A convolutional GAN learns all ten digits in about a minute on a laptop CPU."),
+        Preset("collapse", fragile, "Mode collapse: the original minimax loss",
+               "The original (saturating) minimax loss on MLPs without BatchNorm: the discriminator wins, "
+               "the generator's gradient vanishes and it keeps drawing one digit."),
+        Preset("js", fragile.replace(loss="js"), "Same networks, non-saturating JS loss",
+               "Exactly the 'collapse' set-up with only the generator's loss changed to the non-saturating one."),
+        Preset("wgan", fragile.with_loss("wgan").replace(batch_size=64),
                "Wasserstein GAN with weight clipping (paper settings)",
-               "A critic instead of a classifier; its loss tracks sample quality. Clipping makes it slow."),
-        Preset("wgan-gp", fragile.with_loss("wgan-gp").replace(max_seconds=60.0),
-               "Wasserstein GAN with gradient penalty",
-               "Same networks as 'collapse', Wasserstein loss with gradient penalty: all ten digits."),
-        Preset("conditional", Config(arch="mlp", conditional=True, latent_dim=64, width=256, loss="js",
-                                     lr_d=1e-3, lr_g=1e-3, batch_size=64, max_seconds=60.0),
-               "Class-conditional: ask for a digit",
+               "A critic instead of a classifier, kept smooth by clipping its weights (RMSprop 5e-5, "
+               "clip 0.01, 5 critic steps): stable but slow to sharpen."),
+        Preset("wgan-gp", fragile.with_loss("wgan-gp").replace(batch_size=64),
+               "Wasserstein GAN with gradient penalty: collapse cured",
+               "The 'collapse' networks with the Wasserstein loss and a gradient penalty: all ten digits."),
+        Preset("conditional", default.replace(conditional=True), "Class-conditional: ask for a digit",
                "The digit label goes into both networks, so you can ask the generator for a 7."),
         Preset("ring-js", toy, "Ring of 8 Gaussians, JS loss",
-               "A fragile JS GAN on eight blobs: it hops between a few blobs instead of covering all."),
-        Preset("ring-wgan-gp", toy.with_loss("wgan-gp").replace(max_seconds=20.0, gp_weight=0.1),
-               "Ring of 8 Gaussians, Wasserstein-GP",
-               "The Wasserstein critic pulls the generator onto every blob."),
+               "A JS GAN on eight blobs: it covers a few blobs and hops between them."),
+        Preset("ring-wgan-gp", toy.with_loss("wgan-gp").replace(gp_weight=0.1),
+               "Ring of 8 Gaussians, Wasserstein-GP", "The Wasserstein critic pulls the generator onto every blob."),
         Preset("grid-js", toy.replace(dataset="grid"), "Grid of 25 Gaussians, JS loss",
                "Twenty-five blobs: the JS GAN covers some and misses many."),
-        Preset("grid-wgan-gp", toy.replace(dataset="grid").with_loss("wgan-gp").replace(
-            max_seconds=20.0, gp_weight=0.1),
+        Preset("grid-wgan-gp", toy.replace(dataset="grid").with_loss("wgan-gp").replace(gp_weight=0.1),
                "Grid of 25 Gaussians, Wasserstein-GP", "The Wasserstein critic spreads the generator out."),
     ]
     return {p.name: p for p in presets}

@@ -45,6 +45,20 @@ def resolve_device(name: str) -> torch.device:
     return torch.device(name)
 
 
+def resolve_precision(precision: str, device: torch.device) -> str:
+    """"auto" -> "bf16" on a CUDA GPU that supports it, else "fp32". On CPUs without native bf16 (this
+    project's 2-core Ice Lake test machine) bf16 matmuls were 3x slower, so auto keeps fp32 there."""
+    if precision != "auto":
+        return precision
+    return "bf16" if device.type == "cuda" and torch.cuda.is_bf16_supported() else "fp32"
+
+
+def compile_backend() -> str:
+    """torch.compile backend ("inductor"; tests set GANPLAYGROUND_COMPILE_BACKEND=eager to check the
+    plumbing on a CPU in seconds)."""
+    return os.environ.get("GANPLAYGROUND_COMPILE_BACKEND", "inductor")
+
+
 def auto_threads() -> int:
     """CPU threads for one headless run: every core this process may use, at most 8."""
     try:
@@ -122,10 +136,16 @@ class Trainer:
                 generator, discriminator = build_models(
                     config.dataset, config.arch, config.latent_dim, config.width, config.conditional,
                     config.g_batchnorm, config.spectral_norm)
-        self.generator = generator.to(self.device)
-        self.discriminator = discriminator.to(self.device)
+        # Channels-last activations make oneDNN's and cuDNN's convolutions faster (+7% per step here).
+        self._memory_format = (torch.channels_last if config.is_image and config.arch == "dcgan"
+                               else torch.contiguous_format)
+        self.generator = generator.to(self.device, memory_format=self._memory_format)
+        self.discriminator = discriminator.to(self.device, memory_format=self._memory_format)
         self.generator_ema: Generator | None = None  # weight average used for sampling when config.ema > 0
         self._sync_ema()
+        self.precision = resolve_precision(config.precision, self.device)
+        self.compile_note = ""  # why compilation is off, if it was asked for and failed
+        self._build_step_modules()
         self._rng = torch.Generator(self.device).manual_seed(config.seed + 1)
         n_fixed = GRID_SAMPLES if config.is_image else TOY_POINTS
         self.fixed_noise = noise_for_seed(config.seed + 2, n_fixed, config.latent_dim).to(self.device)
@@ -170,6 +190,38 @@ class Trainer:
 
         self.opt_d = make(self.discriminator.parameters(), cfg.lr_d)
         self.opt_g = make(self.generator.parameters(), cfg.lr_g)
+
+    def _build_step_modules(self) -> None:
+        # On CUDA, compiled modules with CUDA graphs ("reduce-overhead") remove the per-kernel launch
+        # cost that dominates small batches. The gradient penalty needs double backward, which compiled
+        # graphs do not support, so it always calls the eager discriminator.
+        self._G, self._D = self.generator, self.discriminator
+        mode = self._config.compile
+        if mode == "off" or (mode == "auto" and self.device.type != "cuda"):
+            return
+        options = {"mode": "reduce-overhead"} if self.device.type == "cuda" else {}
+        try:
+            self._G = torch.compile(self.generator, backend=compile_backend(), **options)
+            self._D = torch.compile(self.discriminator, backend=compile_backend(), **options)
+        except Exception as exc:  # noqa: BLE001 - any failure means: run eagerly, and say why
+            self._compile_failed(exc)
+
+    def _compile_failed(self, exc: Exception) -> None:
+        self._G, self._D = self.generator, self.discriminator
+        self.compile_note = f"compilation off ({type(exc).__name__}: {str(exc)[:120]})"
+
+    def device_text(self) -> str:
+        """Where and how this run computes, e.g. "GPU (NVIDIA H100), bf16, CUDA graphs"."""
+        text = describe_device(self.device)
+        if self.precision == "bf16":
+            text += ", bf16"
+        if self.compiled:
+            text += ", CUDA graphs" if self.device.type == "cuda" else ", compiled"
+        return text
+
+    @property
+    def compiled(self) -> bool:
+        return self._G is not self.generator
 
     @property
     def sampler(self) -> Generator:
@@ -219,17 +271,26 @@ class Trainer:
 
     # --- one step ---------------------------------------------------------------------------------
     def _autocast(self) -> contextlib.AbstractContextManager:
-        if self._config.precision == "bf16":
+        if self.precision == "bf16":
             return torch.autocast(self.device.type, dtype=torch.bfloat16)
         return contextlib.nullcontext()
 
     def _train_step(self) -> torch.Tensor:
         """One generator iteration without a host sync; returns the stats (5,) on the device."""
+        if not self.compiled:
+            return self._train_step_with(self.generator, self.discriminator)
+        try:
+            return self._train_step_with(self._G, self._D)
+        except Exception as exc:  # noqa: BLE001 - a compiler failure must not end the run
+            self._compile_failed(exc)
+            return self._train_step_with(self.generator, self.discriminator)
+
+    def _train_step_with(self, G: torch.nn.Module, D: torch.nn.Module) -> torch.Tensor:
         cfg, spec = self._config, self.loss_spec
-        G, D = self.generator, self.discriminator
         B = cfg.batch_size
         for i in range(cfg.critic_steps):
             x_real, labels = self.data.sample(B, self._rng)
+            x_real = x_real.contiguous(memory_format=self._memory_format)
             labels = labels if cfg.conditional else None
             z = torch.randn(B, cfg.latent_dim, device=self.device, generator=self._rng)
             last = i == cfg.critic_steps - 1
@@ -244,21 +305,21 @@ class Trainer:
                 loss_d = spec.d_loss(score_real, score_fake)
             loss_d_total = loss_d
             if spec.gradient_penalty:
-                loss_d_total = loss_d + cfg.gp_weight * gradient_penalty(D, x_real, x_fake.float(), labels,
-                                                                         self._rng)
+                loss_d_total = loss_d + cfg.gp_weight * gradient_penalty(
+                    self.discriminator, x_real, x_fake.float(), labels, self._rng)  # eager: double backward
             self.opt_d.zero_grad(set_to_none=True)
             loss_d_total.backward()
             self.opt_d.step()
             if spec.weight_clipping:
-                clip_weights(D, cfg.clip_value)
+                clip_weights(self.discriminator, cfg.clip_value)
         # --- update G ---
-        D.requires_grad_(False)  # G's step needs D's input gradients only
+        self.discriminator.requires_grad_(False)  # G's step needs D's input gradients only
         with self._autocast():
             loss_g = spec.g_loss(D(x_fake, labels).float())
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         self.opt_g.step()
-        D.requires_grad_(True)
+        self.discriminator.requires_grad_(True)
         if self.generator_ema is not None:
             self._update_ema()
         self.step_count += 1
@@ -480,7 +541,7 @@ class Trainer:
             snap = Snapshot(step=self.step_count, samples_seen=self.samples_seen, elapsed=self.elapsed,
                             steps_per_sec=rate, loss=self._config.loss, stats=stats, status=self.status,
                             reason=self.reason, metrics=self.latest_metrics, metrics_step=self.latest_metrics_step,
-                            device=describe_device(self.device), **self._visuals())
+                            device=self.device_text(), **self._visuals())
             return snap
 
     def _record(self, stats: StepStats, rate: float) -> None:

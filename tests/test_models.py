@@ -37,9 +37,10 @@ def test_parameter_counts_match_the_architectures() -> None:
     # MLP: 64->256 (+BN) ->256 (+BN) ->784 and 784->256->256->1.
     assert count_parameters(MLPGenerator(64, 256)) == 16_640 + 512 + 65_792 + 512 + 201_488
     assert count_parameters(MLPDiscriminator(256)) == 200_960 + 65_792 + 257
-    # Width-64 native DCGAN: fc 100->128x7x7 (no bias, BN), convT 128->64 (BN), convT 64->1.
+    # Width-64 native DCGAN: fc 100->128x7x7 (no bias, BN), convT 128->64 (BN), convT 64->1;
+    # D: conv 1->64 (4x4), 64->128 (4x4), 128->256 (3x3), linear 256x4x4 -> 1.
     assert count_parameters(DCGANGenerator(100, 64)) == 627_200 + 12_544 + 131_072 + 128 + 1_025
-    assert count_parameters(DCGANDiscriminator(64)) == 1_088 + 131_200 + 6_273
+    assert count_parameters(DCGANDiscriminator(64)) == 1_088 + 131_200 + 295_168 + 4_097
 
 
 def test_discriminator_scores_are_raw_not_probabilities() -> None:

@@ -196,3 +196,34 @@ def test_time_budget_ends_the_run(tiny: Config) -> None:
     snaps = list(trainer.run(max_seconds=0.3, every_seconds=0.1))
     assert snaps[-1].status == "finished" and "time budget" in snaps[-1].reason
     assert 0.3 <= trainer.elapsed < 2.0
+
+
+def test_auto_precision_and_compilation_stay_off_on_a_cpu(tiny: Config) -> None:
+    trainer = Trainer(tiny)
+    assert trainer.precision == "fp32" and not trainer.compiled
+    assert trainer.device_text() == "CPU (1 thread)"
+
+
+def test_compiled_steps_give_the_same_numbers_as_eager_ones(tiny: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The CUDA path compiles D and G with CUDA graphs; here the plumbing is checked with the eager backend.
+    monkeypatch.setenv("GANPLAYGROUND_COMPILE_BACKEND", "eager")
+    eager = Trainer(tiny.replace(compile="off"))
+    compiled = Trainer(tiny.replace(compile="on"))
+    assert compiled.compiled and not eager.compiled
+    assert [compiled.step().loss_d for _ in range(3)] == pytest.approx([eager.step().loss_d for _ in range(3)])
+
+
+def test_a_compiler_failure_falls_back_to_eager_and_says_why(tiny: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken_compile(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("no compiler here")
+
+    monkeypatch.setattr(torch, "compile", broken_compile)
+    trainer = Trainer(tiny.replace(compile="on"))
+    assert not trainer.compiled and "no compiler here" in trainer.compile_note
+    assert math.isfinite(trainer.step().loss_d)
+
+
+def test_bf16_autocast_trains_with_finite_losses(tiny: Config) -> None:
+    trainer = Trainer(tiny.replace(arch="dcgan", width=8, precision="bf16"))
+    assert trainer.precision == "bf16"
+    assert math.isfinite(trainer.step().loss_d)

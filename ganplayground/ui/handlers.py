@@ -31,7 +31,7 @@ from . import plots
 from .labels import ARCH_LABELS, DATASET_LABELS, LOSS_LABELS, key_of, label_of
 from .sessions import Run, Session, SessionError, SessionManager, check_token, new_token
 
-NUM_SLIDERS = 6
+NUM_SLIDERS = 6  # on_latent takes s1..s6
 SLIDER_RANGE = 3.0  # latent sliders move up to 3 standard deviations
 MAX_BUDGET_SECONDS = 900
 DIGIT_SCALE = 8  # Explore shows a digit at 224 x 224 px
@@ -195,9 +195,12 @@ class Playground:
             raise _error(exc) from None
 
     # --- Train tab ----------------------------------------------------------------------------------
-    def on_start(self, token: Any, *form: Any) -> tuple[str, gr.Timer]:
+    def on_start(self, token: Any, preset: Any, dataset: Any, loss: Any, arch: Any, lr_d: Any, lr_g: Any,
+                 batch_size: Any, latent_dim: Any, critic_steps: Any, seed: Any, budget: Any) -> tuple[str, gr.Timer]:
+        """Start training the form's settings in this session (replacing its previous run)."""
         session = self._session(token)
-        config = self.config_from_form(*form)
+        config = self.config_from_form(preset, dataset, loss, arch, lr_d, lr_g, batch_size, latent_dim,
+                                       critic_steps, seed, budget)
         trainer = self._new_trainer(config)
         run = self.manager.start(session, trainer, **self._run_options)
         session.config = config
@@ -227,12 +230,15 @@ class Playground:
         run = self._run(token)
         return self.on_resume(token) if run.trainer.paused else self.on_pause(token)
 
-    def on_step(self, token: Any, *form: Any) -> tuple[str, str, gr.Timer]:
-        """One step at a time: pauses a running run (or prepares a paused one) and does one step."""
+    def on_step(self, token: Any, preset: Any, dataset: Any, loss: Any, arch: Any, lr_d: Any, lr_g: Any,
+                batch_size: Any, latent_dim: Any, critic_steps: Any, seed: Any,
+                budget: Any) -> tuple[str, str, gr.Timer]:
+        """One step at a time: pauses a running run (or prepares a paused one from the form) and does one step."""
         session = self._session(token)
         run = session.run
         if run is None or not run.alive:
-            config = self.config_from_form(*form)
+            config = self.config_from_form(preset, dataset, loss, arch, lr_d, lr_g, batch_size, latent_dim,
+                                           critic_steps, seed, budget)
             trainer = self._new_trainer(config)
             trainer.pause()
             run = self.manager.start(session, trainer, **self._run_options)
@@ -466,10 +472,10 @@ class Playground:
         image = self.on_latent(token, name, 0, 0, "principal", *([0.0] * NUM_SLIDERS))
         return (gr.update(visible=model.config.conditional), *([0.0] * NUM_SLIDERS), image, info)
 
-    def on_latent(self, token: Any, name: Any, seed: Any, digit: Any, kind: Any, *sliders: Any) -> np.ndarray:
-        """One digit from a seed's latent code moved along the sliders' directions (a few ms)."""
-        if len(sliders) != NUM_SLIDERS:
-            raise gr.Error(f"expected {NUM_SLIDERS} slider values, got {len(sliders)}", print_exception=False)
+    def on_latent(self, token: Any, name: Any, seed: Any, digit: Any, kind: Any, s1: Any = 0.0, s2: Any = 0.0,
+                  s3: Any = 0.0, s4: Any = 0.0, s5: Any = 0.0, s6: Any = 0.0) -> np.ndarray:
+        """One digit from a seed's latent code moved along six directions (slider values in [-3, 3])."""
+        sliders = (s1, s2, s3, s4, s5, s6)
         amounts = [_number(v, f"slider {i + 1}", -SLIDER_RANGE, SLIDER_RANGE) for i, v in enumerate(sliders)]
         seed = _number(seed, "seed", 0, 2**31 - 1, integer=True)
         if kind not in ("principal", "raw"):
@@ -509,7 +515,7 @@ class Playground:
     # --- Learn tab -------------------------------------------------------------------------------------
     def lesson_picture(self, kind: str) -> np.ndarray | None:
         """A picture for a lesson, drawn from the shipped models (None if the model is missing)."""
-        names = {"healthy": "default", "collapsed": "collapse-minimax", "wgan_gp": "wgan-gp"}
+        names = {"healthy": "default", "collapsed": "collapsed-minimax", "wgan_gp": "wgan-gp"}
         try:
             if kind == "ring":
                 saved = pretrained.load("ring-wgan-gp")

@@ -1,0 +1,105 @@
+"""The running app driven through gradio_client, as a class script would: train, poll, switch, stop,
+generate from latent values; and a table of bad inputs that must each get a clear message while the
+server keeps serving."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+import pytest
+from gradio_client import Client
+
+FORM = ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30]
+
+
+@pytest.fixture(scope="module")
+def client(app_url: str) -> Client:
+    return Client(app_url, verbose=False)
+
+
+def _digest(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def test_train_poll_switch_and_stop_through_the_api(client: Client) -> None:
+    token = client.predict(api_name="/new_session")
+    status, _timer = client.predict(token, *FORM, api_name="/start")
+    assert "Training" in status or "Starting" in status or "Waiting" in status
+
+    deadline, grids = time.monotonic() + 60, set()
+    while len(grids) < 2:
+        out = client.predict(token, api_name="/poll")
+        if isinstance(out[0], str) and Path(out[0]).exists():
+            grids.add(_digest(out[0]))
+        assert time.monotonic() < deadline, "the sample grid never changed"
+        time.sleep(0.3)
+
+    message = client.predict(token, "wgan-gp", api_name="/switch_loss")
+    assert "Switched to Wasserstein, gradient penalty" in message
+    deadline = time.monotonic() + 60
+    while "Wasserstein estimate" not in str(client.predict(token, api_name="/poll")[2]):
+        assert time.monotonic() < deadline, "the Wasserstein estimate never appeared after the switch"
+        time.sleep(0.3)
+    status = client.predict(token, api_name="/stop")
+    assert "Stopped" in status
+
+
+def test_generate_from_latent_values(client: Client) -> None:
+    token = client.predict(api_name="/new_session")
+    a = client.predict(token, "default", 3, 0, "principal", 0, 0, 0, 0, 0, 0, api_name="/latent")
+    b = client.predict(token, "default", 3, 0, "principal", 2.5, 0, 0, 0, 0, 0, api_name="/latent")
+    c = client.predict(token, "default", 3, 0, "principal", 0, 0, 0, 0, 0, 0, api_name="/latent")
+    assert _digest(a) != _digest(b) and _digest(a) == _digest(c)
+    strip = client.predict(token, "default", 1, 2, 0, api_name="/interpolate")
+    assert Path(strip).stat().st_size > 500
+
+
+BAD_INPUTS = [
+    # (endpoint, arguments after the session token, words the message must contain)
+    ("/start", ["default", "mnist", "js", "mlp", 1e-3, 1e-3, -5, 16, 1, 0, 30], "minimum"),
+    ("/start", ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 10**9, 16, 1, 0, 30], "maximum"),
+    ("/start", ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 10**6, 1, 0, 30], "maximum"),
+    ("/start", ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, -3, 1, 0, 30], "minimum"),
+    ("/start", ["default", "mnist", "js", "mlp", float("nan"), 1e-3, 32, 16, 1, 0, 30], "learning rate"),
+    ("/start", ["default", "mnist", "js", "mlp", 1e-3, float("inf"), 32, 16, 1, 0, 30], "learning rate"),
+    ("/start", ["default", "mnist", "js", "mlp", -1.0, 1e-3, 32, 16, 1, 0, 30], "minimum"),
+    ("/start", ["default", "mnist", "lsgan", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30], "lsgan"),
+    ("/start", ["fastest", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30], "fastest"),
+    ("/start", ["default", "cifar10", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30], "cifar10"),
+    ("/start", ["default", "mnist", "js", "resnet", 1e-3, 1e-3, 32, 16, 1, 0, 30], "resnet"),
+    ("/start", ["default", "mnist", "js", "mlp", "fast", 1e-3, 32, 16, 1, 0, 30], "number"),
+    ("/start", ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 99, 0, 30], "maximum"),
+    ("/start", ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, -7, 30], "minimum"),
+    ("/start", ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 10**7], "maximum"),
+    ("/switch_loss", ["not-a-loss"], "not-a-loss"),
+    ("/latent", ["default", 0, 0, "principal", 1e9, 0, 0, 0, 0, 0], "maximum"),
+    ("/latent", ["default", 0, 0, "principal", float("nan"), 0, 0, 0, 0, 0], "slider 1"),
+    ("/latent", ["../../etc/passwd", 0, 0, "principal", 0, 0, 0, 0, 0, 0], "passwd"),
+    ("/latent", ["conditional", 0, 12, "principal", 0, 0, 0, 0, 0, 0], "maximum"),
+    ("/latent", ["default", 0, 0, "sideways", 0, 0, 0, 0, 0, 0], "sideways"),
+    ("/latent", ["default", -1, 0, "principal", 0, 0, 0, 0, 0, 0], "minimum"),
+    ("/interpolate", ["default", 1, "two", 0], "number"),
+    ("/explore_model", ["/etc/hosts"], "hosts"),
+    ("/duel_start", ["collapse", "js-minimax", "wgan-gp", 0, -60], "minimum"),
+    ("/restore", [], "No training yet"),
+]
+
+
+@pytest.mark.parametrize(("endpoint", "args", "words"), BAD_INPUTS, ids=[f"{e}-{i}" for i, (e, _, _) in
+                                                                        enumerate(BAD_INPUTS)])
+def test_bad_input_gets_a_clear_message_and_the_server_keeps_serving(client: Client, endpoint: str, args: list,
+                                                                     words: str) -> None:
+    token = client.predict(api_name="/new_session")
+    with pytest.raises(Exception) as caught:  # gradio_client raises AppError carrying the server's message
+        client.predict(token, *args, api_name=endpoint)
+    message = str(caught.value)
+    assert words.lower() in message.lower(), message
+    assert "Traceback" not in message
+    assert client.predict(api_name="/new_session")  # still serving
+
+
+def test_a_bad_session_token_is_refused(client: Client) -> None:
+    with pytest.raises(Exception, match="session must be"):
+        client.predict("x", api_name="/stop")
