@@ -178,16 +178,22 @@ def _presets() -> dict[str, Preset]:
     # large-batch updates per generator update, so D wins and G's gradient vanishes (NOTES_GAN.md).
     fragile = Config(arch="mlp", width=256, latent_dim=32, g_batchnorm=False, loss="js-minimax", lr_d=3e-4,
                      lr_g=3e-4, beta1=0.9, beta2=0.999, critic_steps=5, batch_size=256, max_seconds=60.0)
+    # 2-D toys: the JS pair uses the collapse recipe's strong critic (5 updates per G update); the
+    # Wasserstein pair a gradient penalty of 0.1 (the WGAN-GP toy scale) and a 10x the paper's lr.
     toy = Config(dataset="ring", latent_dim=2, width=128, g_batchnorm=False, batch_size=256,
-                 loss="js", lr_d=1e-3, lr_g=1e-3, beta1=0.5, beta2=0.999, max_seconds=20.0)
+                 loss="js", lr_d=1e-3, lr_g=1e-3, beta1=0.5, beta2=0.999, max_seconds=30.0)
+    toy_js = toy.replace(loss="js-minimax", critic_steps=5)
+    toy_wgan = toy.with_loss("wgan-gp").replace(lr_d=1e-3, lr_g=1e-3, critic_steps=2, gp_weight=0.1)
     presets = [
         Preset("default", default, "Fast, healthy digits on a CPU",
                "A convolutional GAN learns all ten digits in about a minute on a laptop CPU."),
         Preset("collapse", fragile, "Mode collapse: the original minimax loss",
                "The original (saturating) minimax loss on MLPs without BatchNorm: the discriminator wins, "
                "the generator's gradient vanishes and it keeps drawing one digit."),
-        Preset("js", fragile.replace(loss="js"), "Same networks, non-saturating JS loss",
-               "Exactly the 'collapse' set-up with only the generator's loss changed to the non-saturating one."),
+        Preset("js", fragile.with_loss("js").replace(batch_size=64), "Same networks, non-saturating JS loss",
+               "The 'collapse' networks with the non-saturating loss and its usual optimiser settings (Adam 2e-4, "
+               "beta1 0.5, one D step per G step). With the collapse preset's strong critic (5 large-batch D "
+               "steps, beta1 0.9) the non-saturating loss collapses too: it is the critic, not only the loss."),
         Preset("wgan", fragile.with_loss("wgan").replace(batch_size=64),
                "Wasserstein GAN with weight clipping (paper settings)",
                "A critic instead of a classifier, kept smooth by clipping its weights (RMSprop 5e-5, "
@@ -197,14 +203,15 @@ def _presets() -> dict[str, Preset]:
                "The 'collapse' networks with the Wasserstein loss and a gradient penalty: all ten digits."),
         Preset("conditional", default.replace(conditional=True), "Class-conditional: ask for a digit",
                "The digit label goes into both networks, so you can ask the generator for a 7."),
-        Preset("ring-js", toy, "Ring of 8 Gaussians, JS loss",
-               "A JS GAN on eight blobs: it covers a few blobs and hops between them."),
-        Preset("ring-wgan-gp", toy.with_loss("wgan-gp").replace(gp_weight=0.1),
-               "Ring of 8 Gaussians, Wasserstein-GP", "The Wasserstein critic pulls the generator onto every blob."),
-        Preset("grid-js", toy.replace(dataset="grid"), "Grid of 25 Gaussians, JS loss",
-               "Twenty-five blobs: the JS GAN covers some and misses many."),
-        Preset("grid-wgan-gp", toy.replace(dataset="grid").with_loss("wgan-gp").replace(gp_weight=0.1),
-               "Grid of 25 Gaussians, Wasserstein-GP", "The Wasserstein critic spreads the generator out."),
+        Preset("ring-js", toy_js, "Ring of 8 Gaussians, original JS loss",
+               "The original minimax loss with a strong discriminator: the generator's points wander off the "
+               "blobs, chasing whatever region D currently calls real, and rarely sit on more than a few."),
+        Preset("ring-wgan-gp", toy_wgan, "Ring of 8 Gaussians, Wasserstein-GP",
+               "The same networks with a Wasserstein critic: its smooth gradient pulls the points onto every blob."),
+        Preset("grid-js", toy_js.replace(dataset="grid"), "Grid of 25 Gaussians, original JS loss",
+               "Twenty-five blobs with the original minimax loss: most of them stay uncovered."),
+        Preset("grid-wgan-gp", toy_wgan.replace(dataset="grid"), "Grid of 25 Gaussians, Wasserstein-GP",
+               "The Wasserstein critic spreads the generator's points over the grid."),
     ]
     return {p.name: p for p in presets}
 

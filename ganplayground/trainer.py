@@ -455,7 +455,7 @@ class Trainer:
         self.status, self.reason = "running", ""
         measurable = cfg.dataset in ("mnist", "ring", "grid")
         next_metrics = self.elapsed + metrics_seconds if metrics_seconds and measurable else math.inf
-        yield self.snapshot()
+        yield self._timed_snapshot()
         next_snapshot_time = time.perf_counter() + (every_seconds or math.inf)
         while True:
             if self._stop.is_set():
@@ -463,7 +463,7 @@ class Trainer:
                 break
             if not self._resume.is_set():
                 self.status = "paused"
-                yield self.snapshot()
+                yield self._timed_snapshot()
                 while not self._resume.wait(0.1):
                     pass
                 if self._stop.is_set():
@@ -485,14 +485,14 @@ class Trainer:
                 ok = True
                 if self._window.count >= sync_every:
                     ok = self._flush()
-                self.elapsed += time.perf_counter() - start
                 if ok and ((self._config.metrics_every and self.step_count % self._config.metrics_every == 0)
                            or self.elapsed >= next_metrics):
-                    self._compute_metrics()
+                    self._compute_metrics()  # the run's own work: counted in its time
                     if metrics_seconds:
                         next_metrics = self.elapsed + metrics_seconds
+                self.elapsed += time.perf_counter() - start
             if not ok:
-                yield self.snapshot()
+                yield self._timed_snapshot()
                 if on_divergence == "stop":
                     return
                 self._resume.clear()
@@ -504,10 +504,18 @@ class Trainer:
                 continue
             now = time.perf_counter()
             if (every_steps and self.step_count % every_steps == 0) or now >= next_snapshot_time:
-                yield self.snapshot()
+                yield self._timed_snapshot()
                 if every_seconds:
                     next_snapshot_time = time.perf_counter() + every_seconds
-        yield self.snapshot()
+        yield self._timed_snapshot()
+
+    def _timed_snapshot(self) -> Snapshot:
+        # A snapshot is the run's own work (grid, weight copy): it counts as training time, so a
+        # budget of 60 s means 60 s of wall time minus only what the caller does between snapshots.
+        start = time.perf_counter()
+        snap = self.snapshot()
+        self.elapsed += time.perf_counter() - start
+        return snap
 
     def _compute_metrics(self) -> None:
         from . import metrics  # lazily: loading the classifier is only needed when asked for

@@ -15,3 +15,21 @@ train wgan-gp            --preset wgan-gp     --max-seconds 600
 train collapsed-minimax  --preset collapse    --max-seconds 60
 train ring-js            --preset ring-js
 train ring-wgan-gp       --preset ring-wgan-gp
+# The index of shipped models, from their cards.
+python - <<'PY'
+import json
+from pathlib import Path
+rows = ["# Shipped models", "", "Re-create them with `pretrained/make.sh`. Load any with "
+        "`python -m ganplayground sample --model pretrained/NAME ...` or `evaluate`.", "",
+        "| model | preset | steps | training time | FID | classes | notes |", "|---|---|---|---|---|---|---|"]
+for card_path in sorted(Path("pretrained").glob("*/card.json")):
+    c = json.loads(card_path.read_text())
+    m = c["metrics"]
+    fid = f"{m['fid']:.1f}" if "fid" in m else "-"
+    classes = f"{m['modes']} of 10" if "fid" in m else f"{m['modes']} of {m['num_modes']} blobs"
+    note = f"{m['conditional_accuracy']:.1%} drawn as asked" if "conditional_accuracy" in m else ""
+    rows.append(f"| [{card_path.parent.name}]({card_path.parent.name}/README.md) | {c['preset']} | "
+                f"{c['steps']:,} | {c['training_seconds']:.0f} s on {c['trained_on']} | {fid} | {classes} | {note} |")
+rows += ["", "`classifier/` is the bundled MNIST classifier the metrics use (see classifier/README.md)."]
+Path("pretrained/README.md").write_text("\n".join(rows) + "\n")
+PY

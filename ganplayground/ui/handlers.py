@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from ..latent import interpolate, move_along, noise_for_seed, principal_directio
 from ..losses import LOSS_NAMES
 from ..models import Generator
 from ..trainer import Snapshot, Trainer, describe_device, resolve_device
-from . import plots
+from . import plots, zerogpu
 from .labels import ARCH_LABELS, DATASET_LABELS, LOSS_LABELS, key_of, label_of
 from .sessions import Run, Session, SessionError, SessionManager, check_token, new_token
 
@@ -37,6 +38,12 @@ MAX_BUDGET_SECONDS = 900
 DIGIT_SCALE = 8  # Explore shows a digit at 224 x 224 px
 SESSION_MODEL = "Your model (this session)"
 EXPLORE_CACHE = 32  # loaded models (with their directions) kept in memory
+
+
+def _env_int(name: str, default: int) -> int:
+    """A positive integer setting from the environment (a deployer's knob), else the default."""
+    value = os.environ.get(name, "")
+    return int(value) if value.isdigit() and int(value) > 0 else default
 
 
 def _error(exc: Exception) -> gr.Error:
@@ -74,16 +81,19 @@ class ExploreModel:
 class Playground:
     """Server-wide state and every page handler."""
 
-    def __init__(self, max_trainings: int | None = None, idle_seconds: float = 180.0,
+    def __init__(self, max_trainings: int | None = None, idle_seconds: float | None = None,
                  orphan_seconds: float = 60.0, threads_per_run: int = 1, snapshot_seconds: float = 0.5,
                  metrics_seconds: float = 2.0) -> None:
         self.device = resolve_device("auto")
         if max_trainings is None:
-            # Measured (benchmarks/classroom.py): on a 2-core CPU four concurrent runs keep every
-            # page responsive; a GPU serves more.
-            max_trainings = 16 if self.device.type == "cuda" else 4
+            # Measured with benchmarks/classroom.py: on a 2-core CPU, four concurrent runs keep every
+            # page responsive; a GPU serves more. GANPLAYGROUND_MAX_TRAININGS overrides.
+            max_trainings = _env_int("GANPLAYGROUND_MAX_TRAININGS", 16 if self.device.type == "cuda" else 4)
+        if idle_seconds is None:
+            idle_seconds = float(_env_int("GANPLAYGROUND_IDLE_SECONDS", 180))
         self.manager = SessionManager(max_trainings=max_trainings, idle_seconds=idle_seconds,
                                       orphan_seconds=orphan_seconds)
+        self.zerogpu = zerogpu.enabled()  # train in GPU chunks on a ZeroGPU Space
         self.threads_per_run = threads_per_run
         self.snapshot_seconds = snapshot_seconds
         self.metrics_seconds = metrics_seconds
@@ -96,6 +106,9 @@ class Playground:
 
     @property
     def device_text(self) -> str:
+        if self.zerogpu:
+            return (f"Training on a **GPU (ZeroGPU)** in {zerogpu.CHUNK_SECONDS:.0f}-second chunks; "
+                    "Pause and Stop act at the end of a chunk")
         if self.device.type == "cuda":
             return f"Training on **{describe_device(self.device)}**"
         return (f"Training on **CPU** ({self.threads_per_run} thread per run, "
@@ -207,8 +220,11 @@ class Playground:
         return self._status(run), gr.Timer(active=True)
 
     @property
-    def _run_options(self) -> dict[str, float]:
-        return {"snapshot_seconds": self.snapshot_seconds, "metrics_seconds": self.metrics_seconds}
+    def _run_options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {"snapshot_seconds": self.snapshot_seconds, "metrics_seconds": self.metrics_seconds}
+        if self.zerogpu:
+            options.update(run_class=zerogpu.ChunkedRun, chunk=zerogpu.gpu_chunk_function())
+        return options
 
     def _run(self, token: Any) -> Run:
         run = self._session(token).run

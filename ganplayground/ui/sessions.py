@@ -217,9 +217,10 @@ class SessionManager:
             del self._sessions[oldest.token]
 
     # --- runs -------------------------------------------------------------------------------------
-    def start(self, session: Session, trainer: Trainer, side: int | None = None, **run_options: Any) -> Run:
+    def start(self, session: Session, trainer: Trainer, side: int | None = None,
+              run_class: Callable[..., Run] = Run, **run_options: Any) -> Run:
         """Start a run for a session (replacing its Train-tab run, or one side of its duel)."""
-        run = Run(trainer, self.slots, **run_options)
+        run = run_class(trainer, self.slots, **run_options)
         with session.lock:
             if side is None:
                 if session.run is not None:

@@ -16,7 +16,8 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
+    """(url, playground) of a running app."""
     os.environ["GRADIO_TEMP_DIR"] = str(tmp_path_factory.mktemp("gradio"))
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from ganplayground.ui.app import build_demo, launch
@@ -26,6 +27,11 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     demo = build_demo(playground)
     port = free_port()
     launch(demo, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    yield f"http://127.0.0.1:{port}/"
+    yield f"http://127.0.0.1:{port}/", playground
     playground.close()
     demo.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(app: tuple[str, object]) -> str:
+    return app[0]

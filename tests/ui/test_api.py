@@ -63,7 +63,7 @@ BAD_INPUTS = [
     ("/start", ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 10**6, 1, 0, 30], "maximum"),
     ("/start", ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, -3, 1, 0, 30], "minimum"),
     ("/start", ["default", "mnist", "js", "mlp", float("nan"), 1e-3, 32, 16, 1, 0, 30], "learning rate"),
-    ("/start", ["default", "mnist", "js", "mlp", 1e-3, float("inf"), 32, 16, 1, 0, 30], "learning rate"),
+    ("/start", ["default", "mnist", "js", "mlp", 1e-3, float("inf"), 32, 16, 1, 0, 30], "maximum"),
     ("/start", ["default", "mnist", "js", "mlp", -1.0, 1e-3, 32, 16, 1, 0, 30], "minimum"),
     ("/start", ["default", "mnist", "lsgan", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30], "lsgan"),
     ("/start", ["fastest", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30], "fastest"),
