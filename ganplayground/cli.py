@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--batch-size", type=_ranged(int, 1, 4096, "a batch size"))
     train.add_argument("--lr-d", type=_ranged(float, 1e-7, 1.0, "a learning rate"))
     train.add_argument("--lr-g", type=_ranged(float, 1e-7, 1.0, "a learning rate"))
+    train.add_argument("--critic-steps", type=_ranged(int, 1, 20, "a number of critic steps"),
+                       help="discriminator updates per generator update")
+    train.add_argument("--beta1", type=_ranged(float, 0.0, 0.999, "Adam's beta1"))
     train.add_argument("--threads", type=_ranged(int, 0, 256, "a thread count"), help="CPU threads (0 = auto)")
     train.add_argument("--metrics-every", type=_ranged(int, 0, 10**7, "a number of steps"),
                        help="compute digit metrics every N steps (0 = off)")
@@ -114,7 +117,8 @@ def cmd_train(args: argparse.Namespace) -> None:
     elif args.steps:
         overrides["max_seconds"] = 0.0  # --steps alone: run exactly that many steps
     for flag, name in (("seed", "seed"), ("batch_size", "batch_size"), ("lr_d", "lr_d"), ("lr_g", "lr_g"),
-                       ("threads", "threads"), ("metrics_every", "metrics_every")):
+                       ("critic_steps", "critic_steps"), ("beta1", "beta1"), ("threads", "threads"),
+                       ("metrics_every", "metrics_every")):
         if getattr(args, flag) is not None:
             overrides[name] = getattr(args, flag)
     config = config.replace(**overrides)
@@ -221,8 +225,13 @@ def write_card(folder: Path, saved: Any, result: dict[str, Any]) -> None:
     m = result
     lines = [f"# {folder.name}", "",
              f"A {'conditional ' if c.conditional else ''}{c.arch.upper()} GAN on {c.dataset}, loss `{c.loss}`, "
-             f"trained with `python -m ganplayground train --preset {card['preset']}` for {saved.step:,} steps "
-             f"({saved.elapsed:.0f} s on {card['trained_on']}, {card['date']}).", ""]
+             f"trained with `python -m ganplayground train` from preset `{card['preset']}` for {saved.step:,} steps "
+             f"({saved.elapsed:.0f} s on {card['trained_on']}, {card['date']}); `pretrained/make.sh` has the "
+             "exact command.", "",
+             f"Settings: {c.optimizer} lr D/G {c.lr_d:g}/{c.lr_g:g}, betas ({c.beta1:g}, {c.beta2:g}), "
+             f"{c.critic_steps} critic step(s) per generator step, batch {c.batch_size}, latent {c.latent_dim}, "
+             f"width {c.width}, spectral norm {'on' if c.spectral_norm else 'off'}, "
+             f"EMA {c.ema:g}.", ""]
     if "fid" in m:
         lines += ["| metric (10,000 samples, bundled classifier) | value |", "|---|---|",
                   f"| FID (real digits: {m['fid_floor']:.1f}) | {m['fid']:.1f} |",
