@@ -5,6 +5,8 @@ Plain tensors in and out; nothing here trains or draws.
 
 from __future__ import annotations
 
+import threading
+
 import torch
 
 from .models import Generator
@@ -40,6 +42,9 @@ def interpolate(seed_a: int, seed_b: int, steps: int, latent_dim: int) -> torch.
     return slerp(z0, z1, torch.linspace(0.0, 1.0, steps))
 
 
+_FORWARD_AD_LOCK = threading.Lock()
+
+
 def principal_directions(generator: Generator, k: int, n: int = 128, seed: int = 0,
                          labels: torch.Tensor | None = None) -> torch.Tensor:
     """The k latent directions (k, latent_dim) that change the output most, on average.
@@ -54,6 +59,15 @@ def principal_directions(generator: Generator, k: int, n: int = 128, seed: int =
     z = noise_for_seed(seed, n, d).to(device)
     if generator.conditional and labels is None:
         labels = (torch.arange(n) % generator.num_classes).to(device)
+    # Forward-mode AD levels are process-wide, not per thread: two sessions computing directions at
+    # once would corrupt each other's levels, so they take turns (a few hundred ms per model, cached).
+    with _FORWARD_AD_LOCK:
+        return _principal_directions(generator, z, labels, k)
+
+
+def _principal_directions(generator: Generator, z: torch.Tensor, labels: torch.Tensor | None, k: int) -> torch.Tensor:
+    n, d = z.shape
+    device = z.device
     was_training = generator.training
     generator.eval()
     try:
