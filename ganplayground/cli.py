@@ -236,7 +236,7 @@ def write_card(folder: Path, saved: Any, result: dict[str, Any]) -> None:
         lines += ["| metric (10,000 samples, bundled classifier) | value |", "|---|---|",
                   f"| FID (real digits: {m['fid_floor']:.1f}) | {m['fid']:.1f} |",
                   f"| digit classes with >= 2% of samples | {m['modes']} of 10 |",
-                  f"| KL(histogram \|\| uniform) | {m['kl_uniform']:.3f} |",
+                  rf"| KL(histogram \|\| uniform) | {m['kl_uniform']:.3f} |",
                   f"| largest class share | {m['largest_share']:.1%} |",
                   f"| precision / recall (k = 3) | {m['precision']:.2f} / {m['recall']:.2f} |"]
         if "conditional_accuracy" in m:

@@ -80,7 +80,7 @@ def precision_recall(real: torch.Tensor, fake: torch.Tensor, k: int = PR_NEIGHBO
     fake_radii = _kth_neighbour_radii(fake, k)
     cross = torch.cdist(fake, real)  # (M, N)
     precision = (cross <= real_radii[None, :]).any(dim=1).float().mean()
-    recall = (cross.T <= fake_radii[None, :]).any(dim=1).float().mean()
+    recall = (fake_radii[None, :] >= cross.T).any(dim=1).float().mean()
     return float(precision), float(recall)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import gradio as gr
 
 from ..config import PRESETS
+from .components import AtomicImage
 from .handlers import NUM_SLIDERS, Playground, arch_choices, loss_choices
 from .labels import LESSONS
 
@@ -74,7 +75,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                         status = gr.Markdown("Ready. Pick a preset and press **Start**.", elem_classes="gp-status",
                                              elem_id="status")
                         with gr.Row():
-                            samples = gr.Image(label="Samples from fixed noise", format="png", type="numpy",
+                            samples = AtomicImage(label="Samples from fixed noise", format="png", type="numpy",
                                                interactive=False, height=SAMPLES_HEIGHT, elem_id="samples")
                             with gr.Column():
                                 meter = gr.Markdown("", elem_classes="gp-meter", elem_id="meter")
@@ -107,7 +108,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                     for side in ("left", "right"):
                         with gr.Column():
                             d_status = gr.Markdown("", elem_classes="gp-status")
-                            d_image = gr.Image(label=f"Samples ({side})", format="png", type="numpy",
+                            d_image = AtomicImage(label=f"Samples ({side})", format="png", type="numpy",
                                                interactive=False, height=360)
                             d_meter = gr.Markdown("", elem_classes="gp-meter")
                             d_hist = gr.BarPlot(x="class", y="share", y_lim=[0, 1], label="Mode meter", height=180,
@@ -135,14 +136,14 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                         sliders = [gr.Slider(-3, 3, value=0, step=0.05, label=f"Direction {i + 1}",
                                              elem_id=f"latent-{i + 1}") for i in range(NUM_SLIDERS)]
                     with gr.Column():
-                        digit_image = gr.Image(label="Generated digit", format="png", type="numpy",
+                        digit_image = AtomicImage(label="Generated digit", format="png", type="numpy",
                                                interactive=False, height=300, elem_id="digit")
                 gr.Markdown("### Interpolation between two seeds")
                 with gr.Row():
                     seed_a = gr.Number(value=1, precision=0, label="Seed A", minimum=0)
                     seed_b = gr.Number(value=2, precision=0, label="Seed B", minimum=0)
                     interpolate = gr.Button("Interpolate")
-                strip = gr.Image(label="From A to B", format="png", type="numpy", interactive=False, height=140)
+                strip = AtomicImage(label="From A to B", format="png", type="numpy", interactive=False, height=140)
 
             # --- Learn -------------------------------------------------------------------------------
             with gr.Tab("Learn", id="learn"):

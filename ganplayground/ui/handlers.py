@@ -22,14 +22,14 @@ import torch
 from .. import pretrained
 from ..checkpoints import SavedModel
 from ..config import PRESETS, Config, ConfigError, get_preset
-from ..data import DataError, TOY_DATASETS, fashion_mnist_available, get_dataset, toy_centres
+from ..data import TOY_DATASETS, DataError, fashion_mnist_available, get_dataset, toy_centres
 from ..images import make_grid, to_uint8, toy_plot, upscale
 from ..latent import interpolate, move_along, noise_for_seed, principal_directions
 from ..losses import LOSS_NAMES
 from ..models import Generator
 from ..trainer import Snapshot, Trainer, describe_device, resolve_device
 from . import plots, zerogpu
-from .labels import ARCH_LABELS, DATASET_LABELS, LOSS_LABELS, key_of, label_of
+from .labels import ARCH_LABELS, DATASET_LABELS, LOSS_LABELS, key_of
 from .sessions import Run, Session, SessionError, SessionManager, check_token, new_token
 
 NUM_SLIDERS = 6  # on_latent takes s1..s6
@@ -82,12 +82,13 @@ class Playground:
     """Server-wide state and every page handler."""
 
     def __init__(self, max_trainings: int | None = None, idle_seconds: float | None = None,
-                 orphan_seconds: float = 60.0, threads_per_run: int = 1, snapshot_seconds: float = 0.5,
-                 metrics_seconds: float = 2.0) -> None:
+                 orphan_seconds: float = 60.0, threads_per_run: int = 1, snapshot_seconds: float = 1.0,
+                 metrics_seconds: float = 4.0) -> None:
         self.device = resolve_device("auto")
         if max_trainings is None:
-            # Measured with benchmarks/classroom.py: on a 2-core CPU, four concurrent runs keep every
-            # page responsive; a GPU serves more. GANPLAYGROUND_MAX_TRAININGS overrides.
+            # benchmarks/classroom.py on 2 cores: capping at 2 instead of 4 did not make sliders faster
+            # (the page's own work dominates), so four students train at once and the rest queue; a GPU
+            # serves more. GANPLAYGROUND_MAX_TRAININGS overrides.
             max_trainings = _env_int("GANPLAYGROUND_MAX_TRAININGS", 16 if self.device.type == "cuda" else 4)
         if idle_seconds is None:
             idle_seconds = float(_env_int("GANPLAYGROUND_IDLE_SECONDS", 180))

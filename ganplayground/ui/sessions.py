@@ -7,6 +7,9 @@ and the tests drive it directly.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import re
 import secrets
 import threading
@@ -48,6 +51,7 @@ class Slots:
         self.capacity = max(1, capacity)
         self._holders: set[object] = set()
         self._line: deque[object] = deque()
+        self.ended = 0  # releases so far (the reaper trims memory after runs end)
         self._cond = threading.Condition()
 
     def acquire(self, key: object, give_up: Callable[[], bool]) -> bool:
@@ -66,7 +70,9 @@ class Slots:
 
     def release(self, key: object) -> None:
         with self._cond:
-            self._holders.discard(key)
+            if key in self._holders:
+                self._holders.discard(key)
+                self.ended += 1
             self._cond.notify_all()
 
     def position(self, key: object) -> int:
@@ -167,6 +173,26 @@ class Session:
 
     def runs(self) -> list[Run]:
         return [r for r in [self.run, *self.duel] if r is not None]
+
+
+def _libc() -> Any:
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+
+
+def release_memory() -> None:
+    """Hand freed memory back to the operating system once runs have ended: collect Python garbage, then
+    ask glibc to trim its per-thread heaps (each training thread leaves one behind). No-op elsewhere."""
+    gc.collect()
+    trim = getattr(_LIBC, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 class SessionManager:
@@ -271,8 +297,13 @@ class SessionManager:
         return stopped
 
     def _reap_loop(self, every: float) -> None:
+        trimmed_at = 0
         while not self._closed.wait(every):
             self.reap()
+            ended = self.slots.ended
+            if ended != trimmed_at and self.active_trainings == 0:
+                trimmed_at = ended
+                release_memory()
 
     def close(self) -> None:
         """Stop every run and the reaper (server shutdown, tests)."""
