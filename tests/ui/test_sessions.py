@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 
@@ -113,3 +115,12 @@ def test_a_run_that_crashes_reports_and_frees_its_slot(manager: SessionManager, 
     run = manager.start(manager.session(new_token()), trainer)
     run.join(5)
     assert "MemoryError" in run.error and manager.active_trainings == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority") or sys.platform != "linux", reason="per-thread nice is Linux's")
+def test_training_threads_yield_the_cpu_to_the_pages_handlers(manager: SessionManager, tiny: Config) -> None:
+    session = manager.session(new_token())
+    run = manager.start(session, Trainer(tiny.replace(max_steps=100_000)))
+    _wait_for(lambda: run.state == "running")
+    assert os.getpriority(os.PRIO_PROCESS, run._thread.native_id) > os.getpriority(os.PRIO_PROCESS, 0)
+    manager.stop_all(session)
