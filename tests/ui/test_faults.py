@@ -97,6 +97,7 @@ def test_a_diverging_run_pauses_says_why_and_restores_the_last_good_weights(pg: 
         run.trainer.discriminator.head.bias.fill_(float("nan"))
     _wait(lambda: run.trainer.status == "diverged", what="divergence")
     assert run.alive  # paused, not ended
+    _wait(lambda: "Diverged" in pg.on_poll(token, -1)[6], what="the page to show the divergence")
     out = pg.on_poll(token, -1)
     assert "Diverged" in out[6] and "NaN or infinite" in out[6] and out[8]["visible"] is True
     status = pg.on_restore(token)
