@@ -189,13 +189,15 @@ def _presets() -> dict[str, Preset]:
                "A convolutional GAN learns all ten digits in about a minute on a laptop CPU."),
         Preset("collapse", fragile, "Mode collapse: the original minimax loss",
                "The original (saturating) minimax loss on MLPs without BatchNorm: the discriminator wins, "
-               "the generator's gradient vanishes and it keeps drawing one digit."),
+               "the generator's gradient vanishes. Its samples stay grey static, which the digit classifier files "
+               "under a single class, so the meter reads 1 of 10: the saturation failure the non-saturating "
+               "loss was invented for."),
         Preset("js", fragile.with_loss("js").replace(batch_size=64), "Same networks, non-saturating JS loss",
                "The 'collapse' networks with the non-saturating loss and its usual optimiser settings (Adam 2e-4, "
                "beta1 0.5, one D step per G step): the generator gets a gradient again, but in a minute it still "
                "covers only 5 to 8 of the 10 digits. With the collapse preset's strong critic (5 large-batch D "
-               "steps, beta1 0.9) the non-saturating loss collapses to one digit too: the critic matters, not "
-               "only the loss."),
+               "steps, beta1 0.9) the non-saturating loss fails the same way (1 of 10 on the meter): the critic matters, "
+               "not only the loss."),
         Preset("wgan", fragile.with_loss("wgan").replace(batch_size=64),
                "Wasserstein GAN with weight clipping (paper settings)",
                "A critic instead of a classifier, kept smooth by clipping its weights (RMSprop 5e-5, "

@@ -123,7 +123,8 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                 gr.Markdown("Drag the sliders to move through a trained generator's latent space. *Principal "
                             "directions* change the digit the most; *raw dimensions* are the first entries of z.")
                 models = pg.model_choices()
-                model = gr.Dropdown(choices=models, value=models[0] if models else None, label="Model")
+                model = gr.Dropdown(choices=models, value="default" if "default" in models else models[0],
+                                    label="Model")
                 model_info = gr.Markdown("")
                 with gr.Row():
                     with gr.Column():

@@ -78,6 +78,12 @@ class ExploreModel:
     directions: dict[str, torch.Tensor]
 
 
+def _curve(frame: Any) -> Any:
+    """A curve update, or a skip while it has no points: Gradio's LinePlot takes its series and axes from
+    the first data it gets, and an empty first frame leaves it drawing no lines for good."""
+    return frame if len(frame) else gr.skip()
+
+
 class Playground:
     """Server-wide state and every page handler."""
 
@@ -279,8 +285,7 @@ class Playground:
         if session.run is not None:
             session.run.stop()
             session.run = None
-        empty = plots.curves([], {})
-        return (None, empty, empty, plots.histogram(None), "", empty, "Ready. Pick a preset and press Start.",
+        return (None, None, None, plots.histogram(None), "", None, "Ready. Pick a preset and press Start.",
                 "Pause", gr.Timer(active=False))
 
     def on_restore(self, token: Any) -> str:
@@ -326,8 +331,9 @@ class Playground:
         config = run.trainer.config
         meter, hist = self._meter(snap, config)
         pause_label = "Resume" if run.trainer.paused or snap.status == "diverged" else "Pause"
-        return (self._picture(snap, config), plots.loss_curves(history), plots.d_output_curves(history), hist,
-                meter, plots.metric_curves(history), status, pause_label,
+        return (self._picture(snap, config), _curve(plots.loss_curves(history)),
+                _curve(plots.d_output_curves(history)), hist, meter, _curve(plots.metric_curves(history)), status,
+                pause_label,
                 gr.update(visible=snap.status == "diverged"), timer, version)
 
     def _picture(self, snap: Snapshot, config: Config) -> np.ndarray:
@@ -432,7 +438,7 @@ class Playground:
             if snap is not None and run.version != last:
                 config = run.trainer.config
                 picture = self._picture(snap, config)
-                losses = plots.loss_curves(list(run.trainer.history))
+                losses = _curve(plots.loss_curves(list(run.trainer.history)))
                 meter, hist = self._meter(snap, config)
             status = self._status(run)
             outputs += [picture, losses, hist, meter, status]

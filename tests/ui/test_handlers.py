@@ -172,3 +172,15 @@ def test_explore_uses_the_model_trained_in_this_session(pg: Playground) -> None:
 def test_bad_input_gets_a_clear_message(pg: Playground, call, message: str) -> None:
     with pytest.raises(gr.Error, match=message):
         call(pg, new_token())
+
+
+
+def test_curves_are_never_sent_empty(pg: Playground) -> None:
+    # Gradio's LinePlot takes its series from its first data: an empty first frame leaves it blank for good.
+    token = new_token()
+    pg.on_start(token, *FORM)
+    out = _poll_until(pg, token, lambda o: isinstance(o[0], np.ndarray))
+    for curve in (out[1], out[2], out[5]):
+        assert not isinstance(curve, pd.DataFrame) or len(curve) > 0
+    reset = pg.on_reset(token)
+    assert reset[1] is None and reset[2] is None and reset[5] is None  # cleared, not emptied
