@@ -2,14 +2,16 @@
 
     python benchmarks/latency.py
 
-Prints: a latent-slider event's server time (the handler, and the handler plus Gradio's image
-encoding) and its round trip through gradio_client (median and p95 of 200); seconds from Start to the
-first sample grid; and what the page's polling and live metrics cost a training run (steps/s of the
-default preset in the app, polled every second, against the same run headless).
+Prints: a latent-slider event's server time (the handler, and the handler plus the PNG it sends) and
+its round trip through gradio_client from a separate process (median and p95 of 200), next to the
+same client calling an endpoint that does nothing; seconds from Start to the first sample grid; and
+what the page's polling, snapshots and live metrics cost a training run (steps/s of the default preset
+in the app, polled every second, against the same preset headless, alternating in short segments).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import statistics
@@ -21,13 +23,13 @@ from pathlib import Path
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import gradio as gr  # noqa: E402
 import torch  # noqa: E402
 from gradio_client import Client  # noqa: E402
 
 from ganplayground.config import get_preset  # noqa: E402
 from ganplayground.trainer import Trainer  # noqa: E402
 from ganplayground.ui.app import build_demo, launch  # noqa: E402
+from ganplayground.ui.components import InlineImage  # noqa: E402
 from ganplayground.ui.handlers import Playground  # noqa: E402
 from ganplayground.ui.sessions import new_token  # noqa: E402
 
@@ -46,11 +48,28 @@ def _summary(samples: list[float]) -> str:
     return f"median {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms (n={len(ordered)})"
 
 
+ROUND_TRIPS = """
+import json, sys, time
+from gradio_client import Client
+client, token = Client(sys.argv[1], verbose=False), sys.argv[2]
+client.predict(token, "default", 0, 0, "principal", 0, 0, 0, 0, 0, 0, api_name="/latent")  # warm
+slider, floor = [], []
+for i in range(200):
+    start = time.perf_counter()
+    client.predict(token, "default", 0, 0, "principal", -3 + 6 * (i % 50) / 49, 0, 0, 0, 0, 0, api_name="/latent")
+    slider.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    client.predict(api_name="/new_session")
+    floor.append(time.perf_counter() - start)
+print(json.dumps({"slider": slider, "floor": floor}))
+"""
+
+
 def slider(pg: Playground, client: Client) -> None:
     token = new_token()
     pg.on_explore_model(token, "default")
-    image = gr.Image(format="png", type="numpy")
-    handler, with_encoding, round_trip = [], [], []
+    image = InlineImage(format="png", type="numpy")
+    handler, with_encoding = [], []
     for i in range(200):
         value = -3 + 6 * (i % 50) / 49
         start = time.perf_counter()
@@ -58,16 +77,16 @@ def slider(pg: Playground, client: Client) -> None:
         handler.append(time.perf_counter() - start)
         image.postprocess(array)
         with_encoding.append(time.perf_counter() - start)
-    client.predict(token, "default", 0, 0, "principal", 0, 0, 0, 0, 0, 0, api_name="/latent")  # warm
-    for i in range(200):
-        value = -3 + 6 * (i % 50) / 49
-        start = time.perf_counter()
-        client.predict(token, "default", 0, 0, "principal", value, 0, 0, 0, 0, 0, api_name="/latent")
-        round_trip.append(time.perf_counter() - start)
+    # A browser or a class script is its own process: so is the client here (in the server's process
+    # it would share the server's interpreter lock and slow both).
+    out = subprocess.run([sys.executable, "-c", ROUND_TRIPS, client.src, token], capture_output=True, text=True,
+                         check=True)
+    trips = json.loads(out.stdout.strip().splitlines()[-1])
     print("## Latent slider event")
-    print(f"- server, handler only:                {_summary(handler)}")
-    print(f"- server, handler + PNG into the cache: {_summary(with_encoding)}")
-    print(f"- round trip through gradio_client:     {_summary(round_trip)}")
+    print(f"- server, handler only:                       {_summary(handler)}")
+    print(f"- server, handler + PNG for the reply:        {_summary(with_encoding)}")
+    print(f"- round trip through gradio_client:           {_summary(trips['slider'])}")
+    print(f"- same client, an endpoint that does nothing: {_summary(trips['floor'])} (gradio_client's own floor)")
 
 
 def first_grid(client: Client, repeats: int = 3) -> None:
@@ -96,26 +115,44 @@ while time.monotonic() < end:
 """
 
 
-def polling_cost(pg: Playground, client: Client, seconds: float = 30.0) -> None:
-    config = get_preset("default").config.replace(threads=1, max_seconds=seconds)
+def polling_cost(pg: Playground, client: Client, pairs: int = 8, seconds: float = 5.0) -> None:
+    """Steps/s of the default preset (1 thread) headless against the same preset in the app, polled once
+    a second by a separate process, with its snapshots and live metrics. This VM's speed drifts by
+    +-15% over minutes, so the two alternate in short segments and the cost is the median of the
+    pairs' ratios (each pair measured within ~10 s)."""
     torch.set_num_threads(1)
+    config = get_preset("default").config.replace(threads=1)
     headless = Trainer(config)
-    for _ in headless.run(every_seconds=1e9):
+    for _ in headless.run(max_steps=20, every_seconds=1e9):  # warm up, like the app's first steps
         pass
-    base = headless.step_count / headless.elapsed  # training time only, as for the run in the app
 
     token = client.predict(api_name="/new_session")
-    client.predict(token, *FORM[:-1], seconds, api_name="/start")
-    # The page is a browser, not part of the server: poll from a separate process, once a second.
-    poller = subprocess.Popen([sys.executable, "-c", POLLER, client.src, token, str(seconds)])
+    client.predict(token, *FORM[:-1], 300, api_name="/start")  # stopped below
+    poller = subprocess.Popen([sys.executable, "-c", POLLER, client.src, token, str(pairs * 2 * seconds + 30)])
     run = pg.manager.session(token).run
-    run.join(seconds + 30)
-    poller.wait(30)
-    in_app = run.trainer.step_count / run.trainer.elapsed  # elapsed counts the snapshots and metrics it paid for
-    print(f"\n## Cost of the page on training (default preset, 1 thread, {seconds:.0f} s)")
-    print(f"- headless: {base:.1f} steps/s; in the app, polled every 1 s with snapshots every "
-          f"{pg.snapshot_seconds:g} s and metrics every {pg.metrics_seconds:g} s: {in_app:.1f} steps/s "
-          f"({1 - in_app / base:+.1%} slower)")
+    while run.trainer.step_count < 20:
+        time.sleep(0.1)
+    client.predict(token, api_name="/pause")
+    bare, in_app = [], []
+    for _ in range(pairs):
+        steps, start = headless.step_count, time.perf_counter()
+        for _ in headless.run(max_seconds=headless.elapsed + seconds, every_seconds=1e9):
+            pass
+        bare.append((headless.step_count - steps) / (time.perf_counter() - start))
+        client.predict(token, api_name="/resume")
+        steps, start = run.trainer.step_count, time.perf_counter()
+        time.sleep(seconds)
+        in_app.append((run.trainer.step_count - steps) / (time.perf_counter() - start))
+        client.predict(token, api_name="/pause")
+    client.predict(token, api_name="/stop")
+    poller.kill()
+    ratios = sorted(a / b for a, b in zip(in_app, bare, strict=True))
+    cost = 1 - statistics.median(ratios)
+    print(f"\n## Cost of the page on training (default preset, 1 thread, {pairs} x {seconds:g} s alternating)")
+    print(f"- headless: {statistics.median(bare):.1f} steps/s; in the app, polled every 1 s, snapshots every "
+          f"{pg.snapshot_seconds:g} s, live metrics every {pg.metrics_seconds:g} s (off the training thread): "
+          f"{statistics.median(in_app):.1f} steps/s")
+    print(f"- cost: {cost:+.1%} (median of {pairs} pairs; pairs ranged {1 - ratios[-1]:+.1%} to {1 - ratios[0]:+.1%})")
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,6 +159,7 @@ class Trainer:
         self.reason = ""
         self.latest_metrics: dict[str, Any] | None = None
         self.latest_metrics_step = -1
+        self._metrics_job: Future | None = None  # live metrics being computed off the training thread
         self._lock = threading.RLock()  # held for a whole step; controls never wait on it
         self._resume = threading.Event()
         self._resume.set()
@@ -433,7 +435,8 @@ class Trainer:
     # --- the loop ---------------------------------------------------------------------------------
     def run(self, max_steps: int | None = None, max_seconds: float | None = None,
             every_steps: int | None = None, every_seconds: float | None = None,
-            on_divergence: str = "stop", metrics_seconds: float | None = None) -> Iterator[Snapshot]:
+            on_divergence: str = "stop", metrics_seconds: float | None = None,
+            metrics_pool: Executor | None = None) -> Iterator[Snapshot]:
         """Train, yielding a Snapshot first, then every `every_steps` steps and/or `every_seconds`
         seconds, on pause, and at the end. Budgets count from the run's total (0 or None: none).
 
@@ -441,6 +444,10 @@ class Trainer:
         until resume() (which restores the last good weights) or stop().
         metrics_seconds: also compute live metrics (digits and toys) every this many seconds of
         training, in addition to config.metrics_every steps.
+        metrics_pool: compute those timed metrics in this executor, on a copy of the sampler, so that
+        training goes on meanwhile (a snapshot shows the latest finished result, with its step); one
+        computation at a time per run, a tick is skipped while one is under way. Without it they
+        run in this thread and count as training time.
         """
         cfg = self._config
         max_steps = cfg.max_steps if max_steps is None else max_steps
@@ -485,11 +492,14 @@ class Trainer:
                 ok = True
                 if self._window.count >= sync_every:
                     ok = self._flush()
-                if ok and ((self._config.metrics_every and self.step_count % self._config.metrics_every == 0)
-                           or self.elapsed >= next_metrics):
+                if ok and self._config.metrics_every and self.step_count % self._config.metrics_every == 0:
                     self._compute_metrics()  # the run's own work: counted in its time
-                    if metrics_seconds:
-                        next_metrics = self.elapsed + metrics_seconds
+                elif ok and self.elapsed >= next_metrics:
+                    if metrics_pool is None:
+                        self._compute_metrics()
+                    else:
+                        self._start_metrics(metrics_pool)
+                    next_metrics = self.elapsed + metrics_seconds
                 self.elapsed += time.perf_counter() - start
             if not ok:
                 yield self._timed_snapshot()
@@ -507,6 +517,7 @@ class Trainer:
                 yield self._timed_snapshot()
                 if every_seconds:
                     next_snapshot_time = time.perf_counter() + every_seconds
+        self.wait_for_metrics()
         yield self._timed_snapshot()
 
     def _timed_snapshot(self) -> Snapshot:
@@ -523,6 +534,28 @@ class Trainer:
         self.latest_metrics = metrics.evaluate_generator(self.sampler, self._config, self._config.metrics_samples,
                                                          seed=self._config.seed + 3)
         self.latest_metrics_step = self.step_count
+
+    def _start_metrics(self, pool: Executor) -> None:
+        if self._metrics_job is not None and not self._metrics_job.done():
+            return  # the previous measurement is still under way: skip this tick
+        sampler = copy.deepcopy(self.sampler).requires_grad_(False).eval()  # ~1 ms; training goes on
+        self._metrics_job = pool.submit(self._measure_copy, sampler, self._config, self.step_count)
+
+    def _measure_copy(self, sampler: Generator, config: Config, step: int) -> None:
+        from . import metrics
+
+        result = metrics.evaluate_generator(sampler, config, config.metrics_samples, seed=config.seed + 3)
+        with self._lock:
+            if step > self.latest_metrics_step:
+                self.latest_metrics, self.latest_metrics_step = result, step
+
+    def wait_for_metrics(self, timeout: float | None = 30.0) -> None:
+        """Let a measurement that run() started off the training thread finish (or fail: its error is
+        dropped, as the run's next tick would measure again)."""
+        job = self._metrics_job
+        if job is not None:
+            with contextlib.suppress(Exception):
+                job.result(timeout)
 
     # --- observing --------------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:

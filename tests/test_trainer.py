@@ -227,3 +227,44 @@ def test_bf16_autocast_trains_with_finite_losses(tiny: Config) -> None:
     trainer = Trainer(tiny.replace(arch="dcgan", width=8, precision="bf16"))
     assert trainer.precision == "bf16"
     assert math.isfinite(trainer.step().loss_d)
+
+
+def _measured_threads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from ganplayground import metrics
+
+    threads: list[int] = []
+    evaluate = metrics.evaluate_generator
+
+    def recording(*args, **kwargs):
+        threads.append(threading.get_ident())
+        return evaluate(*args, **kwargs)
+
+    monkeypatch.setattr(metrics, "evaluate_generator", recording)
+    return threads
+
+
+def test_timed_metrics_run_in_the_training_thread_without_a_pool(tiny: Config, monkeypatch) -> None:
+    threads = _measured_threads(monkeypatch)
+    trainer = Trainer(tiny.replace(metrics_samples=200))
+    snaps = list(trainer.run(max_steps=60, every_steps=20, metrics_seconds=1e-9))
+    assert set(threads) == {threading.get_ident()}
+    assert snaps[-1].metrics is not None and snaps[-1].metrics_step > 0
+    assert sum(1 for entry in trainer.history if "metrics" in entry) >= 2
+
+
+def test_timed_metrics_with_a_pool_measure_a_copy_elsewhere_while_training_goes_on(tiny: Config,
+                                                                                    monkeypatch) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    threads = _measured_threads(monkeypatch)
+    trainer = Trainer(tiny.replace(metrics_samples=200))
+    with ThreadPoolExecutor(1) as pool:
+        snaps = list(trainer.run(max_steps=150, every_steps=25, metrics_seconds=1e-9, metrics_pool=pool))
+    assert threads and threading.get_ident() not in threads
+    # run() waits for the measurement under way, so the last snapshot carries a result, stamped with
+    # the step whose weights were measured, never a later one.
+    final = snaps[-1]
+    assert final.metrics is not None and 0 < final.metrics_step <= final.step
+    assert 0 <= final.metrics["modes"] <= 10 and math.isfinite(final.metrics["fid"])
+    steps = [entry["metrics_step"] for entry in trainer.history if "metrics_step" in entry]
+    assert steps == sorted(steps) and len(set(steps)) == len(steps)

@@ -10,13 +10,14 @@ from typing import Any
 import gradio as gr
 
 from ..config import PRESETS
-from .components import AtomicImage
+from .components import AtomicImage, InlineImage
 from .handlers import NUM_SLIDERS, Playground, arch_choices, loss_choices
 from .labels import LESSONS
 
 CSS = """
 .gp-status {min-height: 3.2em}
 .gp-meter h3 {margin: 0}
+.gp-pixels img {image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain}
 """
 INTRO = ("# GAN Playground\nPress **Start** and watch a generator learn MNIST digits from the same 100 noise "
          "vectors. Flip the **loss** while it trains and watch the mode meter: how many of the ten digits can "
@@ -76,7 +77,8 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                                              elem_id="status")
                         with gr.Row():
                             samples = AtomicImage(label="Samples from fixed noise", format="png", type="numpy",
-                                               interactive=False, height=SAMPLES_HEIGHT, elem_id="samples")
+                                                  interactive=False, height=SAMPLES_HEIGHT, elem_id="samples",
+                                                  elem_classes="gp-pixels")
                             with gr.Column():
                                 meter = gr.Markdown("", elem_classes="gp-meter", elem_id="meter")
                                 hist = gr.BarPlot(x="class", y="share", y_lim=[0, 1], label="Mode meter: share of "
@@ -109,7 +111,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                         with gr.Column():
                             d_status = gr.Markdown("", elem_classes="gp-status")
                             d_image = AtomicImage(label=f"Samples ({side})", format="png", type="numpy",
-                                               interactive=False, height=360)
+                                               interactive=False, height=360, elem_classes="gp-pixels")
                             d_meter = gr.Markdown("", elem_classes="gp-meter")
                             d_hist = gr.BarPlot(x="class", y="share", y_lim=[0, 1], label="Mode meter", height=180,
                                                 x_title="digit", y_title="share")
@@ -137,8 +139,8 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                         sliders = [gr.Slider(-3, 3, value=0, step=0.05, label=f"Direction {i + 1}",
                                              elem_id=f"latent-{i + 1}") for i in range(NUM_SLIDERS)]
                     with gr.Column():
-                        digit_image = AtomicImage(label="Generated digit", format="png", type="numpy",
-                                               interactive=False, height=300, elem_id="digit")
+                        digit_image = InlineImage(label="Generated digit", format="png", type="numpy",
+                                                interactive=False, height=300, elem_id="digit")
                 gr.Markdown("### Interpolation between two seeds")
                 with gr.Row():
                     seed_a = gr.Number(value=1, precision=0, label="Seed A", minimum=0)

@@ -4,15 +4,21 @@ server keeps serving."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import json
 import math
 import time
 from pathlib import Path
 
 import httpx
+import numpy as np
+import PIL.Image
 import pytest
 from gradio_client import Client
+
+from ganplayground.ui.handlers import DIGIT_SCALE
 
 FORM = ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30]
 
@@ -49,12 +55,22 @@ def test_train_poll_switch_and_stop_through_the_api(client: Client) -> None:
     assert "Stopped" in status
 
 
+def _inline_png(result: dict) -> bytes:
+    # The slider's digit comes inside the reply as a PNG data URL (no file to download).
+    prefix = "data:image/png;base64,"
+    assert result["path"] is None and result["url"].startswith(prefix)
+    return base64.b64decode(result["url"][len(prefix):])
+
+
 def test_generate_from_latent_values(client: Client) -> None:
     token = client.predict(api_name="/new_session")
     a = client.predict(token, "default", 3, 0, "principal", 0, 0, 0, 0, 0, 0, api_name="/latent")
     b = client.predict(token, "default", 3, 0, "principal", 2.5, 0, 0, 0, 0, 0, api_name="/latent")
     c = client.predict(token, "default", 3, 0, "principal", 0, 0, 0, 0, 0, 0, api_name="/latent")
-    assert _digest(a) != _digest(b) and _digest(a) == _digest(c)
+    pngs = [_inline_png(result) for result in (a, b, c)]
+    assert pngs[0] != pngs[1] and pngs[0] == pngs[2]
+    image = PIL.Image.open(io.BytesIO(pngs[0]))
+    assert image.size == (28 * DIGIT_SCALE, 28 * DIGIT_SCALE) and np.asarray(image).std() > 10  # a drawing
     strip = client.predict(token, "default", 1, 2, 0, api_name="/interpolate")
     assert Path(strip).stat().st_size > 500
 

@@ -79,6 +79,8 @@ def test_train_watch_stop_and_explore_in_a_real_browser(app_url: str, tmp_path: 
         page.mouse.move(box["x"] + box["width"] * 0.95, box["y"] + box["height"] / 2, steps=8)
         page.mouse.up()
         _wait(lambda: digit.get_attribute("src") != before, 15, "the digit to follow the slider")
+        assert digit.get_attribute("src").startswith("data:image/png;base64,")  # came inside the reply
+        assert digit.evaluate("img => img.complete && img.naturalWidth") == 224  # and the browser drew it
         assert float(page.locator("#latent-1 input[type=number]").input_value()) > 1.0
         page.screenshot(path=str(SHOTS / "explore.png"))
         browser.close()

@@ -47,8 +47,8 @@ def test_start_poll_switch_loss_and_stop(pg: Playground) -> None:
     status, timer = pg.on_start(token, *FORM)
     assert "Training" in status or "Starting" in status or "Waiting" in status
     out = _poll_until(pg, token, lambda o: isinstance(o[0], np.ndarray))
-    image, losses = out[0], out[1]
-    assert image.shape == (604, 604) and image.dtype == np.uint8
+    image = out[0]
+    assert image.shape == (302, 302) and image.dtype == np.uint8  # 10 x 10 digits, the page enlarges it
     assert "CPU" in out[6] and "steps/s" in out[6]
     first = image.copy()
     out = _poll_until(pg, token, lambda o: isinstance(o[0], np.ndarray) and not np.array_equal(o[0], first)
