@@ -5,6 +5,7 @@ endpoint per action. `build_demo()` builds it; `launch()` serves it.
 from __future__ import annotations
 
 import functools
+import os
 from typing import Any
 
 import gradio as gr
@@ -13,6 +14,13 @@ from ..config import PRESETS
 from .components import AtomicImage, InlineImage
 from .handlers import NUM_SLIDERS, Playground, arch_choices, loss_choices
 from .labels import LESSONS
+
+# Gradio summarises its per-event statistics (a pandas frame of up to 10,000 past events, with
+# percentiles) after every single event, by default. In a class that is ~30 events a second, and each
+# summary of a full record takes 11 ms here: a third of a core, growing through the lesson. Keep 1,000
+# events and summarise every 500. Gradio reads these when `demo.queue()` makes the queue.
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "500")
 
 CSS = """
 .gp-status {min-height: 3.2em}

@@ -184,3 +184,14 @@ def test_curves_are_never_sent_empty(pg: Playground) -> None:
         assert not isinstance(curve, pd.DataFrame) or len(curve) > 0
     reset = pg.on_reset(token)
     assert reset[1] is None and reset[2] is None and reset[5] is None  # cleared, not emptied
+
+
+def test_the_queue_does_not_summarise_gradios_statistics_after_every_event(pg: Playground) -> None:
+    # By default Gradio rebuilds a pandas summary of its last 10,000 events after each event (11 ms
+    # here at a full record): a third of a core in a class. The page keeps 1,000 and summarises every 500.
+    from ganplayground.ui.app import build_demo
+
+    demo = build_demo(pg)
+    demo.queue()
+    assert demo._queue.ANALYTICS_MAX_EVENTS <= 1000
+    assert demo._queue.ANAYLTICS_CACHE_FREQUENCY >= 100  # (sic: Gradio's spelling)
