@@ -189,7 +189,7 @@ def main() -> None:
         room = Classroom(url, ssl_verify=args.load_certificates)
         start, cpu = time.monotonic(), time.process_time()
         students = [threading.Thread(target=room.student, args=(i, args.budget)) for i in range(args.students)]
-        for i, t in enumerate(students):
+        for t in students:
             t.start()
             time.sleep(0.2)  # a class arrives over a few seconds
         for t in students:

@@ -106,7 +106,8 @@ def main() -> None:
     images, labels = load_mnist("train")
     rng = np.random.default_rng(0)
     idx = rng.choice(len(images), 5000, replace=False)
-    print(f"independent classifier: test accuracy {float(stats['accuracy']):.4f} (ready in {time.perf_counter() - start:.0f} s)")
+    print(f"independent classifier: test accuracy {float(stats['accuracy']):.4f} "
+          f"(ready in {time.perf_counter() - start:.0f} s)")
     print(f"  real vs real (5,000):  FID {independent_fid(images[idx])[0]:8.1f}")
     blurred = F.avg_pool2d(torch.from_numpy(images[idx]).float().unsqueeze(1), 3, 1, 1)[:, 0].round().to(torch.uint8)
     print(f"  3x3 box-blurred real:  FID {independent_fid(blurred.numpy())[0]:8.1f}")

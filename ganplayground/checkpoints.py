@@ -115,7 +115,8 @@ def read_tensors(path: Path, max_bytes: int = MAX_WEIGHTS_BYTES) -> dict[str, to
         raise CheckpointError(f"weights file {path} is missing")
     size = path.stat().st_size
     if size > max_bytes:
-        raise CheckpointError(f"weights file {path.name} is {size / 2**20:.0f} MB; the limit is {max_bytes / 2**20:.0f} MB")
+        raise CheckpointError(f"weights file {path.name} is {size / 2**20:.0f} MB; "
+                              f"the limit is {max_bytes / 2**20:.0f} MB")
     try:
         with safe_open(str(path), framework="pt") as f:
             return {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118 - safe_open has no __iter__
@@ -131,9 +132,11 @@ def _load_into(module: torch.nn.Module, prefix: str, tensors: dict[str, torch.Te
     if missing or extra:
         parts = []
         if missing:
-            parts.append(f"missing {prefix}{missing[0]}" + (f" and {len(missing) - 1} more" if len(missing) > 1 else ""))
+            more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+            parts.append(f"missing {prefix}{missing[0]}{more}")
         if extra:
-            parts.append(f"unexpected {prefix}{extra[0]}" + (f" and {len(extra) - 1} more" if len(extra) > 1 else ""))
+            more = f" and {len(extra) - 1} more" if len(extra) > 1 else ""
+            parts.append(f"unexpected {prefix}{extra[0]}{more}")
         raise CheckpointError(f"{source} does not match its config: {'; '.join(parts)}")
     for name, want in expected.items():  # in the model's own order: the first mismatch is reported
         value = got[name]

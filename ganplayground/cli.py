@@ -56,9 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = sub.add_parser("train", help="train a model and save it as a folder")
     train.add_argument("--preset", default=DEFAULT_PRESET, choices=PRESET_NAMES, help="starting settings")
-    train.add_argument("--loss", choices=LOSS_NAMES, help="override the preset's loss (with that loss's optimiser settings)")
-    train.add_argument("--steps", type=_ranged(int, 1, 10**9, "a whole number of steps"), help="stop after N generator steps")
-    train.add_argument("--max-seconds", type=_ranged(float, 0.1, 10**7, "seconds"), help="stop after S seconds of training")
+    train.add_argument("--loss", choices=LOSS_NAMES,
+                       help="override the preset's loss (with that loss's optimiser settings)")
+    train.add_argument("--steps", type=_ranged(int, 1, 10**9, "a whole number of steps"),
+                       help="stop after N generator steps")
+    train.add_argument("--max-seconds", type=_ranged(float, 0.1, 10**7, "seconds"),
+                       help="stop after S seconds of training")
     train.add_argument("--seed", type=_ranged(int, 0, 2**31 - 1, "a seed"), help="random seed (default: the preset's)")
     train.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N (default auto)")
     train.add_argument("--batch-size", type=_ranged(int, 1, 4096, "a batch size"))
@@ -145,7 +148,8 @@ def cmd_train(args: argparse.Namespace) -> None:
     except KeyboardInterrupt:
         trainer.stop()
         say("interrupted: saving what was trained so far")
-    info = {"preset": args.preset, "trained_on": f"{describe_device(trainer.device)}, {platform.processor() or platform.machine()}",
+    machine = platform.processor() or platform.machine()
+    info = {"preset": args.preset, "trained_on": f"{describe_device(trainer.device)}, {machine}",
             "torch": torch.__version__, "date": time.strftime("%Y-%m-%d"), "status": trainer.status}
     path = save_trainer(args.out, trainer, info=info)
     if config.is_image:

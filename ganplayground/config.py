@@ -119,7 +119,7 @@ class Config:
 
 def _coerce(f: dataclasses.Field, value: Any) -> Any:
     kind = f.metadata.get("kind")
-    if kind == "int" and isinstance(value, float) and not isinstance(value, bool):
+    if kind == "int" and isinstance(value, float) and not isinstance(value, bool):  # noqa: SIM102 - reads better
         if math.isfinite(value) and value == int(value):
             return int(value)
     if kind == "float" and isinstance(value, int) and not isinstance(value, bool):
@@ -151,7 +151,7 @@ def _check_field(f: dataclasses.Field, value: Any) -> None:
     elif kind == "choice":
         if value not in meta["options"]:
             raise ConfigError(f"{name} must be one of {', '.join(meta['options'])}; got {value!r}")
-    elif kind == "device":
+    elif kind == "device":  # noqa: SIM102 - one branch per kind
         if not isinstance(value, str) or not (
             value in ("auto", "cpu", "cuda") or (value.startswith("cuda:") and value[5:].isdigit())
         ):
@@ -196,8 +196,8 @@ def _presets() -> dict[str, Preset]:
                "The 'collapse' networks with the non-saturating loss and its usual optimiser settings (Adam 2e-4, "
                "beta1 0.5, one D step per G step): the generator gets a gradient again, but in a minute it still "
                "covers only 5 to 8 of the 10 digits. With the collapse preset's strong critic (5 large-batch D "
-               "steps, beta1 0.9) the non-saturating loss fails the same way (1 of 10 on the meter): the critic matters, "
-               "not only the loss."),
+               "steps, beta1 0.9) the non-saturating loss fails the same way (1 of 10 on the meter): the critic "
+               "matters, not only the loss."),
         Preset("wgan", fragile.with_loss("wgan").replace(batch_size=64),
                "Wasserstein GAN with weight clipping (paper settings)",
                "A critic instead of a classifier, kept smooth by clipping its weights (RMSprop 5e-5, "

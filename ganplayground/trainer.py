@@ -331,7 +331,8 @@ class Trainer:
                 d_real, d_fake = torch.sigmoid(score_real).mean(), torch.sigmoid(score_fake).mean()
             else:
                 d_real, d_fake = score_real.mean(), score_fake.mean()
-            wasserstein = (score_real.mean() - score_fake.mean()) if spec.wasserstein else torch.zeros((), device=self.device)
+            wasserstein = ((score_real.mean() - score_fake.mean()) if spec.wasserstein
+                           else torch.zeros((), device=self.device))
             return torch.stack([loss_d.detach(), loss_g.detach(), d_real, d_fake, wasserstein])
 
     def _accumulate(self, stats: torch.Tensor) -> None:

@@ -37,8 +37,8 @@ def test_train_then_sample_round_trip(tmp_path: Path) -> None:
     assert Image.open(tmp_path / "s.png").size == (2 * (10 * 30 + 2), 2 * (2 * 30 + 2))
 
 
-def test_conditional_sampling_draws_the_requested_label_only_for_conditional_models(tmp_path: Path,
-                                                                                     capsys: pytest.CaptureFixture) -> None:
+def test_conditional_sampling_draws_the_requested_label_only_for_conditional_models(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     out = tmp_path / "cond"
     assert main(["train", "--preset", "conditional", "--steps", "5", "--out", str(out), "--quiet"]) == 0
     assert main(["sample", "--model", str(out), "--n", "4", "--label", "7", "--out", str(tmp_path / "c.npy")]) == 0
@@ -53,8 +53,10 @@ def test_conditional_sampling_draws_the_requested_label_only_for_conditional_mod
     ("args", "message"),
     [
         (["sample", "--model", "no/such/model", "--out", "x.npy"], "error: no model folder at no/such/model"),
-        (["train", "--steps", "-5", "--out", "x"], "error: argument --steps: expected a whole number of steps in [1, 1e+09], got -5"),
-        (["train", "--steps", "ten", "--out", "x"], "error: argument --steps: expected a whole number of steps, got 'ten'"),
+        (["train", "--steps", "-5", "--out", "x"],
+         "error: argument --steps: expected a whole number of steps in [1, 1e+09], got -5"),
+        (["train", "--steps", "ten", "--out", "x"],
+         "error: argument --steps: expected a whole number of steps, got 'ten'"),
         (["train", "--preset", "nope", "--out", "x"], "error: argument --preset: invalid choice: 'nope'"),
         (["train", "--lr-d", "nan", "--out", "x"], "error: argument --lr-d: expected a learning rate in"),
         (["train", "--device", "tpu", "--steps", "1", "--out", "x"], "error: device must be auto, cpu, cuda or cuda:N"),

@@ -71,7 +71,7 @@ def test_start_poll_switch_loss_and_stop(pg: Playground) -> None:
 def test_unchanged_polls_skip_the_heavy_outputs(pg: Playground) -> None:
     token = new_token()
     pg.on_start(token, *FORM)
-    out = _poll_until(pg, token, lambda o: isinstance(o[0], np.ndarray))
+    _poll_until(pg, token, lambda o: isinstance(o[0], np.ndarray))
     pg.on_pause(token)
     time.sleep(0.3)
     seen = pg.on_poll(token, -1)[-1]
