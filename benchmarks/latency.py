@@ -65,7 +65,7 @@ print(json.dumps({"slider": slider, "floor": floor}))
 """
 
 
-def slider(pg: Playground, client: Client) -> None:
+def slider(pg: Playground, client: Client) -> dict[str, list[float]]:
     token = new_token()
     pg.on_explore_model(token, "default")
     image = InlineImage(format="png", type="numpy")
@@ -87,9 +87,10 @@ def slider(pg: Playground, client: Client) -> None:
     print(f"- server, handler + PNG for the reply:        {_summary(with_encoding)}")
     print(f"- round trip through gradio_client:           {_summary(trips['slider'])}")
     print(f"- same client, an endpoint that does nothing: {_summary(trips['floor'])} (gradio_client's own floor)")
+    return {"handler": with_encoding, **trips}
 
 
-def first_grid(client: Client, repeats: int = 3) -> None:
+def first_grid(client: Client, repeats: int = 3) -> list[float]:
     times = []
     for _ in range(repeats):
         token = client.predict(api_name="/new_session")
@@ -103,6 +104,7 @@ def first_grid(client: Client, repeats: int = 3) -> None:
             time.sleep(0.02)
         client.predict(token, api_name="/stop")
     print(f"\n## Start -> first sample grid on the page\n- {', '.join(f'{t:.2f} s' for t in times)}")
+    return times
 
 
 POLLER = """
@@ -115,7 +117,7 @@ while time.monotonic() < end:
 """
 
 
-def polling_cost(pg: Playground, client: Client, pairs: int = 8, seconds: float = 5.0) -> None:
+def polling_cost(pg: Playground, client: Client, pairs: int = 8, seconds: float = 5.0) -> float:
     """Steps/s of the default preset (1 thread) headless against the same preset in the app, polled once
     a second by a separate process, with its snapshots and live metrics. This VM's speed drifts by
     +-15% over minutes, so the two alternate in short segments and the cost is the median of the
@@ -153,6 +155,19 @@ def polling_cost(pg: Playground, client: Client, pairs: int = 8, seconds: float 
           f"{pg.snapshot_seconds:g} s, live metrics every {pg.metrics_seconds:g} s (off the training thread): "
           f"{statistics.median(in_app):.1f} steps/s")
     print(f"- cost: {cost:+.1%} (median of {pairs} pairs; pairs ranged {1 - ratios[-1]:+.1%} to {1 - ratios[0]:+.1%})")
+    return cost
+
+
+def goals(trips: dict[str, list[float]], grids: list[float], cost: float) -> None:
+    handler, slider = statistics.median(trips["handler"]), statistics.median(trips["slider"])
+    rows = [("slider event, server time (median)", "<= 5 ms", f"{handler * 1000:.1f} ms", handler <= 0.005),
+            ("slider round trip through gradio_client (median)", "<= 150 ms", f"{slider * 1000:.0f} ms "
+             f"(do-nothing endpoint: {statistics.median(trips['floor']) * 1000:.0f} ms)", slider <= 0.150),
+            ("first sample grid after Start (slowest of 3)", "<= 2 s", f"{max(grids):.2f} s", max(grids) <= 2.0),
+            ("polling + live metrics cost to training", "<= 10%", f"{cost:+.1%}", cost <= 0.10)]
+    print("\n## Goals\n| figure | goal | measured | met |\n|---|---|---|---|")
+    for name, goal, measured, met in rows:
+        print(f"| {name} | {goal} | {measured} | {'yes' if met else 'NO'} |")
 
 
 def main() -> None:
@@ -162,9 +177,7 @@ def main() -> None:
     launch(demo, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     client = Client(f"http://127.0.0.1:{port}/", verbose=False)
     try:
-        slider(pg, client)
-        first_grid(client)
-        polling_cost(pg, client)
+        goals(slider(pg, client), first_grid(client), polling_cost(pg, client))
     finally:
         pg.close()
         demo.close()
