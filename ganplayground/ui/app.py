@@ -34,8 +34,10 @@ SAMPLES_HEIGHT = 420
 
 
 def _curve_plot(label: str, y_title: str = "") -> gr.LinePlot:
-    return gr.LinePlot(x="step", y="value", color="series", label=label, y_title=y_title or None, height=220,
-                       x_title="step")
+    # No fixed height: Gradio then leaves room for the axis titles and the legend (a fixed one clipped
+    # them). 3 significant digits on y, whole steps on x.
+    return gr.LinePlot(x="step", y="value", color="series", label=label, y_title=y_title or None,
+                       x_title="step", color_title="", x_axis_format="d", y_axis_format=".3~g")
 
 
 def build_demo(playground: Playground | None = None) -> gr.Blocks:
@@ -90,7 +92,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                             with gr.Column():
                                 meter = gr.Markdown("", elem_classes="gp-meter", elem_id="meter")
                                 hist = gr.BarPlot(x="class", y="share", y_lim=[0, 1], label="Mode meter: share of "
-                                                  "samples per digit", height=220, x_title="digit", y_title="share")
+                                                  "samples per digit", x_title="digit", y_title="share")
                                 fid_plot = _curve_plot("FID over time (lower is better)")
                         with gr.Row():
                             loss_plot = _curve_plot("Losses")
@@ -121,7 +123,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                             d_image = AtomicImage(label=f"Samples ({side})", format="png", type="numpy",
                                                interactive=False, height=360, elem_classes="gp-pixels")
                             d_meter = gr.Markdown("", elem_classes="gp-meter")
-                            d_hist = gr.BarPlot(x="class", y="share", y_lim=[0, 1], label="Mode meter", height=180,
+                            d_hist = gr.BarPlot(x="class", y="share", y_lim=[0, 1], label="Mode meter",
                                                 x_title="digit", y_title="share")
                             d_losses = _curve_plot("Losses")
                             duel_outputs.append((d_image, d_losses, d_hist, d_meter, d_status))
