@@ -103,8 +103,10 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
             # --- Duel --------------------------------------------------------------------------------
             with gr.Tab("Duel", id="duel"):
                 gr.Markdown("Two runs side by side: the **same networks, seed and fixed noise**; only the loss "
-                            "differs. With the default choice the left one collapses onto a few digits while "
-                            "the right one learns all ten.")
+                            "differs. With the default choice the left one (the original minimax loss) never "
+                            "gets going: its samples stay grey static that the meter files under one digit. "
+                            "The right one (Wasserstein with gradient penalty) learns all ten digits, blurry at "
+                            "first; give it a minute.")
                 with gr.Row():
                     duel_preset = gr.Dropdown(choices=[(p, p) for p in ("collapse", "default", "conditional")],
                                               value="collapse", label="Networks (preset)")
