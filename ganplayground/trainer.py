@@ -530,24 +530,22 @@ class Trainer:
         return snap
 
     def _compute_metrics(self) -> None:
-        from . import metrics  # lazily: loading the classifier is only needed when asked for
-
-        self.latest_metrics = metrics.evaluate_generator(self.sampler, self._config, self._config.metrics_samples,
-                                                         seed=self._config.seed + 3)
-        self.latest_metrics_step = self.step_count
+        self._measure(self.sampler, self._config, self.step_count)
 
     def _start_metrics(self, pool: Executor) -> None:
         if self._metrics_job is not None and not self._metrics_job.done():
             return  # the previous measurement is still under way: skip this tick
         sampler = copy.deepcopy(self.sampler).requires_grad_(False).eval()  # ~1 ms; training goes on
-        self._metrics_job = pool.submit(self._measure_copy, sampler, self._config, self.step_count)
+        self._metrics_job = pool.submit(self._measure, sampler, self._config, self.step_count)
 
-    def _measure_copy(self, sampler: Generator, config: Config, step: int) -> None:
-        from . import metrics
+    def _measure(self, sampler: Generator, config: Config, step: int) -> None:
+        """Live metrics of `sampler` (the run's, or a copy of it taken at `step`); a result never replaces
+        a newer one."""
+        from . import metrics  # lazily: loading the classifier is only needed when asked for
 
         result = metrics.evaluate_generator(sampler, config, config.metrics_samples, seed=config.seed + 3)
         with self._lock:
-            if step > self.latest_metrics_step:
+            if step >= self.latest_metrics_step:
                 self.latest_metrics, self.latest_metrics_step = result, step
 
     def wait_for_metrics(self, timeout: float | None = 30.0) -> None:

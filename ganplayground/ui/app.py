@@ -123,7 +123,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                         with gr.Column():
                             d_status = gr.Markdown("", elem_classes="gp-status")
                             d_image = AtomicImage(label=f"Samples ({side})", format="png", type="numpy",
-                                               interactive=False, height=360, elem_classes="gp-pixels")
+                                                  interactive=False, height=360, elem_classes="gp-pixels")
                             d_meter = gr.Markdown("", elem_classes="gp-meter")
                             d_hist = gr.BarPlot(x="class", y="share", y_lim=[0, 1], label="Mode meter",
                                                 x_title="digit", y_title="share")
