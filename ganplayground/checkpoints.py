@@ -193,15 +193,28 @@ def load_model(folder: str | Path, device: str = "cpu") -> SavedModel:
                       info=meta.get("info") if isinstance(meta.get("info"), dict) else {}, path=folder)
 
 
-def trainer_from_model(saved: SavedModel) -> Any:
-    """A Trainer that continues training a loaded model (fresh optimiser state)."""
-    from .trainer import Trainer
+def trainer_from_model(saved: SavedModel, config: Config | None = None) -> Any:
+    """A Trainer that continues training a loaded model: its networks, step count, samples seen,
+    elapsed time and history carry on; the optimisers start fresh from `config`'s settings.
 
+    `config` (default: the saved one) may change any training setting (loss, learning rates,
+    budget, device, ...) but not the networks: fields in trainer.ARCHITECTURE_FIELDS that differ
+    from the saved model's raise ConfigError naming each one. A saved weight average stays the
+    weight average, continuing its warm-up where it stopped.
+    """
+    from .trainer import ARCHITECTURE_FIELDS, Trainer
+
+    config = config or saved.config
+    changed = [f"{name} {getattr(config, name)} (saved: {getattr(saved.config, name)})"
+               for name in ARCHITECTURE_FIELDS if getattr(config, name) != getattr(saved.config, name)]
+    if changed:
+        raise ConfigError(f"cannot continue {saved.path or 'the saved model'} with a different architecture: "
+                          f"{', '.join(changed)}")
     generator = saved.training_generator or saved.generator
     generator.train()
     saved.discriminator.train()
-    trainer = Trainer(saved.config, generator, saved.discriminator, step=saved.step,
+    trainer = Trainer(config, generator, saved.discriminator, step=saved.step,
                       samples_seen=saved.samples_seen, elapsed=saved.elapsed, history=saved.history)
     if trainer.generator_ema is not None and saved.training_generator is not None:
-        trainer.generator_ema.load_state_dict(saved.generator.state_dict())
+        trainer.load_weight_average(saved.generator.state_dict(), saved.step)
     return trainer

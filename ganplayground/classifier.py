@@ -55,6 +55,12 @@ class DigitClassifier(nn.Module):
     def features(self, x: torch.Tensor) -> torch.Tensor:
         return self.fc(self.conv(x))  # (B, 128), >= 0
 
+    def features_and_strokes(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(penultimate features (B, 128), stroke statistics (B, 64)): the second convolution's
+        activations averaged over the image, which tell pen strokes from grey noise."""
+        h = self.conv(x)  # (B, 64, 7, 7)
+        return self.fc(h), h.mean((2, 3))
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.out(self.dropout(self.features(x)))  # (B, 10)
 
@@ -125,6 +131,22 @@ def predict(model: DigitClassifier, images: np.ndarray | torch.Tensor, batch_siz
         probs.append(torch.softmax(model.out(h), dim=1).cpu())
         feats.append(h.cpu())
     return torch.cat(probs), torch.cat(feats)
+
+
+@torch.no_grad()
+def predict_with_strokes(model: DigitClassifier, images: np.ndarray | torch.Tensor, batch_size: int = 1000,
+                         ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(probabilities (N, 10), features (N, 128), stroke statistics (N, 64)) on the CPU."""
+    model.eval()
+    x = images_to_input(images)
+    device = next(model.parameters()).device
+    probs, feats, strokes = [], [], []
+    for chunk in x.split(batch_size):
+        h, s = model.features_and_strokes(chunk.to(device))
+        probs.append(torch.softmax(model.out(h), dim=1).cpu())
+        feats.append(h.cpu())
+        strokes.append(s.cpu())
+    return torch.cat(probs), torch.cat(feats), torch.cat(strokes)
 
 
 def test_accuracy(model: DigitClassifier, limit: int | None = None) -> float:

@@ -18,12 +18,13 @@ from typing import Any, NoReturn
 import numpy as np
 import torch
 
-from .checkpoints import CheckpointError, load_model, save_trainer
+from .checkpoints import CheckpointError, SavedModel, load_model, save_trainer, trainer_from_model
 from .classifier import ClassifierMissing
 from .config import DEFAULT_PRESET, PRESET_NAMES, PRESETS, ConfigError, get_preset
 from .data import DataError
 from .images import make_grid, save_png, to_uint8, toy_plot, upscale
 from .losses import LOSS_NAMES
+from .timeline import Frame, frame_of, frame_strip, meter_words
 
 EXIT_USAGE = 2
 
@@ -54,15 +55,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m ganplayground", description="Train, sample and evaluate GANs on MNIST.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    train = sub.add_parser("train", help="train a model and save it as a folder")
-    train.add_argument("--preset", default=DEFAULT_PRESET, choices=PRESET_NAMES, help="starting settings")
+    train = sub.add_parser("train", help="train a model (or continue a saved one) and save it as a folder")
+    train.add_argument("--from", dest="from_model", type=Path, metavar="MODEL_DIR",
+                       help="continue training a saved model folder: its networks, weight average, step count "
+                            "and history carry on, with fresh optimisers")
+    train.add_argument("--preset", choices=PRESET_NAMES,
+                       help=f"starting settings (default: the '{DEFAULT_PRESET}' preset; with --from: the saved "
+                            "model's settings, and a preset given must have the saved model's architecture)")
     train.add_argument("--loss", choices=LOSS_NAMES,
-                       help="override the preset's loss (with that loss's optimiser settings)")
+                       help="use this loss with its optimiser settings, as a mid-run switch does")
     train.add_argument("--steps", type=_ranged(int, 1, 10**9, "a whole number of steps"),
-                       help="stop after N generator steps")
+                       help="stop after N generator steps (with --from: N more steps)")
     train.add_argument("--max-seconds", type=_ranged(float, 0.1, 10**7, "seconds"),
-                       help="stop after S seconds of training")
-    train.add_argument("--seed", type=_ranged(int, 0, 2**31 - 1, "a seed"), help="random seed (default: the preset's)")
+                       help="stop after S seconds of training (with --from: S more seconds); "
+                            "without --steps or --max-seconds, the starting settings' time budget")
+    train.add_argument("--seed", type=_ranged(int, 0, 2**31 - 1, "a seed"),
+                       help="random seed (default: the preset's or the saved model's)")
     train.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N (default auto)")
     train.add_argument("--batch-size", type=_ranged(int, 1, 4096, "a batch size"))
     train.add_argument("--lr-d", type=_ranged(float, 1e-7, 1.0, "a learning rate"))
@@ -74,12 +82,17 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--metrics-every", type=_ranged(int, 0, 10**7, "a number of steps"),
                        help="compute digit metrics every N steps (0 = off)")
     train.add_argument("--out", required=True, type=Path, help="folder to write the model into")
+    train.add_argument("--frames", type=_ranged(int, 2, 12, "a number of frames"),
+                       help="also write frames.png: K moments of the run, evenly over its budget, each with "
+                            "its time, step and meter reading (a run's story in one picture)")
     train.add_argument("--quiet", action="store_true", help="no progress lines")
 
-    sample = sub.add_parser("sample", help="draw digits from a saved model")
+    sample = sub.add_parser("sample", help="draw digits (or 2-D toy points) from a saved model")
     sample.add_argument("--model", required=True, type=Path, help="a model folder (from train, or pretrained/NAME)")
     sample.add_argument("--n", type=_ranged(int, 1, 100_000, "a sample count"), default=64)
-    sample.add_argument("--out", required=True, type=Path, help=".npy (uint8 (N, 28, 28)) or .png (a grid)")
+    sample.add_argument("--out", required=True, type=Path,
+                        help="digits: .npy (uint8 (N, 28, 28)) or .png (a grid); 2-D toys: .npy (float32 (N, 2) "
+                             "points) or .png (the points over real ones and the discriminator's surface)")
     sample.add_argument("--label", type=_ranged(int, 0, 9, "a digit"), help="conditional models: draw only this digit")
     sample.add_argument("--seed", type=_ranged(int, 0, 2**31 - 1, "a seed"), default=0)
 
@@ -110,32 +123,44 @@ def _fmt_seconds(seconds: float) -> str:
 def cmd_train(args: argparse.Namespace) -> None:
     from .trainer import Trainer, describe_device
 
-    preset = get_preset(args.preset)
-    config = preset.config
+    saved = load_model(args.from_model) if args.from_model else None
+    preset_name = args.preset or (None if saved else DEFAULT_PRESET)
+    config = get_preset(preset_name).config if preset_name else saved.config
     if args.loss:
         config = config.with_loss(args.loss)
-    overrides = {"device": args.device, "max_steps": args.steps or 0}
-    if args.max_seconds is not None:
-        overrides["max_seconds"] = args.max_seconds
-    elif args.steps:
-        overrides["max_seconds"] = 0.0  # --steps alone: run exactly that many steps
+    overrides = {}
     for flag, name in (("seed", "seed"), ("batch_size", "batch_size"), ("lr_d", "lr_d"), ("lr_g", "lr_g"),
                        ("critic_steps", "critic_steps"), ("beta1", "beta1"), ("threads", "threads"),
                        ("metrics_every", "metrics_every")):
         if getattr(args, flag) is not None:
             overrides[name] = getattr(args, flag)
-    config = config.replace(**overrides)
-    if not config.max_steps and not config.max_seconds:
-        raise UserError("give --steps or --max-seconds (the preset has no budget)")
-    trainer = Trainer(config)
+    # The budget of this invocation: --steps and/or --max-seconds, else the starting settings' time
+    # (--steps alone runs exactly that many steps). The trainer counts budgets from the run's total,
+    # so a continued model's budget goes on top of what it has done already.
+    budget_steps = args.steps or 0
+    budget_seconds = (args.max_seconds if args.max_seconds is not None
+                      else 0.0 if args.steps else config.max_seconds)
+    if not budget_steps and not budget_seconds:
+        raise UserError("give --steps or --max-seconds (the starting settings have no time budget)")
+    done_steps, done_seconds = (saved.step, saved.elapsed) if saved else (0, 0.0)
+    config = config.replace(device=args.device, max_steps=done_steps + budget_steps if budget_steps else 0,
+                            max_seconds=done_seconds + budget_seconds if budget_seconds else 0.0, **overrides)
+    trainer = trainer_from_model(saved, config) if saved else Trainer(config)
     say = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
-    say(f"training preset '{args.preset}' ({config.loss}, {config.arch}) on {trainer.device}; "
-        f"budget: {config.max_steps or '-'} steps, {config.max_seconds or '-'} s")
+    start = f"continuing {args.from_model} from step {saved.step:,}" if saved else f"training preset '{preset_name}'"
+    say(f"{start} ({config.loss}, {config.arch}) on {trainer.device}; "
+        f"budget: {budget_steps or '-'} steps, {budget_seconds or '-'} s")
     last = None
+    frames: list[Frame] = []
+    every_steps = max(1, budget_steps // args.frames) if args.frames and budget_steps else None
+    every_seconds = min(2.0, budget_seconds / args.frames / 4) if args.frames and not budget_steps else 2.0
     try:
-        for snap in trainer.run(every_seconds=2.0):
+        for snap in trainer.run(every_steps=every_steps, every_seconds=every_seconds):
             last = snap
-            if snap.stats is None:
+            if args.frames and _frame_due(len(frames), args.frames, snap, done_steps, budget_steps,
+                                          done_seconds, budget_seconds):
+                frames.append(_frame(trainer))
+            if snap.stats is None or snap.step == done_steps:  # nothing trained yet in this invocation
                 continue
             eta = _eta(config, snap)
             samples_rate = snap.steps_per_sec * config.batch_size * config.critic_steps
@@ -149,8 +174,11 @@ def cmd_train(args: argparse.Namespace) -> None:
         trainer.stop()
         say("interrupted: saving what was trained so far")
     machine = platform.processor() or platform.machine()
-    info = {"preset": args.preset, "trained_on": f"{describe_device(trainer.device)}, {machine}",
+    info = {"preset": preset_name or saved.info.get("preset"),
+            "trained_on": f"{describe_device(trainer.device)}, {machine}",
             "torch": torch.__version__, "date": time.strftime("%Y-%m-%d"), "status": trainer.status}
+    if saved:
+        info["continued_from"] = str(args.from_model)
     path = save_trainer(args.out, trainer, info=info)
     if config.is_image:
         save_png(upscale(make_grid(to_uint8(trainer.sample(100, seed=0)), 10), 2), path / "samples.png")
@@ -158,10 +186,31 @@ def cmd_train(args: argparse.Namespace) -> None:
         snap = trainer.snapshot()
         real, _ = trainer.data.sample(500, torch.Generator(trainer.device).manual_seed(0))
         save_png(toy_plot(snap.surface, snap.extent, real.cpu().numpy(), snap.points), path / "samples.png")
+    if args.frames:
+        if len(frames) < args.frames:  # the budget ended between two snapshots: the end is the last frame
+            frames.append(_frame(trainer))
+        save_png(frame_strip(frames), path / "frames.png")
     status = last.reason if last else ""
     say(f"{status} Saved {trainer.step_count:,} steps ({_fmt_seconds(trainer.elapsed)}) to {path}")
     if trainer.status == "diverged":
         raise UserError(trainer.reason)
+
+
+def _frame_due(taken: int, wanted: int, snap: Any, done_steps: int, budget_steps: int, done_seconds: float,
+               budget_seconds: float) -> bool:
+    """Whether the run has reached frame number `taken + 1` of `wanted`, spread evenly over the budget."""
+    progress = ((snap.step - done_steps) / budget_steps if budget_steps
+                else (snap.elapsed - done_seconds) / budget_seconds)
+    return taken < wanted and progress >= (taken + 1) / wanted - 1e-9
+
+
+def _frame(trainer: Any) -> Frame:
+    from .metrics import evaluate_generator
+
+    config = trainer.config
+    measurable = config.dataset in ("mnist", "ring", "grid")
+    return frame_of(trainer, evaluate_generator(trainer.sampler, config, 1000, seed=config.seed + 3)
+                    if measurable else None)
 
 
 def _eta(config: Any, snap: Any) -> float | None:
@@ -174,26 +223,41 @@ def _eta(config: Any, snap: Any) -> float | None:
 
 
 def cmd_sample(args: argparse.Namespace) -> None:
-    from .metrics import generate
-
     suffix = args.out.suffix.lower()
     if suffix not in (".npy", ".png"):
         raise UserError(f"--out must end in .npy or .png, got {args.out.name!r}")
     saved = load_model(args.model)
-    if not saved.config.is_image:
-        raise UserError(f"{args.model} is a 2-D toy model; `sample` draws digits")
-    labels = None
-    if args.label is not None:
-        if not saved.config.conditional:
-            raise UserError(f"--label needs a conditional model; {args.model} is unconditional")
-        labels = torch.full((args.n,), args.label, dtype=torch.long)
-    images = to_uint8(generate(saved.generator, args.n, args.seed, saved.config.conditional, labels))  # (N, 28, 28)
+    if args.label is not None and not saved.config.conditional:
+        kind = "a 2-D toy model, which has no labels" if not saved.config.is_image else "unconditional"
+        raise UserError(f"--label needs a conditional model; {args.model} is {kind}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    if saved.config.is_image:
+        _sample_digits(saved, args, suffix)
+    else:
+        _sample_points(saved, args, suffix)
+    print(f"wrote {args.n} samples to {args.out}")
+
+
+def _sample_digits(saved: SavedModel, args: argparse.Namespace, suffix: str) -> None:
+    from .metrics import generate
+
+    labels = torch.full((args.n,), args.label, dtype=torch.long) if args.label is not None else None
+    images = to_uint8(generate(saved.generator, args.n, args.seed, saved.config.conditional, labels))  # (N, 28, 28)
     if suffix == ".npy":
         np.save(args.out, images)
     else:
         save_png(upscale(make_grid(images, min(args.n, 10)), 2), args.out)
-    print(f"wrote {args.n} samples to {args.out}")
+
+
+def _sample_points(saved: SavedModel, args: argparse.Namespace, suffix: str) -> None:
+    trainer = trainer_from_model(saved)  # for its sampler and the discriminator's surface; nothing is trained
+    points = trainer.sample(args.n, seed=args.seed).numpy()  # float32 (N, 2)
+    if suffix == ".npy":
+        np.save(args.out, points)
+    else:
+        real, _ = trainer.data.sample(500, torch.Generator(trainer.device).manual_seed(args.seed))  # (500, 2)
+        surface = trainer.decision_surface()
+        save_png(toy_plot(surface["surface"], surface["extent"], real.cpu().numpy(), points), args.out)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
@@ -220,6 +284,8 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
 
 def write_card(folder: Path, saved: Any, result: dict[str, Any]) -> None:
     """The model card: card.json (facts) and README.md (the same for people), beside the weights."""
+    from .metrics import LEGIBLE_CLASS_FID, TOY_COVER_RADIUS
+
     c = saved.config
     card = {"preset": saved.info.get("preset"), "dataset": c.dataset, "arch": c.arch, "loss": c.loss,
             "conditional": c.conditional, "latent_dim": c.latent_dim, "steps": saved.step,
@@ -242,15 +308,20 @@ def write_card(folder: Path, saved: Any, result: dict[str, Any]) -> None:
                   f"| digit classes with >= 2% of samples | {m['modes']} of 10 |",
                   rf"| KL(histogram \|\| uniform) | {m['kl_uniform']:.3f} |",
                   f"| largest class share | {m['largest_share']:.1%} |",
-                  f"| precision / recall (k = 3) | {m['precision']:.2f} / {m['recall']:.2f} |"]
+                  f"| legibility: per-class FID (lower is better; above {LEGIBLE_CLASS_FID:,.0f}: not digits) | "
+                  f"{m['class_fid']:.0f} |",
+                  f"| the meter reads | {meter_words(m)} |"]
         if "conditional_accuracy" in m:
             lines.append(f"| drawn as the requested digit | {m['conditional_accuracy']:.1%} |")
         lines += ["", "Digit histogram: " + ", ".join(f"{d}: {h:.1%}" for d, h in enumerate(m["histogram"]))]
     else:
-        lines += [f"Covers {m['modes']} of {m['num_modes']} Gaussians; {m['high_quality']:.0%} of samples lie "
-                  "within 3 sigma of a centre."]
+        lines += [f"Covers {m['modes']} of {m['num_modes']} Gaussians (at least 1% of samples within "
+                  f"{TOY_COVER_RADIUS:g} of the centre); {m['high_quality']:.0%} of samples lie within 3 sigma of a "
+                  "centre."]
     if (folder / "samples.png").exists():
         lines += ["", "![samples](samples.png)"]
+    if (folder / "frames.png").exists():
+        lines += ["", "The run over time:", "", "![frames](frames.png)"]
     (folder / "README.md").write_text("\n".join(lines) + "\n")
 
 

@@ -1,6 +1,6 @@
 """Numbers for "how many digits can the generator make, and how well": a digit histogram from the
-bundled classifier, modes covered, KL to uniform, classifier-FID, precision/recall; and modes / quality
-for the 2-D toys.
+bundled classifier, modes covered, KL to uniform, classifier-FID, per-class FID (legibility), the meter's
+verdict (not digits yet / collapse / healthy), precision/recall; and modes / quality for the 2-D toys.
 
 Not the classifier's training (classifier.py) and not plotting: inputs are arrays, outputs are dicts
 of floats and lists.
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from .classifier import load_classifier, predict
+from .classifier import load_classifier, predict, predict_with_strokes
 from .data import load_mnist, toy_centres
 from .latent import noise_for_seed
 
@@ -23,6 +23,17 @@ MODE_THRESHOLD = 0.02  # a digit "is covered" when at least 2% of samples are cl
 PR_NEIGHBOURS = 3  # k of improved precision/recall (Kynkaanniemi et al. 2019)
 PR_MAX_SAMPLES = 2000  # k-NN balls on at most this many samples per side
 TOY_SIGMAS = 3.0  # a toy sample is "high quality" within 3 sigma of a centre
+# A toy blob is "covered" when points land within this distance of its centre: 16 px on the page's plot
+# of the ring, where such points visibly sit on the blob (3 sigma of the ring, 0.06, is one or two pixels
+# and takes minutes to reach).
+TOY_COVER_RADIUS = 0.25
+CLASS_FID_MIN_SAMPLES = 10  # per-class FID ignores classes with fewer samples (no covariance to speak of)
+# Legibility: per-class FID (class_fid) on 1,000 samples, measured with the bundled classifier
+# (tests/test_metrics.py pins the ends): real digits ~65, real digits of one class ~17, the shipped
+# default model ~125, rough but readable digits of the small MLP GANs after a minute ~600-650, digits
+# blurred by a 5x5 box ~1,500, grey static ~2,600, uniform noise ~3,700.
+LEGIBLE_CLASS_FID = 1000.0
+COLLAPSE_MAX_MODES = 3  # legible and at most this many digits: the meter calls it collapse
 
 
 def digit_histogram(probs: torch.Tensor) -> np.ndarray:
@@ -58,6 +69,61 @@ def frechet_distance(mu1: np.ndarray | torch.Tensor, sigma1: np.ndarray | torch.
     return float(((mu1 - mu2) ** 2).sum() + s1.trace() + s2.trace() - 2 * tr_sqrt)
 
 
+def _legibility_space(feats: torch.Tensor, strokes: torch.Tensor, stroke_scale: float) -> torch.Tensor:
+    return torch.cat([feats, stroke_scale * strokes], dim=1)  # (N, 128 + 64)
+
+
+def class_statistics() -> dict[str, Any]:
+    """The real test digits in the legibility space: {"stroke_scale": float, "classes": [(mean, cov)] * 10},
+    computed once per process (~1 s)."""
+    with _class_lock:
+        if "stats" not in _class_cache:
+            model, _ = load_classifier()
+            images, labels = load_mnist("test")
+            _, feats, strokes = predict_with_strokes(model, images)
+            # Both blocks get the same total variance on real digits, so neither drowns the other.
+            scale = float((torch.cov(feats.double().T).trace() / torch.cov(strokes.double().T).trace()).sqrt())
+            space = _legibility_space(feats, strokes, scale)
+            labels_t = torch.from_numpy(labels.astype(np.int64))
+            _class_cache["stats"] = {"stroke_scale": scale,
+                                     "classes": [gaussian_fit(space[labels_t == c]) for c in range(10)]}
+        return _class_cache["stats"]
+
+
+def class_fid(predicted: torch.Tensor, features: torch.Tensor, strokes: torch.Tensor,
+              min_samples: int = CLASS_FID_MIN_SAMPLES) -> float:
+    """Per-class FID, the meter's legibility figure: the samples filed under digit c against the real
+    test digits c, averaged over classes weighted by their counts. predicted (N,), features (N, 128),
+    strokes (N, 64) from classifier.predict_with_strokes.
+
+    The space is the classifier's penultimate features (what digit it is) beside its stroke statistics
+    (what the pen strokes look like), each scaled to the same total variance on real digits. Plain FID
+    cannot tell a collapse onto one clean digit from grey static (both sit far from the ten-digit mean);
+    this can: a clean "1" lies close to real ones, static and noise close to nothing (the strokes part
+    catches noise, which the penultimate features alone file close to a real "8"). Classes with fewer
+    than `min_samples` samples are left out; nan if none has that many.
+    """
+    stats = class_statistics()
+    space = _legibility_space(features, strokes, stats["stroke_scale"])
+    total, weighted = 0, 0.0
+    for c in range(10):
+        members = space[predicted == c]
+        if len(members) < min_samples:
+            continue
+        mu, sigma = gaussian_fit(members)
+        weighted += len(members) * frechet_distance(mu, sigma, *stats["classes"][c])
+        total += len(members)
+    return weighted / total if total else math.nan
+
+
+def verdict(modes: int, legibility: float) -> str:
+    """What the meter sees: "illegible" (not digits yet), "collapse" (legible, at most
+    COLLAPSE_MAX_MODES digits) or "healthy" (legible, more digits)."""
+    if not math.isfinite(legibility) or legibility > LEGIBLE_CLASS_FID:
+        return "illegible"
+    return "collapse" if modes <= COLLAPSE_MAX_MODES else "healthy"
+
+
 def gaussian_fit(features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """(mean (D,), covariance (D, D)) of features (N, D), in float64."""
     f = features.double()
@@ -84,65 +150,80 @@ def precision_recall(real: torch.Tensor, fake: torch.Tensor, k: int = PR_NEIGHBO
     return float(precision), float(recall)
 
 
-_floor_cache: dict[int, float] = {}
+_floor_cache: dict[int, dict[str, float]] = {}
 _floor_lock = threading.Lock()
+_class_cache: dict[str, dict[str, Any]] = {}
+_class_lock = threading.Lock()
 
 
-def real_fid_floor(n: int) -> float:
-    """FID of n real training digits against the test statistics: the best score n samples can get."""
+def real_floors(n: int) -> dict[str, float]:
+    """What n real training digits score: {"fid": FID against the test statistics, "class_fid": legibility},
+    the best n samples can get (both figures grow as n shrinks)."""
     with _floor_lock:
         if n not in _floor_cache:
             images, _ = load_mnist("train")
             idx = np.random.default_rng(0).choice(len(images), size=min(n, len(images)), replace=False)
-            _floor_cache[n] = evaluate_images(images[idx], with_floor=False)["fid"]
+            real = evaluate_images(images[idx], with_floor=False)
+            _floor_cache[n] = {"fid": real["fid"], "class_fid": real["class_fid"]}
         return _floor_cache[n]
 
 
 def evaluate_images(images: np.ndarray | torch.Tensor, with_floor: bool = True,
-                    precision_recall_samples: int = PR_MAX_SAMPLES) -> dict[str, Any]:
+                    precision_recall_samples: int = 0) -> dict[str, Any]:
     """Every digit metric for a batch of images (uint8 (N, 28, 28) or floats (N, 1, 28, 28) in [-1, 1]).
 
-    Returns {"n", "histogram" (10 floats), "modes", "kl_uniform", "largest_share",
-    "mean_confidence", "fid", "fid_floor", "precision", "recall"}.
+    Returns {"n", "histogram" (10 floats), "modes", "kl_uniform", "largest_share", "mean_confidence",
+    "fid", "class_fid" (legibility, see class_fid), "verdict" (see verdict), "fid_floor",
+    "class_fid_floor" (what as many real digits score on those two)}; with
+    precision_recall_samples > 0 also "precision" and "recall" on that many samples. The meter does
+    not show precision: grey static scores 1.00 on it (its k-NN balls in feature space are wide).
     """
     model, stats = load_classifier()
-    probs, feats = predict(model, images)
+    probs, feats, strokes = predict_with_strokes(model, images)
     hist = digit_histogram(probs)
     mu, sigma = gaussian_fit(feats)
     n = len(feats)
-    m = min(n, precision_recall_samples, len(stats["features"]))
-    precision, recall = precision_recall(stats["features"][:m], feats[:m])
+    modes = modes_covered(hist)
+    legibility = class_fid(probs.argmax(1), feats, strokes)
     result = {
         "n": n,
         "histogram": [round(float(h), 4) for h in hist],
-        "modes": modes_covered(hist),
+        "modes": modes,
         "kl_uniform": kl_to_uniform(hist),
         "largest_share": float(hist.max()),
         "mean_confidence": float(probs.max(1).values.mean()),
         "fid": frechet_distance(mu, sigma, stats["mu"], stats["sigma"]),
-        "precision": precision,
-        "recall": recall,
+        "class_fid": legibility,
+        "verdict": verdict(modes, legibility),
     }
+    if precision_recall_samples:
+        m = min(n, precision_recall_samples, len(stats["features"]))
+        result["precision"], result["recall"] = precision_recall(stats["features"][:m], feats[:m])
     if with_floor:
-        result["fid_floor"] = real_fid_floor(n)
+        floors = real_floors(n)
+        result["fid_floor"], result["class_fid_floor"] = floors["fid"], floors["class_fid"]
     return result
 
 
-def toy_metrics(points: np.ndarray | torch.Tensor, dataset: str, sigmas: float = TOY_SIGMAS) -> dict[str, Any]:
+def toy_metrics(points: np.ndarray | torch.Tensor, dataset: str, sigmas: float = TOY_SIGMAS,
+                cover_radius: float = TOY_COVER_RADIUS) -> dict[str, Any]:
     """Modes covered and sample quality for a 2-D toy: points (N, 2).
 
-    A sample is high quality when within `sigmas` standard deviations of its nearest centre; a centre
-    is covered when it holds at least 1% of the samples as high-quality neighbours (or 1 sample).
+    A blob is covered when at least 1% of the samples (or 1 sample) lie within `cover_radius` of its
+    centre; "histogram" is the share of samples near each blob in that sense. A sample is high quality
+    when within `sigmas` standard deviations of its nearest centre.
     Returns {"n", "modes", "num_modes", "high_quality", "histogram"}.
     """
     centres, sigma = toy_centres(dataset)
     pts = torch.as_tensor(np.asarray(points), dtype=torch.float32)
     d = torch.cdist(pts, torch.from_numpy(centres))  # (N, K)
     nearest_d, nearest = d.min(dim=1)
-    good = torch.nan_to_num(nearest_d, nan=math.inf) <= sigmas * sigma
-    counts = torch.bincount(nearest[good], minlength=len(centres)).numpy()
+    nearest_d = torch.nan_to_num(nearest_d, nan=math.inf)
+    near = nearest_d <= cover_radius
+    counts = torch.bincount(nearest[near], minlength=len(centres)).numpy()
     n = max(len(pts), 1)
     needed = max(1, math.ceil(0.01 * n))
+    good = nearest_d <= sigmas * sigma
     return {"n": len(pts), "modes": int((counts >= needed).sum()), "num_modes": len(centres),
             "high_quality": float(good.float().mean()) if len(pts) else 0.0,
             "histogram": [round(float(c) / n, 4) for c in counts]}

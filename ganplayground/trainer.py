@@ -147,7 +147,8 @@ class Trainer:
         self.precision = resolve_precision(config.precision, self.device)
         self.compile_note = ""  # why compilation is off, if it was asked for and failed
         self._build_step_modules()
-        self._rng = torch.Generator(self.device).manual_seed(config.seed + 1)
+        # A continued run (step > 0) draws a fresh stream of batches and noise instead of replaying its start.
+        self._rng = torch.Generator(self.device).manual_seed(config.seed + 1 + step)
         n_fixed = GRID_SAMPLES if config.is_image else TOY_POINTS
         self.fixed_noise = noise_for_seed(config.seed + 2, n_fixed, config.latent_dim).to(self.device)
         self.fixed_labels = grid_labels(n_fixed).to(self.device) if config.conditional else None
@@ -236,6 +237,14 @@ class Trainer:
             self._ema_updates = 0
         elif self._config.ema == 0:
             self.generator_ema = None
+
+    def load_weight_average(self, state: dict[str, torch.Tensor], updates: int) -> None:
+        """Adopt a saved weight average that has already averaged `updates` steps: its warm-up goes on from
+        there instead of restarting (which would replace it with the raw weights within a few steps)."""
+        if self.generator_ema is None:
+            raise ConfigError("this run keeps no weight average (ema is 0)")
+        self.generator_ema.load_state_dict(state)
+        self._ema_updates = updates
 
     @torch.no_grad()
     def _update_ema(self) -> None:
@@ -601,17 +610,22 @@ class Trainer:
         return -1
 
     @torch.no_grad()
-    def _visuals(self) -> dict[str, Any]:
+    def sample_fixed(self) -> torch.Tensor:
+        """The sampler's output for the run's fixed noise, on the CPU: images (GRID_SAMPLES, 1, 28, 28)
+        in [-1, 1] or points (TOY_POINTS, 2)."""
         G = self.sampler
         was_training = G.training
         G.eval()
         try:
-            out = G(self.fixed_noise, self.fixed_labels)
+            return G(self.fixed_noise, self.fixed_labels).float().cpu()
         finally:
             G.train(was_training)
+
+    def _visuals(self) -> dict[str, Any]:
+        out = self.sample_fixed()
         if self._config.is_image:
             return {"grid": make_grid(to_uint8(out), GRID_COLUMNS)}
-        return {"points": out.float().cpu().numpy(), **self.decision_surface()}
+        return {"points": out.numpy(), **self.decision_surface()}
 
     @torch.no_grad()
     def decision_surface(self, resolution: int = SURFACE_RESOLUTION) -> dict[str, Any]:

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
+from safetensors.torch import load_file
 
+from ganplayground.checkpoints import load_model
 from ganplayground.cli import main
+from ganplayground.config import get_preset
+from ganplayground.latent import noise_for_seed
+from ganplayground.trainer import ARCHITECTURE_FIELDS, Trainer
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+CPU = ["--device", "cpu", "--threads", "1", "--quiet"]
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -49,6 +60,108 @@ def test_conditional_sampling_draws_the_requested_label_only_for_conditional_mod
     assert "needs a conditional model" in capsys.readouterr().err
 
 
+def _meta(folder: Path) -> dict:
+    return json.loads((folder / "config.json").read_text())
+
+
+def _history(folder: Path) -> list[dict]:
+    return json.loads((folder / "history.json").read_text())
+
+
+def _flat_generator(state: dict[str, torch.Tensor], prefix: str = "") -> torch.Tensor:
+    """G's learned weights (BatchNorm statistics left out) as one vector, in name order."""
+    return torch.cat([v.float().flatten() for k, v in sorted(state.items())
+                      if k.startswith(prefix) and v.is_floating_point() and "running_" not in k])
+
+
+def _training_generator(folder: Path) -> torch.Tensor:
+    """The raw generator weights a model folder continues from (not its weight average)."""
+    tensors = load_file(str(folder / "model.safetensors"))
+    ema = any(k.startswith("generator_train.") for k in tensors)
+    return _flat_generator(tensors, "generator_train." if ema else "generator.")
+
+
+def test_train_from_a_saved_model_continues_its_steps_with_a_new_loss(tmp_path: Path) -> None:
+    base, continued = tmp_path / "base", tmp_path / "continued"
+    assert main(["train", "--preset", "default", "--steps", "10", "--seed", "3", *CPU, "--out", str(base)]) == 0
+    assert main(["train", "--from", str(base), "--loss", "wgan-gp", "--steps", "1", *CPU, "--out", str(continued)]) == 0
+
+    meta = _meta(continued)
+    assert meta["step"] == 11  # --steps counts the additional steps
+    switched = load_model(base).config.with_loss("wgan-gp")  # what a mid-run switch would use
+    for name in ("loss", "optimizer", "lr_d", "lr_g", "beta1", "beta2", "critic_steps", "seed"):
+        assert meta["config"][name] == getattr(switched, name), name
+    saved_history, history = _history(base), _history(continued)
+    assert history[: len(saved_history)] == saved_history
+    assert [(h["step"], h["loss"]) for h in history[len(saved_history):]] == [(11, "wgan-gp")]
+
+    # One step moves G's weights by about one learning rate each: the continued weights lie close to
+    # the saved ones, far from the fresh initialisation that both runs' seed gives.
+    saved, after = _training_generator(base), _training_generator(continued)
+    fresh = _flat_generator(Trainer(load_model(base).config).generator.state_dict())
+    assert not torch.equal(after, saved)
+    assert (after - saved).norm() < 0.3 * (after - fresh).norm()
+
+
+@pytest.fixture(scope="module")
+def mlp_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 'collapse' preset model after 2 small steps (the MLPs the js / wgan / wgan-gp presets share)."""
+    out = tmp_path_factory.mktemp("models") / "collapse"
+    assert main(["train", "--preset", "collapse", "--steps", "2", "--batch-size", "16", *CPU, "--out", str(out)]) == 0
+    return out
+
+
+def test_train_from_a_saved_model_refuses_a_preset_with_another_architecture(
+        mlp_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "x"
+    assert main(["train", "--from", str(mlp_model), "--preset", "default", "--steps", "1", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("error: cannot continue")
+    saved, preset = get_preset("collapse").config, get_preset("default").config
+    differing = [f for f in ARCHITECTURE_FIELDS if getattr(saved, f) != getattr(preset, f)]
+    assert "arch" in differing
+    for name in differing:
+        assert f"{name} {getattr(preset, name)} (saved: {getattr(saved, name)})" in err
+    assert not out.exists()
+
+
+def test_train_from_a_saved_model_with_a_preset_of_the_same_networks_uses_its_settings(
+        mlp_model: Path, tmp_path: Path) -> None:
+    out = tmp_path / "wgan-gp"
+    assert main(["train", "--from", str(mlp_model), "--preset", "wgan-gp", "--steps", "1", "--batch-size", "16",
+                 *CPU, "--out", str(out)]) == 0
+    meta, preset = _meta(out), get_preset("wgan-gp").config
+    assert meta["step"] == 3
+    assert (meta["config"]["loss"], meta["config"]["lr_d"]) == (preset.loss, preset.lr_d)
+    assert meta["info"]["continued_from"] == str(mlp_model)
+
+
+def test_train_from_corrupt_weights_prints_one_clear_line(
+        mlp_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    broken = shutil.copytree(mlp_model, tmp_path / "broken")
+    (broken / "model.safetensors").write_bytes(b"not safetensors")
+    assert main(["train", "--from", str(broken), "--steps", "1", "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: model.safetensors is not a valid safetensors file") and err.count("\n") == 1
+
+
+def test_sampling_a_toy_model_writes_float_points_or_the_toy_plot(tmp_path: Path) -> None:
+    model = tmp_path / "ring"
+    assert main(["train", "--preset", "ring-js", "--steps", "3", "--batch-size", "32", *CPU, "--out", str(model)]) == 0
+
+    assert main(["sample", "--model", str(model), "--n", "50", "--seed", "4", "--out", str(tmp_path / "p.npy")]) == 0
+    points = np.load(tmp_path / "p.npy")
+    assert points.shape == (50, 2) and points.dtype == np.float32
+    saved = load_model(model)
+    with torch.no_grad():
+        expected = saved.generator(noise_for_seed(4, 50, saved.config.latent_dim)).numpy()
+    np.testing.assert_array_equal(points, expected)
+
+    assert main(["sample", "--model", str(model), "--n", "200", "--out", str(tmp_path / "p.png")]) == 0
+    image = Image.open(tmp_path / "p.png")
+    assert image.size == (384, 384) and image.mode == "RGB"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -62,6 +175,10 @@ def test_conditional_sampling_draws_the_requested_label_only_for_conditional_mod
         (["train", "--device", "tpu", "--steps", "1", "--out", "x"], "error: device must be auto, cpu, cuda or cuda:N"),
         (["sample", "--model", "pretrained/classifier", "--out", "x.jpg"], "error: --out must end in .npy or .png"),
         (["sample", "--model", "pretrained/classifier", "--out", "x.npy"], "is not a ganplayground model"),
+        (["sample", "--model", "pretrained/ring-js", "--label", "3", "--out", "x.npy"],
+         "error: --label needs a conditional model; pretrained/ring-js is a 2-D toy model, which has no labels"),
+        (["train", "--from", "no/such/model", "--steps", "1", "--out", "x"], "error: no model folder at no/such/model"),
+        (["train", "--from", "pretrained/classifier", "--steps", "1", "--out", "x"], "is not a ganplayground model"),
     ],
 )
 def test_user_errors_print_one_clear_line_and_exit_non_zero(args: list[str], message: str) -> None:
@@ -78,3 +195,14 @@ def test_presets_command_lists_every_preset(capsys: pytest.CaptureFixture) -> No
     out = capsys.readouterr().out
     for name in ("default", "collapse", "wgan-gp", "conditional", "ring-js"):
         assert name in out
+
+
+@pytest.mark.parametrize(("preset", "frame_width"), [("ring-js", 200), ("collapse", 2 * (4 * 30 + 2))])
+def test_train_with_frames_writes_the_run_as_a_strip_of_evenly_spaced_moments(
+        tmp_path: Path, preset: str, frame_width: int) -> None:
+    out = tmp_path / "model"
+    assert main(["train", "--preset", preset, "--steps", "30", "--device", "cpu", "--threads", "1", "--frames", "3",
+                 "--quiet", "--out", str(out)]) == 0
+    strip = np.asarray(Image.open(out / "frames.png"))
+    assert strip.shape[1] == 3 * frame_width + 4 * 8  # three frames and their gaps
+    assert strip.shape[0] > frame_width

@@ -114,7 +114,7 @@ def test_weight_clipping_puts_every_parameter_in_range() -> None:
 def test_loss_specs_follow_their_papers() -> None:
     assert get_loss("wgan").optimizer == "rmsprop" and get_loss("wgan").lr == 5e-5
     assert get_loss("wgan").weight_clipping and get_loss("wgan").critic_steps == 5
-    assert get_loss("wgan-gp").gradient_penalty and get_loss("wgan-gp").betas == (0.5, 0.9)
+    assert get_loss("wgan-gp").gradient_penalty and get_loss("wgan-gp").betas == (0.0, 0.9)
     assert set(LOSS_NAMES) == {"js-minimax", "js", "wgan", "wgan-gp", "hinge"}
 
 

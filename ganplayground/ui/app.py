@@ -11,9 +11,17 @@ from typing import Any
 import gradio as gr
 
 from ..config import PRESETS
+from . import plots
 from .components import AtomicImage, InlineImage
-from .handlers import NUM_SLIDERS, Playground, arch_choices, loss_choices
-from .labels import LESSONS
+from .handlers import (
+    NUM_SLIDERS,
+    Playground,
+    arch_choices,
+    coverage_settings,
+    histogram_settings,
+    loss_choices,
+)
+from .labels import DUEL_INTRO, LESSONS
 
 # Gradio summarises its per-event statistics (a pandas frame of up to 10,000 past events, with
 # percentiles) after every single event, by default. In a class that is ~30 events a second, and each
@@ -31,13 +39,33 @@ INTRO = ("# GAN Playground\nPress **Start** and watch a generator learn MNIST di
          "vectors. Flip the **loss** while it trains and watch the mode meter: how many of the ten digits can "
          "it make?")
 SAMPLES_HEIGHT = 420
+DUEL_BUDGET_SECONDS = 90  # the default duel: long enough for the JS side to collapse (about a minute and a half)
+DUEL_LOSSES = ("js", "wgan-gp")  # left, right
 
 
-def _curve_plot(label: str, y_title: str = "") -> gr.LinePlot:
+def _curve_plot(label: str, colors: dict[str, str], y_title: str = "", **kwargs: Any) -> gr.LinePlot:
     # No fixed height: Gradio then leaves room for the axis titles and the legend (a fixed one clipped
-    # them). 3 significant digits on y, whole steps on x.
+    # them). 3 significant digits on y, whole steps on x. The colours of every series the plot can ever
+    # show are fixed here (see plots.py: a series the plot first meets later would not be drawn).
     return gr.LinePlot(x="step", y="value", color="series", label=label, y_title=y_title or None,
-                       x_title="step", color_title="", x_axis_format="d", y_axis_format=".3~g")
+                       x_title="step", color_title="", x_axis_format="d", y_axis_format=".3~g", color_map=colors,
+                       colors_in_legend=[], **kwargs)
+
+
+def _coverage_plot(**kwargs: Any) -> gr.LinePlot:
+    settings = coverage_settings()
+    return _curve_plot(settings["label"], plots.COVERAGE_COLORS, settings["y_title"], y_lim=settings["y_lim"],
+                       **kwargs)
+
+
+def _histogram_plot(**kwargs: Any) -> gr.BarPlot:
+    return gr.BarPlot(x="class", y="share", y_lim=[0, 1], y_title="share", **histogram_settings(), **kwargs)
+
+
+def _duel_presets() -> list[str]:
+    """The networks a duel can use: the MNIST presets, the collapse one first."""
+    names = [name for name, preset in PRESETS.items() if preset.config.dataset == "mnist"]
+    return sorted(names, key=lambda name: name != "collapse")
 
 
 def build_demo(playground: Playground | None = None) -> gr.Blocks:
@@ -59,7 +87,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                         preset = gr.Dropdown(choices=pg.preset_choices(), value="default", label="Preset")
                         preset_info = gr.Markdown(f"**default** — {PRESETS['default'].teaches}")
                         loss = gr.Radio(choices=loss_choices(), value=default.loss,
-                                        label="Loss — switch it while training")
+                                        label="Loss — switch it while training", elem_id="loss")
                         with gr.Row():
                             start = gr.Button("Start", variant="primary", elem_id="start")
                             pause = gr.Button("Pause", elem_id="pause")
@@ -91,46 +119,44 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                                                   elem_classes="gp-pixels")
                             with gr.Column():
                                 meter = gr.Markdown("", elem_classes="gp-meter", elem_id="meter")
-                                hist = gr.BarPlot(x="class", y="share", y_lim=[0, 1], label="Mode meter: share of "
-                                                  "samples per digit", x_title="digit", y_title="share")
-                                fid_plot = _curve_plot("FID over time (lower is better)")
-                        with gr.Row():
-                            loss_plot = _curve_plot("Losses")
-                            dout_plot = _curve_plot("D(real), D(fake), Wasserstein estimate")
+                                hist = _histogram_plot(elem_id="histogram")
+                                coverage_plot = _coverage_plot(elem_id="coverage")
+                with gr.Row():  # the whole width: a legend is one row, and a loss switch adds entries to it
+                    loss_plot = _curve_plot("Losses of D and G (colour = loss in force)", plots.LOSS_COLORS,
+                                            elem_id="losses")
+                    dout_plot = _curve_plot("D(real), D(fake), Wasserstein estimate", plots.D_OUTPUT_COLORS,
+                                            elem_id="d-outputs")
                 train_timer = gr.Timer(1.0, active=False)
-                train_seen = gr.State(-1)
+                train_seen = gr.State(None)
 
             # --- Duel --------------------------------------------------------------------------------
             with gr.Tab("Duel", id="duel"):
-                gr.Markdown("Two runs side by side: the **same networks, seed and fixed noise**; only the loss "
-                            "differs. With the default choice the left one (the original minimax loss) never "
-                            "gets going: its samples stay grey static that the meter files under one digit. "
-                            "The right one (Wasserstein with gradient penalty) learns all ten digits, blurry at "
-                            "first; give it a minute.")
+                gr.Markdown(DUEL_INTRO)
                 with gr.Row():
-                    duel_preset = gr.Dropdown(choices=[(p, p) for p in ("collapse", "default", "conditional")],
-                                              value="collapse", label="Networks (preset)")
-                    duel_loss_left = gr.Radio(choices=loss_choices(), value="js-minimax", label="Left loss")
-                    duel_loss_right = gr.Radio(choices=loss_choices(), value="wgan-gp", label="Right loss")
+                    duel_preset = gr.Dropdown(choices=[(p, p) for p in _duel_presets()], value=_duel_presets()[0],
+                                              label="Networks (preset)")
+                    duel_loss_left = gr.Radio(choices=loss_choices(), value=DUEL_LOSSES[0], label="Left loss")
+                    duel_loss_right = gr.Radio(choices=loss_choices(), value=DUEL_LOSSES[1], label="Right loss")
                 with gr.Row():
                     duel_seed = gr.Number(value=0, precision=0, label="Seed", minimum=0)
-                    duel_budget = gr.Slider(10, 900, value=60, step=10, label="Time budget (seconds)")
+                    duel_budget = gr.Slider(10, 900, value=DUEL_BUDGET_SECONDS, step=10, label="Time budget (seconds)",
+                                            elem_id="duel-budget")
                     duel_start = gr.Button("Start duel", variant="primary", elem_id="duel-start")
                     duel_stop = gr.Button("Stop duel", variant="stop", elem_id="duel-stop")
-                duel_outputs: list[Any] = []
+                duel_outputs: list[Any] = []  # per side, in the order of handlers.DUEL_SIDE_OUTPUTS
                 with gr.Row():
                     for side in ("left", "right"):
                         with gr.Column():
-                            d_status = gr.Markdown("", elem_classes="gp-status")
+                            d_status = gr.Markdown("", elem_classes="gp-status", elem_id=f"duel-status-{side}")
                             d_image = AtomicImage(label=f"Samples ({side})", format="png", type="numpy",
                                                   interactive=False, height=360, elem_classes="gp-pixels")
-                            d_meter = gr.Markdown("", elem_classes="gp-meter")
-                            d_hist = gr.BarPlot(x="class", y="share", y_lim=[0, 1], label="Mode meter",
-                                                x_title="digit", y_title="share")
-                            d_losses = _curve_plot("Losses")
-                            duel_outputs.append((d_image, d_losses, d_hist, d_meter, d_status))
+                            d_meter = gr.Markdown("", elem_classes="gp-meter", elem_id=f"duel-meter-{side}")
+                            d_hist = _histogram_plot(elem_id=f"duel-histogram-{side}")
+                            d_coverage = _coverage_plot(elem_id=f"duel-coverage-{side}")
+                            d_losses = _curve_plot("Losses", plots.LOSS_COLORS, elem_id=f"duel-losses-{side}")
+                            duel_outputs.append((d_image, d_losses, d_hist, d_meter, d_coverage, d_status))
                 duel_timer = gr.Timer(1.0, active=False)
-                duel_seen = gr.State([-1, -1])
+                duel_seen = gr.State(None)
 
             # --- Explore -----------------------------------------------------------------------------
             with gr.Tab("Explore", id="explore") as explore_tab:
@@ -171,12 +197,15 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                         with gr.Column(scale=1):
                             gr.Image(value=pg.lesson_picture(lesson["image"]), format="png", interactive=False,
                                      show_label=False, height=260)
+                    if "story" in lesson:  # the run over time, full width under the lesson
+                        gr.Image(value=pg.lesson_story(lesson["story"]), format="png", interactive=False,
+                                 label=f"One run of the {lesson['preset']} preset over time", height=230)
 
         # --- events --------------------------------------------------------------------------------------
         form = [preset, dataset, loss, arch, lr_d, lr_g, batch, latent, critic, seed, budget]
         form_fields = [dataset, loss, arch, lr_d, lr_g, batch, latent, critic, seed, budget, preset_info]
-        poll_outputs = [samples, loss_plot, dout_plot, hist, meter, fid_plot, status, pause, restore, train_timer,
-                        train_seen]
+        poll_outputs = [samples, loss_plot, dout_plot, hist, meter, coverage_plot, status, pause, restore,
+                        train_timer, train_seen]
         live = {"show_progress": "hidden", "concurrency_limit": None}
 
         demo.load(pg.on_load, inputs=[token_store], outputs=[token_store, session, train_timer, duel_timer],
@@ -191,7 +220,8 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
         step.click(pg.on_step, inputs=[session, *form], outputs=[status, pause, train_timer], api_name="step")
         stop.click(pg.on_stop, inputs=[session], outputs=[status], api_name="stop")
         reset.click(pg.on_reset, inputs=[session],
-                    outputs=[samples, loss_plot, dout_plot, hist, meter, fid_plot, status, pause, train_timer],
+                    outputs=[samples, loss_plot, dout_plot, hist, meter, coverage_plot, status, pause, train_timer,
+                             train_seen],
                     api_name="reset")
         restore.click(pg.on_restore, inputs=[session], outputs=[status], api_name="restore")
         loss.input(pg.on_switch_loss, inputs=[session, loss], outputs=[status], api_name="switch_loss")
@@ -200,8 +230,8 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
         duel_flat = [c for side in duel_outputs for c in side]
         duel_start.click(pg.on_duel_start, inputs=[session, duel_preset, duel_loss_left, duel_loss_right, duel_seed,
                                                      duel_budget],
-                         outputs=[duel_outputs[0][4], duel_outputs[1][4], duel_timer], api_name="duel_start")
-        duel_stop.click(pg.on_duel_stop, inputs=[session], outputs=[duel_outputs[0][4], duel_outputs[1][4]],
+                         outputs=[duel_outputs[0][-1], duel_outputs[1][-1], duel_timer], api_name="duel_start")
+        duel_stop.click(pg.on_duel_stop, inputs=[session], outputs=[duel_outputs[0][-1], duel_outputs[1][-1]],
                         api_name="duel_stop")
         duel_timer.tick(pg.on_duel_poll, inputs=[session, duel_seen], outputs=[*duel_flat, duel_timer, duel_seen],
                         api_name="duel_poll", **live)

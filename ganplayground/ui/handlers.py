@@ -2,7 +2,8 @@
 message for anything malformed, before allocating anything large.
 
 The handlers hold no GAN logic: they turn form values into a Config, sessions into Runs, snapshots into
-images and DataFrames. `Playground` owns the server-wide state (sessions, caches).
+images and DataFrames, and the metrics' verdict into the meter's words. `Playground` owns the server-wide state
+(sessions, caches).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from typing import Any
 
 import gradio as gr
 import numpy as np
+import pandas as pd
 import torch
+from PIL import Image
 
 from .. import pretrained
 from ..checkpoints import SavedModel
@@ -26,10 +29,20 @@ from ..data import TOY_DATASETS, DataError, fashion_mnist_available, get_dataset
 from ..images import make_grid, to_uint8, toy_plot, upscale
 from ..latent import interpolate, move_along, noise_for_seed, principal_directions
 from ..losses import LOSS_NAMES
+from ..metrics import COLLAPSE_MAX_MODES, LEGIBLE_CLASS_FID, MODE_THRESHOLD
 from ..models import Generator
 from ..trainer import Snapshot, Trainer, describe_device, resolve_device
 from . import plots, zerogpu
-from .labels import ARCH_LABELS, DATASET_LABELS, LOSS_LABELS, key_of
+from .labels import (
+    ARCH_LABELS,
+    DATASET_LABELS,
+    LOSS_LABELS,
+    METER_ALL_DIGITS,
+    METER_COLLAPSE,
+    METER_MISSING,
+    METER_NOT_DIGITS,
+    key_of,
+)
 from .sessions import Run, Session, SessionError, SessionManager, check_token, new_token
 
 NUM_SLIDERS = 6  # on_latent takes s1..s6
@@ -38,6 +51,8 @@ MAX_BUDGET_SECONDS = 900
 DIGIT_SCALE = 8  # Explore shows a digit at 224 x 224 px
 SESSION_MODEL = "Your model (this session)"
 EXPLORE_CACHE = 32  # loaded models (with their directions) kept in memory
+# The Duel tab's outputs for each side, in order; then the timer and the poll's state.
+DUEL_SIDE_OUTPUTS = ("samples", "losses", "histogram", "meter", "coverage", "status")
 
 
 def _env_int(name: str, default: int) -> int:
@@ -78,10 +93,60 @@ class ExploreModel:
     directions: dict[str, torch.Tensor]
 
 
-def _curve(frame: Any) -> Any:
-    """A curve update, or a skip while it has no points: Gradio's LinePlot takes its series and axes from
-    the first data it gets, and an empty first frame leaves it drawing no lines for good."""
-    return frame if len(frame) else gr.skip()
+def _plot(frame: Any, key: str, sent: dict[str, str], **settings: Any) -> Any:
+    """A plot's update: a skip while the frame has no data, the frame alone when the page already has these
+    settings, the frame with its settings otherwise (then `sent` records them).
+
+    Gradio's LinePlot takes its series and axes from the first data it gets: an empty first frame leaves it
+    drawing no lines for good. And a list setting (the legend's entries, the y range) redraws the whole chart
+    each time it is sent, even unchanged (measured in Chromium: a new SVG every poll), so settings go only
+    when they change. `sent` is the poll's state: what this page's plots were last given.
+    """
+    if isinstance(frame, pd.DataFrame) and "series" in frame:  # a line plot (the histogram has no series)
+        if not plots.has_data(frame):
+            return gr.skip()
+        settings["colors_in_legend"] = plots.shown(frame)
+    fingerprint = repr(sorted(settings.items()))
+    if sent.get(key) == fingerprint:
+        return frame
+    sent[key] = fingerprint
+    return gr.update(value=frame, **settings)
+
+
+def _mode_words(config: Config) -> tuple[str, int]:
+    """("digit" or "blob", number of modes) of a run's dataset."""
+    if config.dataset in TOY_DATASETS:
+        return "blob", len(toy_centres(config.dataset)[0])
+    return "digit", 10
+
+
+def histogram_settings(config: Config | None = None) -> dict[str, Any]:
+    """The mode meter's bar chart labels for a run's dataset (digits unless it is a 2-D toy)."""
+    word, _ = _mode_words(config) if config is not None else ("digit", 10)
+    things = "samples per digit" if word == "digit" else "points per blob"
+    return {"label": f"Mode meter: share of {things}", "x_title": word}
+
+
+def coverage_settings(config: Config | None = None) -> dict[str, Any]:
+    """The coverage curve's labels and y range (0 to the number of modes) for a run's dataset."""
+    word, total = _mode_words(config) if config is not None else ("digit", 10)
+    return {"label": f"{word.capitalize()}s covered over time", "y_title": f"{word}s covered",
+            "y_lim": [0, total + 0.5]}
+
+
+def _poll_state(seen: Any, sides: int) -> tuple[list[Any], list[dict[str, str]]]:
+    """(versions, settings sent per side) from a poll's state; a fresh state for anything else (a new page)."""
+    if isinstance(seen, dict) and len(seen.get("versions", [])) == sides and len(seen.get("sent", [])) == sides:
+        return list(seen["versions"]), [dict(sent) for sent in seen["sent"]]
+    return [-1] * sides, [{} for _ in range(sides)]
+
+
+def _plural(digit: int) -> str:
+    return f"{digit}s"
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 class Playground:
@@ -280,13 +345,15 @@ class Playground:
         run.join(timeout=5)
         return self._status(run, note="Stopped. Your model is in the Explore tab.")
 
-    def on_reset(self, token: Any) -> tuple[None, Any, Any, Any, str, Any, str, str, gr.Timer]:
+    def on_reset(self, token: Any) -> tuple[None, Any, Any, Any, str, Any, str, str, gr.Timer, None]:
+        """Forget the run: clear the pictures and curves (the poll's state too, so the next run's plots get
+        their settings afresh)."""
         session = self._session(token)
         if session.run is not None:
             session.run.stop()
             session.run = None
-        return (None, None, None, plots.histogram(None), "", None, "Ready. Pick a preset and press Start.",
-                "Pause", gr.Timer(active=False))
+        return (None, None, None, gr.update(value=plots.histogram(None), **histogram_settings()), "", None,
+                "Ready. Pick a preset and press Start.", "Pause", gr.Timer(active=False), None)
 
     def on_restore(self, token: Any) -> str:
         run = self._run(token)
@@ -312,7 +379,10 @@ class Playground:
                                       "networks kept, optimisers rebuilt.")
 
     def on_poll(self, token: Any, seen: Any) -> tuple:
-        """The Train tab's timer: new images, curves and meter if the run moved on, else skips."""
+        """The Train tab's timer: new images, curves and meter if the run moved on, else skips.
+
+        Outputs: samples, losses, D outputs, histogram, meter, coverage curve, status, pause label, restore
+        button, timer, and the poll's state (`seen`: the version shown and the plot settings sent)."""
         session = self._session(token)
         run = session.run
         if run is None:
@@ -320,21 +390,27 @@ class Playground:
         return self._poll_outputs(run, seen)
 
     def _poll_outputs(self, run: Run, seen: Any) -> tuple:
+        (last_version,), (sent,) = _poll_state(seen, 1)
         version = run.version
         ended = run.state == "ended"
         timer = gr.Timer(active=not ended)
         status = self._status(run)
-        if seen == version or run.latest is None:
+        if last_version == version or run.latest is None:
             return (*([gr.skip()] * 6), status, gr.skip(), gr.skip(), timer, seen)
         snap = run.latest
         history = list(run.trainer.history)
         config = run.trainer.config
-        meter, hist = self._meter(snap, config)
+        meter, hist = self._meter(snap, config, history)
         pause_label = "Resume" if run.trainer.paused or snap.status == "diverged" else "Pause"
-        return (self._picture(snap, config), _curve(plots.loss_curves(history)),
-                _curve(plots.d_output_curves(history)), hist, meter, _curve(plots.metric_curves(history)), status,
-                pause_label,
-                gr.update(visible=snap.status == "diverged"), timer, version)
+        outputs = (self._picture(snap, config),
+                   _plot(plots.loss_curves(history), "losses", sent),
+                   _plot(plots.d_output_curves(history), "d_outputs", sent),
+                   _plot(hist, "histogram", sent, **histogram_settings(config)),
+                   meter,
+                   _plot(plots.coverage_curve(history, _mode_words(config)[1]), "coverage", sent,
+                         **coverage_settings(config)))
+        return (*outputs, status, pause_label, gr.update(visible=snap.status == "diverged"), timer,
+                {"versions": [version], "sent": [sent]})
 
     def _picture(self, snap: Snapshot, config: Config) -> np.ndarray:
         if snap.grid is not None:
@@ -349,23 +425,24 @@ class Playground:
         return self._real_points[dataset]
 
     @staticmethod
-    def _meter(snap: Snapshot, config: Config) -> tuple[str, Any]:
+    def _meter(snap: Snapshot, config: Config, history: list[dict[str, Any]] | None = None) -> tuple[str, Any]:
+        """The mode meter: its words (Markdown) and its bar chart's frame, from the latest live metrics. Digits:
+        one of three states from metrics["verdict"] (not digits yet / collapse / k of 10 digits), then the
+        figures. Toys: blobs covered now and visited so far (from `history`)."""
         m = snap.metrics
         if config.dataset in TOY_DATASETS:
             total = len(toy_centres(config.dataset)[0])
             if not m:
                 return f"Measuring… (0 of {total} blobs so far)", plots.histogram(None, total)
-            text = (f"### {m['modes']} of {total} blobs covered\n{m['high_quality']:.0%} of points lie within "
-                    f"3σ of a blob (step {snap.metrics_step:,})")
+            visited = plots.modes_visited(history or [], m)
+            text = (f"### {m['modes']} of {total} blobs covered\nBlobs visited so far: {visited} of {total} · "
+                    f"{m['high_quality']:.0%} of points lie within 3σ of a blob · step {snap.metrics_step:,}")
             return text, plots.histogram(m, total)
         if config.dataset != "mnist":
             return "The digit meter only reads MNIST digits.", plots.histogram(None)
-        if not m:
+        if not m or "modes" not in m:
             return "Measuring… the meter reads 1,000 samples every few seconds.", plots.histogram(None)
-        text = (f"### {m['modes']} of 10 digits\nFID {m['fid']:.0f} (real digits score {m['fid_floor']:.0f}; "
-                f"lower is better) · largest digit {m['largest_share']:.0%} · precision {m['precision']:.2f}, "
-                f"recall {m['recall']:.2f} · step {snap.metrics_step:,}")
-        return text, plots.histogram(m)
+        return f"{_meter_words(m)}\n\n{_meter_figures(m, snap.metrics_step)}", plots.histogram(m)
 
     def _status(self, run: Run, note: str = "") -> str:
         snap, trainer = run.latest, run.trainer
@@ -381,6 +458,9 @@ class Playground:
         rate = f" · {snap.steps_per_sec:,.0f} steps/s" if snap.status == "running" else ""
         text = (f"{state} on **{snap.device}**{rate} · step {snap.step:,} · {snap.samples_seen:,} samples seen · "
                 f"{snap.elapsed:.0f} s · loss: {loss}")
+        switches = plots.switches(list(trainer.history))
+        if switches:  # the curves change colour there; the status says so in words
+            text += f" (switched after step {switches[-1][0]:,})"
         if snap.reason and snap.status in ("diverged", "finished", "stopped"):
             text += f"\n\n{snap.reason}"
         if run.error:
@@ -426,25 +506,30 @@ class Playground:
         return self._status(session.duel[0]), self._status(session.duel[1])
 
     def on_duel_poll(self, token: Any, seen: Any) -> tuple:
+        """The Duel tab's timer. Outputs: for each side (left, right) DUEL_SIDE_OUTPUTS (samples, losses,
+        histogram, meter, coverage curve, status), then the timer and the poll's state."""
         session = self._session(token)
         if len(session.duel) < 2:
-            return (*([gr.skip()] * 10), gr.Timer(active=False), seen)
-        seen = seen if isinstance(seen, list) and len(seen) == 2 else [-1, -1]
+            return (*([gr.skip()] * 2 * len(DUEL_SIDE_OUTPUTS)), gr.Timer(active=False), seen)
+        last_versions, sent = _poll_state(seen, 2)
         outputs: list[Any] = []
         versions = []
-        for run, last in zip(session.duel, seen, strict=True):
-            picture, losses, hist, meter, status = (gr.skip(),) * 5
+        for run, last, side_sent in zip(session.duel, last_versions, sent, strict=True):
+            picture, losses, hist, meter, coverage = (gr.skip(),) * 5
             snap = run.latest
             if snap is not None and run.version != last:
                 config = run.trainer.config
+                history = list(run.trainer.history)
                 picture = self._picture(snap, config)
-                losses = _curve(plots.loss_curves(list(run.trainer.history)))
-                meter, hist = self._meter(snap, config)
-            status = self._status(run)
-            outputs += [picture, losses, hist, meter, status]
+                losses = _plot(plots.loss_curves(history), "losses", side_sent)
+                meter, frame = self._meter(snap, config, history)
+                hist = _plot(frame, "histogram", side_sent, **histogram_settings(config))
+                coverage = _plot(plots.coverage_curve(history, _mode_words(config)[1]), "coverage", side_sent,
+                                 **coverage_settings(config))
+            outputs += [picture, losses, hist, meter, coverage, self._status(run)]
             versions.append(run.version)
         live = any(run.state != "ended" for run in session.duel)
-        return (*outputs, gr.Timer(active=live), versions)
+        return (*outputs, gr.Timer(active=live), {"versions": versions, "sent": sent})
 
     # --- Explore tab ---------------------------------------------------------------------------------
     def model_choices(self) -> list[str]:
@@ -538,7 +623,8 @@ class Playground:
     # --- Learn tab -------------------------------------------------------------------------------------
     def lesson_picture(self, kind: str) -> np.ndarray | None:
         """A picture for a lesson, drawn from the shipped models (None if the model is missing)."""
-        names = {"healthy": "default", "collapsed": "collapsed-minimax", "wgan_gp": "wgan-gp"}
+        names = {"healthy": "default", "vanishing": "vanishing-minimax", "collapse": "collapsed-js",
+                 "wgan_gp": "wgan-gp"}
         try:
             if kind == "ring":
                 saved = pretrained.load("ring-wgan-gp")
@@ -554,6 +640,18 @@ class Playground:
             images = to_uint8(saved.generator(z, labels))
         return make_grid(images, 10)
 
+    @staticmethod
+    def lesson_story(name: str) -> np.ndarray | None:
+        """A shipped model's run over time (its frames.png, from `train --frames`), or None if it has none."""
+        try:
+            path = pretrained.model_path(name) / "frames.png"
+        except ValueError:
+            return None
+        if not path.is_file():
+            return None
+        with Image.open(path) as image:
+            return np.asarray(image.convert("RGB"))
+
     def on_lesson(self, index: Any) -> tuple:
         """'Try it': load a lesson's preset into the Train or Duel tab and go there."""
         from .labels import LESSONS
@@ -561,7 +659,46 @@ class Playground:
         i = _number(index, "lesson", 0, len(LESSONS) - 1, integer=True)
         lesson = LESSONS[i]
         form = self.on_preset(lesson["preset"])
-        return (gr.Tabs(selected=lesson["tab"]), lesson["preset"], *form, lesson["preset"])
+        duel_preset = lesson["preset"] if lesson["tab"] == "duel" else gr.skip()
+        return (gr.Tabs(selected=lesson["tab"]), lesson["preset"], *form, duel_preset)
+
+
+def _meter_words(m: dict[str, Any]) -> str:
+    """The meter's heading and sentence for digit metrics: which of the three states it sees."""
+    shares = m.get("histogram") or []
+    verdict = m.get("verdict")
+    if verdict == "illegible":
+        return f"### Not digits yet\n{METER_NOT_DIGITS}"
+    if verdict == "collapse":
+        made = sorted((d for d, s in enumerate(shares) if s >= MODE_THRESHOLD), key=lambda d: -shares[d])
+        made = made[:COLLAPSE_MAX_MODES]
+        which = _and([f"{_plural(d)} ({shares[d]:.0%})" for d in made])
+        which = f"almost all {which}" if len(made) == 1 else f"only {which}"
+        return f"### Collapse: {m['modes']} of 10 digits\n{METER_COLLAPSE.format(which=which)}"
+    missing = [str(d) for d, s in enumerate(shares) if s < MODE_THRESHOLD]
+    words = METER_MISSING.format(missing=", ".join(missing)) if missing else METER_ALL_DIGITS
+    if verdict is None:  # metrics from before the verdict existed: count, claim nothing about legibility
+        words = ""
+    return f"### {m['modes']} of 10 digits\n{words}".rstrip()
+
+
+def _meter_figures(m: dict[str, Any], step: int) -> str:
+    """The meter's line of figures: legibility beside what real digits score, FID, largest digit, step."""
+    figures = []
+    legibility = m.get("class_fid")
+    if legibility is not None:
+        shown = f"{legibility:,.0f}" if math.isfinite(legibility) else "n/a"
+        real = f"real digits score ~{m['class_fid_floor']:.0f}; " if "class_fid_floor" in m else ""
+        figures.append(f"legibility {shown} ({real}above {LEGIBLE_CLASS_FID:.0f} they are not digits; lower is "
+                       "better)")
+    if "fid" in m:
+        floor = f" (real digits {m['fid_floor']:.0f})" if "fid_floor" in m else ""
+        figures.append(f"FID {m['fid']:.0f}{floor}")
+    shares = m.get("histogram") or [0.0]
+    largest = max(range(len(shares)), key=lambda d: shares[d])
+    figures.append(f"largest digit: {largest} with {m.get('largest_share', shares[largest]):.0%}")
+    figures.append(f"step {step:,}")
+    return " · ".join(figures)
 
 
 def _private_copy(generator: Generator) -> Generator:

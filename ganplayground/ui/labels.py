@@ -1,4 +1,5 @@
-"""Human words for the page: labels of losses, datasets and architectures, and the Learn tab's lessons.
+"""Human words for the page: labels of losses, datasets and architectures, the meter's and the Duel tab's
+sentences, and the Learn tab's lessons.
 
 The engine speaks in short ids ("wgan-gp"); people read "Wasserstein + gradient penalty". Nothing
 here imports gradio.
@@ -20,6 +21,27 @@ DATASET_LABELS = {
     "fashion-mnist": "Fashion-MNIST (downloads once)",
 }
 ARCH_LABELS = {"mlp": "MLP (fast)", "dcgan": "Convolutional (DCGAN)"}
+LOSS_SHORT = {  # in plot legends ("D · JS", "D · WGAN-GP"), which must fit on one row
+    "js-minimax": "JS minimax",
+    "js": "JS",
+    "wgan": "WGAN",
+    "wgan-gp": "WGAN-GP",
+    "hinge": "Hinge",
+}
+
+# The mode meter: one of three states (metrics.verdict), then a line of figures.
+METER_NOT_DIGITS = ("The samples do not look like digits to the classifier yet: whatever it files them under, "
+                    "they are far from any real digit.")
+METER_COLLAPSE = "Legible digits, but {which}: the generator has found what fools D and makes little else."
+METER_ALL_DIGITS = "Legible digits, all ten of them."
+METER_MISSING = "Legible digits; missing: {missing}."
+DUEL_INTRO = (
+    "Two runs side by side: the **same networks, seed and fixed noise**; only the loss differs. With the "
+    "default choice, the left generator (non-saturating JS) first draws blurry versions of many digits, then, "
+    "within about a minute and a half, **collapses onto one or two digits** (usually 1s) that stay legible: its "
+    "meter turns to *Collapse* and its coverage curve falls. On the right, the **Wasserstein critic** (gradient "
+    "penalty) keeps all ten digits."
+)
 
 
 def label_of(mapping: dict[str, str], key: str) -> str:
@@ -58,11 +80,13 @@ LESSONS = [
             "Goodfellow's 2014 GAN makes D a classifier (real = 1, fake = 0) and lets G **minimise "
             "log(1 - D(G(z)))**. At its best this minimises the Jensen-Shannon divergence between real "
             "and fake digits. The catch: when D wins clearly, D(G(z)) is near 0 and that loss is flat. "
-            "G's gradient vanishes and it stops improving. The *non-saturating* variant (maximise "
-            "log D(G(z))) keeps the gradient alive and is what most GANs use."
+            "G's gradient **vanishes** and it never learns: the picture is what such a generator draws after "
+            "a minute, grey static (the `vanishing` preset). That is not mode collapse, it is no digits at "
+            "all, and the meter says *not digits yet*. The *non-saturating* variant (maximise log D(G(z))) "
+            "keeps the gradient alive and is what most GANs use."
         ),
-        "image": "collapsed",
-        "preset": "collapse",
+        "image": "vanishing",
+        "preset": "vanishing",
         "tab": "train",
         "button": "Try it: the original minimax loss",
     },
@@ -70,16 +94,21 @@ LESSONS = [
         "title": "3. Mode collapse, and how to see it",
         "text": (
             "MNIST has ten *modes*, the ten digits. A collapsed generator makes only a few of them, "
-            "often one, because fooling D with a single good digit is easier than learning all ten. "
-            "The **mode meter** counts it: a classifier reads every generated sample, the bar chart "
-            "shows how many look like each digit, and *k of 10 digits* counts the digits holding at "
-            "least 2% of samples. A flat bar chart and 10 of 10 is healthy; one tall bar is collapse. "
-            "FID (lower is better) measures how close the samples' features are to real digits."
+            "often one, because fooling D with one good digit is easier than learning all ten. The "
+            "pictures are one run of the `collapse` preset over time (non-saturating JS loss, small MLPs, "
+            "a discriminator that learns 13x faster): blurry versions of many digits first, then almost "
+            "only 1s, and legible ones. The **mode meter** sees it: a classifier reads every sample, the bar "
+            "chart shows how many look like each digit, *k of 10 digits* counts the digits holding at least "
+            "2% of them, and the *legibility* figure (per-class FID: how far the samples filed under each "
+            "digit are from real digits of that digit) says whether they are digits at all. One tall bar "
+            "of legible digits is collapse. **Try it** runs the duel: the same networks with the JS loss "
+            "on the left and the Wasserstein loss on the right."
         ),
-        "image": "collapsed",
+        "image": "collapse",
+        "story": "collapsed-js",
         "preset": "collapse",
         "tab": "duel",
-        "button": "Try it: duel JS minimax vs Wasserstein",
+        "button": "Try it: duel JS vs Wasserstein",
     },
     {
         "title": "4. The Wasserstein GAN",
@@ -102,11 +131,13 @@ LESSONS = [
         "text": (
             "Eight Gaussian blobs on a ring are the simplest multi-modal data. The colours show D's "
             "opinion over the plane (orange = looks real), black dots are real samples, red dots are "
-            "G's. A JS GAN tends to cover a few blobs and hop between them; a Wasserstein critic "
-            "pulls the red points onto every blob. Each step is well under a millisecond, so it "
-            "happens in seconds."
+            "G's. The pictures are one run of `ring-js` over time: the JS GAN sits on one or two blobs, D "
+            "learns to call them fake, and the points hop on to another blob (**mode hopping**). A "
+            "Wasserstein critic (`ring-wgan-gp`) pulls the red points onto every blob. Each step takes "
+            "about a millisecond, so it all happens in seconds."
         ),
         "image": "ring",
+        "story": "ring-js",
         "preset": "ring-js",
         "tab": "train",
         "button": "Try it: the ring with the JS loss",

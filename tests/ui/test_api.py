@@ -18,9 +18,10 @@ import PIL.Image
 import pytest
 from gradio_client import Client
 
-from ganplayground.ui.handlers import DIGIT_SCALE
+from ganplayground.ui.handlers import DIGIT_SCALE, DUEL_SIDE_OUTPUTS
 
 FORM = ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30]
+METER_STATES = ("Not digits yet", "Collapse:", "of 10 digits")
 
 
 @pytest.fixture(scope="module")
@@ -48,11 +49,42 @@ def test_train_poll_switch_and_stop_through_the_api(client: Client) -> None:
     message = client.predict(token, "wgan-gp", api_name="/switch_loss")
     assert "Switched to Wasserstein, gradient penalty" in message
     deadline = time.monotonic() + 60
-    while "Wasserstein estimate" not in str(client.predict(token, api_name="/poll")[2]):
+    while "Wasserstein estimate" not in _drawn(client.predict(token, api_name="/poll")[2]):
         assert time.monotonic() < deadline, "the Wasserstein estimate never appeared after the switch"
         time.sleep(0.3)
     status = client.predict(token, api_name="/stop")
     assert "Stopped" in status
+
+
+def test_a_duel_through_the_api_gives_each_side_a_meter_and_curves(client: Client) -> None:
+    token = client.predict(api_name="/new_session")
+    left, right, _timer = client.predict(token, "collapse", "js", "wgan-gp", 0, 10, api_name="/duel_start")
+    assert "JS, non-saturating" in left and "gradient penalty" in right
+    n, deadline = len(DUEL_SIDE_OUTPUTS), time.monotonic() + 90
+    sides: list[dict] = [{}, {}]  # what the page would show: the latest output of each that was not skipped
+    while True:
+        out = client.predict(token, api_name="/duel_poll")
+        assert len(out) == 2 * n + 1  # both sides' outputs and the timer (the poll's state is not in the API)
+        for i, side in enumerate(sides):
+            side.update({k: v for k, v in zip(DUEL_SIDE_OUTPUTS, out[i * n:(i + 1) * n], strict=True)
+                         if v and v != {"__type__": "update"}})  # a skipped output comes as a bare update
+        if all(any(w in s.get("meter", "") for w in METER_STATES) and _drawn(s.get("coverage")) for s in sides):
+            break
+        assert time.monotonic() < deadline, [s.get("status") for s in sides]
+        time.sleep(0.5)
+    assert _drawn(sides[0]["coverage"]) >= {"JS"} and _drawn(sides[1]["coverage"]) >= {"WGAN-GP"}
+    statuses = client.predict(token, api_name="/duel_stop")
+    assert all("Stopped" in status or "Finished" in status for status in statuses), statuses
+
+
+def _drawn(plot: dict | None) -> set[str]:
+    """The series of a plot output that have data (every frame also lists the others, with null values)."""
+    if isinstance(plot, dict) and isinstance(plot.get("value"), dict):
+        plot = plot["value"]  # sent with the plot's settings (legend, labels)
+    if not isinstance(plot, dict) or "data" not in plot:
+        return set()
+    series, value = plot["columns"].index("series"), plot["columns"].index("value")
+    return {row[series] for row in plot["data"] if row[value] is not None}
 
 
 def _inline_png(result: dict) -> bytes:
@@ -101,7 +133,7 @@ BAD_INPUTS = [
     ("/latent", ["default", -1, 0, "principal", 0, 0, 0, 0, 0, 0], "minimum"),
     ("/interpolate", ["default", 1, "two", 0], "number"),
     ("/explore_model", ["/etc/hosts"], "hosts"),
-    ("/duel_start", ["collapse", "js-minimax", "wgan-gp", 0, -60], "minimum"),
+    ("/duel_start", ["collapse", "js", "wgan-gp", 0, -60], "minimum"),
     ("/restore", [], "No training yet"),
 ]
 

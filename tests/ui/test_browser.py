@@ -1,4 +1,5 @@
-"""One real browser session: open the page, train, see samples and curves move, stop, drag a slider.
+"""One real browser session: open the page, train, see samples and curves move, switch the loss and see the
+new loss's curves drawn, stop, drag a slider; then a short duel whose two meters and coverage curves appear.
 
 Uses Debian's Chromium through Playwright. With GANPLAYGROUND_SCREENSHOTS=1 it refreshes the screenshots
 the README shows (docs/screenshots/); otherwise they go to a temporary folder. Skipped when no Chromium
@@ -14,7 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from ganplayground.ui import plots
+
 CHROMIUM = "/usr/bin/chromium"
+METER_STATES = ("Not digits yet", "Collapse:", "of 10 digits")
+DUEL_BUDGET = 20  # seconds: long enough for a few live measurements on each side (a curve needs two)
 DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 pytestmark = pytest.mark.browser
@@ -32,6 +37,18 @@ def _wait(condition, timeout: float, what: str) -> None:
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.1)
+
+
+def _drawn(page, plot: str, color: str) -> bool:
+    """Whether the plot's chart draws a line in this colour. Every series the plot can show has a path (the
+    frames carry a placeholder for each), so look for one that goes somewhere: an "L" in its outline."""
+    return page.evaluate("""([plot, color]) => [...document.querySelectorAll(plot + " g.mark-line path")]
+        .some(path => path.getAttribute("stroke") === color && /L/.test(path.getAttribute("d") || ""))""",
+                         [plot, color])
+
+
+def _meter_state(page, meter: str) -> bool:
+    return any(word in page.locator(meter).inner_text() for word in METER_STATES)
 
 
 def test_train_watch_stop_and_explore_in_a_real_browser(app_url: str, tmp_path: Path) -> None:
@@ -62,8 +79,38 @@ def test_train_watch_stop_and_explore_in_a_real_browser(app_url: str, tmp_path: 
         _wait(lambda: "steps/s" in page.locator("#status").inner_text(), 10, "the status line")
         # The loss curves are drawn by Vega into a canvas or SVG once data arrive.
         _wait(lambda: page.locator(".vega-embed").count() >= 2, 30, "the curves")
-        _wait(lambda: "of 10 digits" in page.locator("#meter").inner_text(), 30, "the mode meter")
+        _wait(lambda: _meter_state(page, "#meter"), 60, "the mode meter")
+        _wait(lambda: _drawn(page, "#losses", plots.LOSS_COLORS["D · JS"]), 30, "the JS loss curve")
+        assert not _drawn(page, "#losses", plots.LOSS_COLORS["D · WGAN-GP"])  # only its placeholder, not drawn
         page.screenshot(path=str(SHOTS / "train.png"))
+        # New data alone must not redraw a chart from scratch (settings such as the legend are sent only when
+        # they change): once the first drawing has settled, the same SVG element takes the next updates.
+        def next_updates(n: int) -> None:
+            for _ in range(n):
+                shown = image.get_attribute("src")
+                _wait(lambda shown=shown: image.get_attribute("src") != shown, 30, "the next update")
+
+        next_updates(2)
+        page.locator("#losses .vega-embed svg").evaluate_all("svgs => svgs.forEach(svg => svg.dataset.first = 'yes')")
+        next_updates(3)
+        assert page.locator("#losses .vega-embed svg").count() == 1
+        assert page.locator("#losses .vega-embed svg[data-first=yes]").count() == 1
+
+        # Switch the loss mid-run: the plots only draw series they knew when the chart was drawn, so check
+        # that the new loss's lines (and the switch marker) really appear.
+        page.locator("#loss").get_by_label("Wasserstein, gradient penalty").click()
+        switched = "loss: Wasserstein, gradient penalty (switched after step"
+        _wait(lambda: switched in page.locator("#status").inner_text(), 30, "the status to tell of the switch")
+        _wait(lambda: _drawn(page, "#losses", plots.LOSS_COLORS["D · WGAN-GP"]), 30,
+              "the WGAN-GP loss curve")
+        _wait(lambda: _drawn(page, "#losses", plots.SWITCH_COLOR), 10, "the switch marker")
+        _wait(lambda: "D · WGAN-GP" in page.locator("#losses").inner_text(), 10, "the legend")
+        _wait(lambda: _drawn(page, "#d-outputs", plots.D_OUTPUT_COLORS["Wasserstein estimate"]), 30,
+              "the Wasserstein estimate")
+        _wait(lambda: _drawn(page, "#coverage", plots.COVERAGE_COLORS["WGAN-GP"]), 60,
+              "the coverage curve after the switch")
+        assert _drawn(page, "#coverage", plots.COVERAGE_COLORS["JS"]) and _drawn(page, "#coverage", plots.SWITCH_COLOR)
+        page.screenshot(path=str(SHOTS / "train-switch.png"), full_page=True)
 
         page.click("#stop")
         _wait(lambda: "Stopped" in page.locator("#status").inner_text(), 15, "the run to stop")
@@ -83,6 +130,21 @@ def test_train_watch_stop_and_explore_in_a_real_browser(app_url: str, tmp_path: 
         assert digit.evaluate("img => img.complete && img.naturalWidth") == 224  # and the browser drew it
         assert float(page.locator("#latent-1 input[type=number]").input_value()) > 1.0
         page.screenshot(path=str(SHOTS / "explore.png"))
+
+        # A short duel: both sides get a meter state and a coverage curve.
+        page.get_by_role("tab", name="Duel").click()
+        budget = page.locator("#duel-budget input[type=number]")
+        budget.fill(str(DUEL_BUDGET))
+        budget.press("Enter")
+        page.click("#duel-start")
+        for side in ("left", "right"):
+            _wait(lambda side=side: _meter_state(page, f"#duel-meter-{side}"), 90, f"the {side} meter")
+            loss = "JS" if side == "left" else "WGAN-GP"
+            _wait(lambda side=side, loss=loss: _drawn(page, f"#duel-coverage-{side}", plots.COVERAGE_COLORS[loss]),
+                  60, f"the {side} coverage curve")
+        _wait(lambda: f"time budget of {DUEL_BUDGET} s" in page.locator("#duel-status-left").inner_text(), 60,
+              "the duel to end on its short budget")
+        page.screenshot(path=str(SHOTS / "duel.png"), full_page=True)
         browser.close()
-    for shot in ("train.png", "explore.png"):
+    for shot in ("train.png", "train-switch.png", "explore.png", "duel.png"):
         assert (SHOTS / shot).stat().st_size > 10_000, f"{shot} looks empty"

@@ -1,0 +1,109 @@
+"""The mode meter's figures on pictures whose answer we know: real digits, real digits of one class,
+uniform noise and the grey static that the saturating minimax loss makes (the shipped
+`vanishing-minimax` model). The meter must call the first healthy, the second collapse and the last two
+"not digits yet", whatever the classifier files them under."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from ganplayground import metrics, pretrained
+from ganplayground.data import load_mnist, toy_centres
+
+N = 1000  # what the page's live meter reads
+
+
+@pytest.fixture(scope="module")
+def train_digits() -> tuple[np.ndarray, np.ndarray]:
+    return load_mnist("train")
+
+
+def _real(train_digits: tuple[np.ndarray, np.ndarray], digit: int | None = None) -> np.ndarray:
+    images, labels = train_digits
+    pool = np.arange(len(images)) if digit is None else np.where(labels == digit)[0]
+    return images[np.random.default_rng(0).choice(pool, N, replace=False)]
+
+
+@pytest.fixture(scope="module")
+def static() -> torch.Tensor:
+    saved = pretrained.load("vanishing-minimax")
+    return metrics.generate(saved.generator, N, 5, False)
+
+
+def test_real_digits_are_legible_and_healthy(train_digits: tuple) -> None:
+    m = metrics.evaluate_images(_real(train_digits), with_floor=False)
+    assert m["modes"] == 10 and m["verdict"] == "healthy"
+    assert m["class_fid"] < 0.25 * metrics.LEGIBLE_CLASS_FID
+    assert "precision" not in m  # fooled by noise, so the meter does not compute it
+
+
+@pytest.mark.parametrize("digit", [1, 7])
+def test_real_digits_of_one_class_are_a_legible_collapse(train_digits: tuple, digit: int) -> None:
+    m = metrics.evaluate_images(_real(train_digits, digit), with_floor=False)
+    assert m["modes"] == 1 and m["largest_share"] > 0.97
+    assert m["verdict"] == "collapse"
+    assert m["class_fid"] < 0.1 * metrics.LEGIBLE_CLASS_FID
+    # The plain FID cannot tell this from static: both are far from the ten-digit mean.
+    assert m["fid"] > 500
+
+
+def test_uniform_noise_is_not_digits_although_the_classifier_files_it_under_one() -> None:
+    noise = np.random.default_rng(1).integers(0, 256, (N, 28, 28), dtype=np.uint8)
+    m = metrics.evaluate_images(noise, with_floor=False)
+    assert m["modes"] == 1  # the classifier calls all of it one digit ...
+    assert m["verdict"] == "illegible"  # ... and the meter does not believe it
+    assert m["class_fid"] > 2 * metrics.LEGIBLE_CLASS_FID
+
+
+def test_the_static_of_the_saturating_loss_is_not_digits(static: torch.Tensor) -> None:
+    m = metrics.evaluate_images(static, with_floor=False)
+    assert m["modes"] <= 2
+    assert m["verdict"] == "illegible"
+    assert m["class_fid"] > 2 * metrics.LEGIBLE_CLASS_FID
+
+
+def test_one_clean_digit_scores_far_better_than_static(train_digits: tuple, static: torch.Tensor) -> None:
+    ones = metrics.evaluate_images(_real(train_digits, 1), with_floor=False)["class_fid"]
+    grey = metrics.evaluate_images(static, with_floor=False)["class_fid"]
+    assert grey > 50 * ones
+
+
+def test_class_fid_leaves_out_rare_classes_and_is_nan_without_any() -> None:
+    feats, strokes = torch.rand(30, 128), torch.rand(30, 64)
+    lonely = torch.arange(30) % 10  # 3 samples per class: below the minimum everywhere
+    assert math.isnan(metrics.class_fid(lonely, feats, strokes))
+    assert metrics.verdict(1, math.nan) == "illegible"
+
+
+def test_verdict_thresholds() -> None:
+    legible = metrics.LEGIBLE_CLASS_FID / 2
+    assert metrics.verdict(1, legible) == "collapse"
+    assert metrics.verdict(metrics.COLLAPSE_MAX_MODES, legible) == "collapse"
+    assert metrics.verdict(metrics.COLLAPSE_MAX_MODES + 1, legible) == "healthy"
+    assert metrics.verdict(10, metrics.LEGIBLE_CLASS_FID * 2) == "illegible"
+
+
+def test_kl_to_uniform_is_zero_when_balanced_and_ln_k_for_one_class() -> None:
+    assert metrics.kl_to_uniform(np.full(10, 0.1)) == pytest.approx(0.0, abs=1e-12)
+    assert metrics.kl_to_uniform(np.eye(10)[3]) == pytest.approx(math.log(10))
+
+
+def test_precision_stays_available_for_evaluations_that_ask(train_digits: tuple) -> None:
+    m = metrics.evaluate_images(_real(train_digits)[:300], with_floor=False, precision_recall_samples=300)
+    assert 0.5 < m["precision"] <= 1.0 and 0.5 < m["recall"] <= 1.0
+
+
+def test_a_toy_blob_is_covered_by_points_on_it_and_quality_counts_points_within_three_sigma() -> None:
+    centres, sigma = toy_centres("ring")
+    on_blob_0 = np.repeat(centres[:1], 90, axis=0) + 0.1  # on blob 0, 0.14 off centre: near, not within 3 sigma
+    exact_blob_3 = np.repeat(centres[3:4], 10, axis=0)  # exactly on blob 3
+    far = np.zeros((900, 2), np.float32)  # the ring's empty middle
+    m = metrics.toy_metrics(np.concatenate([on_blob_0, exact_blob_3, far]), "ring")
+    assert m["modes"] == 2 and m["num_modes"] == 8
+    assert m["histogram"][0] == pytest.approx(0.09) and m["histogram"][3] == pytest.approx(0.01)
+    assert m["high_quality"] == pytest.approx(0.01)  # only the exact ones are within 3 sigma (0.06)
+    assert 0.1 * np.sqrt(2) > 3 * sigma

@@ -1,0 +1,48 @@
+"""A run over time as a captioned strip: frames of digits and of toys, and the meter in words."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ganplayground.config import Config
+from ganplayground.timeline import FRAME_SAMPLES, Frame, frame_of, frame_strip, meter_words
+from ganplayground.trainer import Trainer
+
+
+def test_meter_words_name_the_three_states_and_blobs() -> None:
+    assert meter_words(None) == ""
+    assert meter_words({"modes": 7, "verdict": "illegible"}) == "not digits yet"
+    assert meter_words({"modes": 1, "verdict": "collapse"}) == "1 of 10 digits (collapse)"
+    assert meter_words({"modes": 10, "verdict": "healthy"}) == "10 of 10 digits"
+    assert meter_words({"modes": 2, "num_modes": 8}) == "2 of 8 blobs"
+
+
+def test_a_digit_frame_shows_the_first_fixed_noise_samples_with_time_and_step(tiny: Config) -> None:
+    trainer = Trainer(tiny)
+    trainer.step()
+    frame = frame_of(trainer, {"modes": 1, "verdict": "collapse"})
+    side = 2 * (4 * 30 + 2)  # 4 x 4 digits with 2-px padding, doubled
+    assert frame.picture.shape == (side, side) and frame.picture.dtype == np.uint8
+    assert frame.caption.startswith("0 s, step 1") and frame.caption.endswith("1 of 10 digits (collapse)")
+    grid = trainer.sample_fixed()
+    assert grid.shape[0] > FRAME_SAMPLES
+
+
+def test_a_toy_frame_is_the_plot_of_the_plane() -> None:
+    trainer = Trainer(Config(dataset="ring", latent_dim=2, width=16, batch_size=32, device="cpu", threads=1))
+    frame = frame_of(trainer)
+    assert frame.picture.shape == (200, 200, 3)
+    assert "\n" not in frame.caption  # no meter reading yet
+
+
+def test_a_strip_puts_frames_side_by_side_over_their_captions() -> None:
+    grey = Frame(np.zeros((40, 30), np.uint8), "0 s, step 0")
+    colour = Frame(np.full((40, 50, 3), 128, np.uint8), "9 s, step 900\n1 of 10 digits (collapse)")
+    strip = frame_strip([grey, colour], gap=8)
+    assert strip.dtype == np.uint8 and strip.shape[2] == 3
+    assert strip.shape[1] == 30 + 50 + 3 * 8
+    assert strip.shape[0] > 40 + 2 * 14  # room for two caption lines
+    assert (strip[8:48, 8:38] == 0).all() and (strip[8:48, 46:96] == 128).all()  # the pictures, in order
+    with pytest.raises(ValueError, match="at least one frame"):
+        frame_strip([])
