@@ -40,8 +40,10 @@ CURE_SECONDS = 60.0
 MEASURE_SECONDS = {"mnist": 5.0, "ring": 2.0, "grid": 2.0}  # live metrics, as the page measures them
 
 
-def _train(trainer: Trainer, measure: float) -> None:
-    for _ in trainer.run(every_seconds=10.0, metrics_seconds=measure):
+def _train(trainer: Trainer, measure: float, **budget: float) -> None:
+    # Snapshots every second, as the page takes them: each one records the latest live measurement in the
+    # history (coarser snapshots would drop measurements, and with them the blobs a toy visited in between).
+    for _ in trainer.run(every_seconds=1.0, metrics_seconds=measure, **budget):
         pass
 
 
@@ -65,8 +67,7 @@ def run_preset(name: str, seed: int, seconds: float | None, independent: bool, n
         row["collapsed"] = evaluate_generator(trainer.sampler, config, n, seed=1000 + seed)
         switch_step, switch_time = trainer.step_count, trainer.elapsed
         trainer.switch_loss("wgan-gp")
-        for _ in trainer.run(max_seconds=switch_time + CURE_SECONDS, every_seconds=10.0, metrics_seconds=measure):
-            pass
+        _train(trainer, measure, max_seconds=switch_time + CURE_SECONDS)
         back = [t - switch_time for _, t, m in _measured(trainer, switch_step) if m["modes"] >= 9]
         row["seconds_to_nine"] = back[0] if back else None
     row.update({"seconds": trainer.elapsed, "steps": trainer.step_count})

@@ -276,9 +276,14 @@ class Trainer:
         pending, self._pending = self._pending, None
         if pending is not None and pending != self._config:
             self._flush()  # window stats belong to the old loss
+            new_loss = pending.loss != self._config.loss
             self._config = pending
             self._build_optimizers()
             self._sync_ema()
+            if new_loss and self.generator_ema is not None:
+                # The weight average restarts its warm-up: averaged over ~1/(1 - ema) steps of the old loss, it
+                # would hide what the new loss does for that long (10-20 s of a cure with EMA 0.999).
+                self._ema_updates = 0
 
     # --- one step ---------------------------------------------------------------------------------
     def _autocast(self) -> contextlib.AbstractContextManager:

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 def _run(trainer: Trainer, **budget: float) -> None:
     measure = 2.0 if trainer.config.dataset in ("ring", "grid") else 5.0
-    for _ in trainer.run(every_seconds=10.0, metrics_seconds=measure, **budget):
+    for _ in trainer.run(every_seconds=1.0, metrics_seconds=measure, **budget):  # as the page: 1 s snapshots
         pass
 
 

@@ -137,6 +137,21 @@ def test_switching_the_loss_mid_run_keeps_networks_and_rebuilds_optimisers(tiny:
     assert trainer.samples_seen == tiny.batch_size * (1 + 5)
 
 
+def test_a_loss_switch_restarts_the_weight_average_so_samples_follow_the_new_loss(tiny: Config) -> None:
+    trainer = Trainer(tiny.replace(ema=0.999))
+    for _ in range(50):
+        trainer.step()
+    trainer.switch_loss("wgan-gp")
+    trainer.step()
+    raw, average = _params(trainer.generator), _params(trainer.generator_ema)
+    # Restarted, the average takes 1 - 2/11 of the raw weights at its first update; not restarted (decay 0.85
+    # after 50 updates, rising to 0.999) it takes 15% and still shows mostly the old loss's generator.
+    assert torch.allclose(average, raw, atol=0.05 * raw.abs().max().item())
+    trainer.reconfigure(trainer.config.replace(lr_g=1e-4))  # same loss, other settings: the average goes on
+    trainer.step()
+    assert trainer._ema_updates == 2
+
+
 def test_the_architecture_cannot_change_mid_run(tiny: Config) -> None:
     trainer = Trainer(tiny)
     with pytest.raises(ConfigError, match="cannot change width"):

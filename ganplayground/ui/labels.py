@@ -38,9 +38,10 @@ METER_MISSING = "Legible digits; missing: {missing}."
 DUEL_INTRO = (
     "Two runs side by side: the **same networks, seed and fixed noise**; only the loss differs. With the "
     "default choice, the left generator (non-saturating JS) first draws blurry versions of many digits, then, "
-    "within about a minute and a half, **collapses onto one or two digits** (usually 1s) that stay legible: its "
-    "meter turns to *Collapse* and its coverage curve falls. On the right, the **Wasserstein critic** (gradient "
-    "penalty) keeps all ten digits."
+    "within about a minute, **collapses onto one or two digits** (usually 1s) that stay legible: its meter "
+    "turns to *Collapse* and its coverage curve falls. On the right, the **Wasserstein critic** (gradient "
+    "penalty) keeps all ten digits, legible after about 20 seconds. Each side gets one CPU thread; the "
+    "Wasserstein side does fewer steps per second (two critic steps and a gradient penalty each)."
 )
 
 
@@ -94,11 +95,12 @@ LESSONS = [
         "title": "3. Mode collapse, and how to see it",
         "text": (
             "MNIST has ten *modes*, the ten digits. A collapsed generator makes only a few of them, "
-            "often one, because fooling D with one good digit is easier than learning all ten. The "
-            "pictures are one run of the `collapse` preset over time (non-saturating JS loss, small MLPs, "
-            "a discriminator that learns 13x faster): blurry versions of many digits first, then almost "
-            "only 1s, and legible ones. The **mode meter** sees it: a classifier reads every sample, the bar "
-            "chart shows how many look like each digit, *k of 10 digits* counts the digits holding at least "
+            "often one, because fooling D with one good digit is easier than learning all ten. The strip "
+            "below is one run of the `collapse` preset over time (non-saturating JS loss, small MLPs, a "
+            "discriminator that learns 13x faster): blurry versions of many digits first, then almost only "
+            "1s, and legible ones (beside: where it ends). The **mode meter** sees it: a classifier reads "
+            "every sample, the bar chart shows how many look like each digit, *k of 10 digits* counts the "
+            "digits holding at least "
             "2% of them, and the *legibility* figure (per-class FID: how far the samples filed under each "
             "digit are from real digits of that digit) says whether they are digits at all. One tall bar "
             "of legible digits is collapse. **Try it** runs the duel: the same networks with the JS loss "
@@ -131,10 +133,10 @@ LESSONS = [
         "text": (
             "Eight Gaussian blobs on a ring are the simplest multi-modal data. The colours show D's "
             "opinion over the plane (orange = looks real), black dots are real samples, red dots are "
-            "G's. The pictures are one run of `ring-js` over time: the JS GAN sits on one or two blobs, D "
-            "learns to call them fake, and the points hop on to another blob (**mode hopping**). A "
-            "Wasserstein critic (`ring-wgan-gp`) pulls the red points onto every blob. Each step takes "
-            "about a millisecond, so it all happens in seconds."
+            "G's. The strip below is one run of `ring-js` over time: the JS GAN sits on one blob, D learns "
+            "to call it fake, and the points hop on to another blob (**mode hopping**). A Wasserstein critic "
+            "on the same networks (`ring-wgan-gp`, the picture beside) pulls the red points onto every blob. "
+            "Each step takes a few milliseconds, so it all happens in seconds."
         ),
         "image": "ring",
         "story": "ring-js",

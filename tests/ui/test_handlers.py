@@ -249,7 +249,7 @@ def snapshot(metrics: dict | None, step: int = 1200, loss: str = "js") -> Snapsh
 
 def digit_metrics(shares: list[float], class_fid: float, verdict: str) -> dict:
     return {"n": 1000, "histogram": shares, "modes": sum(s >= 0.02 for s in shares), "largest_share": max(shares),
-            "fid": 310.0, "fid_floor": 21.0, "class_fid": class_fid, "verdict": verdict}
+            "fid": 310.0, "fid_floor": 21.0, "class_fid": class_fid, "class_fid_floor": 65.0, "verdict": verdict}
 
 
 def test_meter_says_not_digits_yet_for_illegible_samples() -> None:
