@@ -13,15 +13,9 @@ import gradio as gr
 from ..config import PRESETS
 from . import plots
 from .components import AtomicImage, InlineImage
-from .handlers import (
-    NUM_SLIDERS,
-    Playground,
-    arch_choices,
-    coverage_settings,
-    histogram_settings,
-    loss_choices,
-)
+from .handlers import NUM_SLIDERS, Playground, arch_choices, loss_choices
 from .labels import DUEL_INTRO, LESSONS
+from .meter import coverage_settings, histogram_settings
 
 # Gradio summarises its per-event statistics (a pandas frame of up to 10,000 past events, with
 # percentiles) after every single event, by default. In a class that is ~30 events a second, and each

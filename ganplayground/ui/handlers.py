@@ -25,24 +25,15 @@ from PIL import Image
 from .. import pretrained
 from ..checkpoints import SavedModel
 from ..config import PRESETS, Config, ConfigError, get_preset
-from ..data import TOY_DATASETS, DataError, fashion_mnist_available, get_dataset, toy_centres
+from ..data import TOY_DATASETS, DataError, fashion_mnist_available, get_dataset
 from ..images import make_grid, to_uint8, toy_plot, upscale
 from ..latent import interpolate, move_along, noise_for_seed, principal_directions
 from ..losses import LOSS_NAMES
-from ..metrics import COLLAPSE_MAX_MODES, LEGIBLE_CLASS_FID, MODE_THRESHOLD
 from ..models import Generator
 from ..trainer import Snapshot, Trainer, describe_device, resolve_device
 from . import plots, zerogpu
-from .labels import (
-    ARCH_LABELS,
-    DATASET_LABELS,
-    LOSS_LABELS,
-    METER_ALL_DIGITS,
-    METER_COLLAPSE,
-    METER_MISSING,
-    METER_NOT_DIGITS,
-    key_of,
-)
+from .labels import ARCH_LABELS, DATASET_LABELS, LOSS_LABELS, key_of
+from .meter import coverage_settings, histogram_settings, mode_words, read_meter
 from .sessions import Run, Session, SessionError, SessionManager, check_token, new_token
 
 NUM_SLIDERS = 6  # on_latent takes s1..s6
@@ -113,40 +104,11 @@ def _plot(frame: Any, key: str, sent: dict[str, str], **settings: Any) -> Any:
     return gr.update(value=frame, **settings)
 
 
-def _mode_words(config: Config) -> tuple[str, int]:
-    """("digit" or "blob", number of modes) of a run's dataset."""
-    if config.dataset in TOY_DATASETS:
-        return "blob", len(toy_centres(config.dataset)[0])
-    return "digit", 10
-
-
-def histogram_settings(config: Config | None = None) -> dict[str, Any]:
-    """The mode meter's bar chart labels for a run's dataset (digits unless it is a 2-D toy)."""
-    word, _ = _mode_words(config) if config is not None else ("digit", 10)
-    things = "samples per digit" if word == "digit" else "points per blob"
-    return {"label": f"Mode meter: share of {things}", "x_title": word}
-
-
-def coverage_settings(config: Config | None = None) -> dict[str, Any]:
-    """The coverage curve's labels and y range (0 to the number of modes) for a run's dataset."""
-    word, total = _mode_words(config) if config is not None else ("digit", 10)
-    return {"label": f"{word.capitalize()}s covered over time", "y_title": f"{word}s covered",
-            "y_lim": [0, total + 0.5]}
-
-
 def _poll_state(seen: Any, sides: int) -> tuple[list[Any], list[dict[str, str]]]:
     """(versions, settings sent per side) from a poll's state; a fresh state for anything else (a new page)."""
     if isinstance(seen, dict) and len(seen.get("versions", [])) == sides and len(seen.get("sent", [])) == sides:
         return list(seen["versions"]), [dict(sent) for sent in seen["sent"]]
     return [-1] * sides, [{} for _ in range(sides)]
-
-
-def _plural(digit: int) -> str:
-    return f"{digit}s"
-
-
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 class Playground:
@@ -407,7 +369,7 @@ class Playground:
                    _plot(plots.d_output_curves(history), "d_outputs", sent),
                    _plot(hist, "histogram", sent, **histogram_settings(config)),
                    meter,
-                   _plot(plots.coverage_curve(history, _mode_words(config)[1]), "coverage", sent,
+                   _plot(plots.coverage_curve(history, mode_words(config)[1]), "coverage", sent,
                          **coverage_settings(config)))
         return (*outputs, status, pause_label, gr.update(visible=snap.status == "diverged"), timer,
                 {"versions": [version], "sent": [sent]})
@@ -424,25 +386,7 @@ class Playground:
             self._real_points[dataset] = points.numpy()
         return self._real_points[dataset]
 
-    @staticmethod
-    def _meter(snap: Snapshot, config: Config, history: list[dict[str, Any]] | None = None) -> tuple[str, Any]:
-        """The mode meter: its words (Markdown) and its bar chart's frame, from the latest live metrics. Digits:
-        one of three states from metrics["verdict"] (not digits yet / collapse / k of 10 digits), then the
-        figures. Toys: blobs covered now and visited so far (from `history`)."""
-        m = snap.metrics
-        if config.dataset in TOY_DATASETS:
-            total = len(toy_centres(config.dataset)[0])
-            if not m:
-                return f"Measuring… (0 of {total} blobs so far)", plots.histogram(None, total)
-            visited = plots.modes_visited(history or [], m)
-            text = (f"### {m['modes']} of {total} blobs covered\nBlobs visited so far: {visited} of {total} · "
-                    f"{m['high_quality']:.0%} of points lie within 3σ of a blob · step {snap.metrics_step:,}")
-            return text, plots.histogram(m, total)
-        if config.dataset != "mnist":
-            return "The digit meter only reads MNIST digits.", plots.histogram(None)
-        if not m or "modes" not in m:
-            return "Measuring… the meter reads 1,000 samples every few seconds.", plots.histogram(None)
-        return f"{_meter_words(m)}\n\n{_meter_figures(m, snap.metrics_step)}", plots.histogram(m)
+    _meter = staticmethod(read_meter)  # the mode meter's words and bar chart (meter.py)
 
     def _status(self, run: Run, note: str = "") -> str:
         snap, trainer = run.latest, run.trainer
@@ -524,7 +468,7 @@ class Playground:
                 losses = _plot(plots.loss_curves(history), "losses", side_sent)
                 meter, frame = self._meter(snap, config, history)
                 hist = _plot(frame, "histogram", side_sent, **histogram_settings(config))
-                coverage = _plot(plots.coverage_curve(history, _mode_words(config)[1]), "coverage", side_sent,
+                coverage = _plot(plots.coverage_curve(history, mode_words(config)[1]), "coverage", side_sent,
                                  **coverage_settings(config))
             outputs += [picture, losses, hist, meter, coverage, self._status(run)]
             versions.append(run.version)
@@ -661,44 +605,6 @@ class Playground:
         form = self.on_preset(lesson["preset"])
         duel_preset = lesson["preset"] if lesson["tab"] == "duel" else gr.skip()
         return (gr.Tabs(selected=lesson["tab"]), lesson["preset"], *form, duel_preset)
-
-
-def _meter_words(m: dict[str, Any]) -> str:
-    """The meter's heading and sentence for digit metrics: which of the three states it sees."""
-    shares = m.get("histogram") or []
-    verdict = m.get("verdict")
-    if verdict == "illegible":
-        return f"### Not digits yet\n{METER_NOT_DIGITS}"
-    if verdict == "collapse":
-        made = sorted((d for d, s in enumerate(shares) if s >= MODE_THRESHOLD), key=lambda d: -shares[d])
-        made = made[:COLLAPSE_MAX_MODES]
-        which = _and([f"{_plural(d)} ({shares[d]:.0%})" for d in made])
-        which = f"almost all {which}" if len(made) == 1 else f"only {which}"
-        return f"### Collapse: {m['modes']} of 10 digits\n{METER_COLLAPSE.format(which=which)}"
-    missing = [str(d) for d, s in enumerate(shares) if s < MODE_THRESHOLD]
-    words = METER_MISSING.format(missing=", ".join(missing)) if missing else METER_ALL_DIGITS
-    if verdict is None:  # metrics from before the verdict existed: count, claim nothing about legibility
-        words = ""
-    return f"### {m['modes']} of 10 digits\n{words}".rstrip()
-
-
-def _meter_figures(m: dict[str, Any], step: int) -> str:
-    """The meter's line of figures: legibility beside what real digits score, FID, largest digit, step."""
-    figures = []
-    legibility = m.get("class_fid")
-    if legibility is not None:
-        shown = f"{legibility:,.0f}" if math.isfinite(legibility) else "n/a"
-        real = f"real digits score ~{m['class_fid_floor']:.0f}; " if "class_fid_floor" in m else ""
-        figures.append(f"legibility {shown} ({real}above {LEGIBLE_CLASS_FID:.0f} they are not digits; lower is "
-                       "better)")
-    if "fid" in m:
-        floor = f" (real digits {m['fid_floor']:.0f})" if "fid_floor" in m else ""
-        figures.append(f"FID {m['fid']:.0f}{floor}")
-    shares = m.get("histogram") or [0.0]
-    largest = max(range(len(shares)), key=lambda d: shares[d])
-    figures.append(f"largest digit: {largest} with {m.get('largest_share', shares[largest]):.0%}")
-    figures.append(f"step {step:,}")
-    return " · ".join(figures)
 
 
 def _private_copy(generator: Generator) -> Generator:
