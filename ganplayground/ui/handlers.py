@@ -20,7 +20,6 @@ import gradio as gr
 import numpy as np
 import pandas as pd
 import torch
-from PIL import Image
 
 from .. import pretrained
 from ..checkpoints import SavedModel
@@ -31,7 +30,7 @@ from ..latent import interpolate, move_along, noise_for_seed, principal_directio
 from ..losses import LOSS_NAMES
 from ..models import Generator
 from ..trainer import Snapshot, Trainer, describe_device, resolve_device
-from . import plots, zerogpu
+from . import learn, plots, zerogpu
 from .labels import ARCH_LABELS, DATASET_LABELS, LOSS_LABELS, key_of
 from .meter import coverage_settings, histogram_settings, mode_words, read_meter
 from .sessions import Run, Session, SessionError, SessionManager, check_token, new_token
@@ -566,35 +565,10 @@ class Playground:
 
     # --- Learn tab -------------------------------------------------------------------------------------
     def lesson_picture(self, kind: str) -> np.ndarray | None:
-        """A picture for a lesson, drawn from the shipped models (None if the model is missing)."""
-        names = {"healthy": "default", "vanishing": "vanishing-minimax", "collapse": "collapsed-js",
-                 "wgan_gp": "wgan-gp"}
-        try:
-            if kind == "ring":
-                saved = pretrained.load("ring-wgan-gp")
-                trainer = Trainer(saved.config.replace(device="cpu"), saved.generator, saved.discriminator)
-                snap = trainer.snapshot()
-                return toy_plot(snap.surface, snap.extent, self._reals("ring"), snap.points, size=320)
-            saved = pretrained.load(names[kind])
-        except (ValueError, KeyError):
-            return None
-        z = noise_for_seed(7, 40, saved.config.latent_dim)
-        labels = (torch.arange(40) % 10) if saved.config.conditional else None
-        with torch.no_grad():
-            images = to_uint8(saved.generator(z, labels))
-        return make_grid(images, 10)
+        """A picture for a lesson from the shipped models (learn.py); None if the model is missing."""
+        return learn.lesson_picture(kind, self._reals("ring"))
 
-    @staticmethod
-    def lesson_story(name: str) -> np.ndarray | None:
-        """A shipped model's run over time (its frames.png, from `train --frames`), or None if it has none."""
-        try:
-            path = pretrained.model_path(name) / "frames.png"
-        except ValueError:
-            return None
-        if not path.is_file():
-            return None
-        with Image.open(path) as image:
-            return np.asarray(image.convert("RGB"))
+    lesson_story = staticmethod(learn.lesson_story)
 
     def on_lesson(self, index: Any) -> tuple:
         """'Try it': load a lesson's preset into the Train or Duel tab and go there."""

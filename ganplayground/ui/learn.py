@@ -1,0 +1,50 @@
+"""The Learn tab's pictures, drawn from the shipped models: a grid of a model's digits, the ring toy's
+plane, or a model's run over time (the frames.png that `train --frames` writes).
+
+No gradio here: pictures are uint8 arrays; None when a model is missing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from PIL import Image
+
+from .. import pretrained
+from ..images import make_grid, to_uint8, toy_plot
+from ..latent import noise_for_seed
+from ..trainer import Trainer
+
+PICTURE_MODELS = {"healthy": "default", "vanishing": "vanishing-minimax", "collapse": "collapsed-js",
+                  "wgan_gp": "wgan-gp"}
+
+
+def lesson_picture(kind: str, ring_reals: np.ndarray) -> np.ndarray | None:
+    """40 digits of the model standing for `kind` (PICTURE_MODELS), or for "ring" the shipped ring-wgan-gp
+    model's points over its critic's plane with the real points `ring_reals` (N, 2)."""
+    try:
+        if kind == "ring":
+            saved = pretrained.load("ring-wgan-gp")
+            trainer = Trainer(saved.config.replace(device="cpu"), saved.generator, saved.discriminator)
+            snap = trainer.snapshot()
+            return toy_plot(snap.surface, snap.extent, ring_reals, snap.points, size=320)
+        saved = pretrained.load(PICTURE_MODELS[kind])
+    except (ValueError, KeyError):
+        return None
+    z = noise_for_seed(7, 40, saved.config.latent_dim)
+    labels = (torch.arange(40) % 10) if saved.config.conditional else None
+    with torch.no_grad():
+        images = to_uint8(saved.generator(z, labels))
+    return make_grid(images, 10)
+
+
+def lesson_story(name: str) -> np.ndarray | None:
+    """A shipped model's run over time (its frames.png, from `train --frames`), or None if it has none."""
+    try:
+        path = pretrained.model_path(name) / "frames.png"
+    except ValueError:
+        return None
+    if not path.is_file():
+        return None
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"))
