@@ -618,11 +618,16 @@ class Trainer:
     def sample_fixed(self) -> torch.Tensor:
         """The sampler's output for the run's fixed noise, on the CPU: images (GRID_SAMPLES, 1, 28, 28)
         in [-1, 1] or points (TOY_POINTS, 2)."""
+        return self._draw(self.fixed_noise, self.fixed_labels)
+
+    @torch.no_grad()
+    def _draw(self, z: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
+        """The sampler's output for z (and labels) in eval mode, on the CPU."""
         G = self.sampler
         was_training = G.training
         G.eval()
         try:
-            return G(self.fixed_noise, self.fixed_labels).float().cpu()
+            return G(z, labels).float().cpu()
         finally:
             G.train(was_training)
 
@@ -654,12 +659,4 @@ class Trainer:
         z = noise_for_seed(seed, n, self._config.latent_dim).to(self.device)
         if self._config.conditional and labels is None:
             labels = grid_labels(n)
-        if labels is not None:
-            labels = labels.to(self.device)
-        G = self.sampler
-        was_training = G.training
-        G.eval()
-        try:
-            return G(z, labels).float().cpu()
-        finally:
-            G.train(was_training)
+        return self._draw(z, labels.to(self.device) if labels is not None else None)
