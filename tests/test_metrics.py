@@ -79,6 +79,18 @@ def test_class_fid_leaves_out_rare_classes_and_is_nan_without_any() -> None:
     assert metrics.verdict(1, math.nan) == "illegible"
 
 
+def test_a_few_stray_samples_do_not_hide_a_clean_digit_but_many_do_count(train_digits: tuple) -> None:
+    ones = _real(train_digits, 1)
+    noise = np.random.default_rng(2).integers(0, 256, (N, 28, 28), dtype=np.uint8)
+    clean = metrics.evaluate_images(ones, with_floor=False)["class_fid"]
+    stray = int(0.015 * N)  # under the meter's 2% line: not a digit it makes, left out of the figure
+    with_strays = metrics.evaluate_images(np.concatenate([ones[stray:], noise[:stray]]), with_floor=False)
+    assert with_strays["class_fid"] < 1.5 * clean
+    many = int(0.1 * N)  # a tenth of the samples is noise: the meter counts it, and the figure shows it
+    with_noise = metrics.evaluate_images(np.concatenate([ones[many:], noise[:many]]), with_floor=False)
+    assert with_noise["class_fid"] > 5 * clean
+
+
 def test_verdict_thresholds() -> None:
     legible = metrics.LEGIBLE_CLASS_FID / 2
     assert metrics.verdict(1, legible) == "collapse"
