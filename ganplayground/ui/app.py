@@ -81,7 +81,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                 with gr.Row():
                     with gr.Column(scale=1, min_width=320):
                         preset = gr.Dropdown(choices=pg.preset_choices(), value="default", label="Preset")
-                        preset_info = gr.Markdown(f"**default** — {PRESETS['default'].teaches}")
+                        preset_info = gr.Markdown(f"**default** — {PRESETS['default'].teaches}", elem_id="preset-info")
                         loss = gr.Radio(choices=loss_choices(), value=default.loss,
                                         label="Loss — switch it while training", elem_id="loss")
                         with gr.Row():
@@ -91,7 +91,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                             stop = gr.Button("Stop", variant="stop", elem_id="stop")
                             reset = gr.Button("Reset", elem_id="reset")
                         restore = gr.Button("Restore last good weights", visible=False, variant="primary")
-                        with gr.Accordion("Settings", open=False) as settings:
+                        with gr.Accordion("Settings", open=False, elem_id="settings") as settings:
                             dataset = gr.Radio(choices=pg.dataset_choices(), value=default.dataset, label="Dataset")
                             arch = gr.Radio(choices=arch_choices(), value=default.arch, label="Architecture")
                             with gr.Row():

@@ -65,7 +65,7 @@ def build_link_panel() -> LinkPanel:
     with gr.Row():
         note = gr.Markdown("", visible=False, elem_id="link-note")
         show_all = gr.Button("Show all controls", visible=False, size="sm", scale=0, elem_id="show-all")
-    with gr.Accordion("🔗 Share this set-up", open=False, elem_id="share") as share:
+    with gr.Accordion("Share this set-up", open=False, elem_id="share") as share:
         gr.Markdown("A link that opens this page with the current **preset, loss, seed and tab** (on the Duel tab: "
                     "the duel's networks and seed). Settings changed by hand (learning rates, batch size, ...) are "
                     "not in it: the preset's own are used.")
@@ -203,8 +203,8 @@ class LinkHandlers:
             done.append("simple view")
         if setup.autostart:
             done.append("started at once")
-        lines = [f"🔗 Opened from a class link: {' · '.join(done)}."] if done else []
-        lines += [f"⚠️ {_escape(note)}" for note in notes]
+        lines = [f"**Class link:** opened with {' · '.join(done)}."] if done else []
+        lines += [f"⚠ {_escape(note)}" for note in notes]
         return "\n\n".join(lines)
 
     def on_show_all(self) -> tuple:
