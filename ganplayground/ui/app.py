@@ -15,6 +15,7 @@ from . import plots
 from .components import AtomicImage, InlineImage
 from .handlers import NUM_SLIDERS, Playground, arch_choices, loss_choices
 from .labels import DUEL_INTRO, LESSONS
+from .links import LinkHandlers, build_link_panel, wire_links
 from .meter import coverage_settings, histogram_settings
 
 # Gradio summarises its per-event statistics (a pandas frame of up to 10,000 past events, with
@@ -72,14 +73,15 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
         session = gr.Textbox(visible=False, label="session")
         gr.Markdown(INTRO)
         gr.Markdown(pg.device_text, elem_id="device")
+        link_panel = build_link_panel()  # a class link's note, and "Share this set-up" (links.py)
 
-        with gr.Tabs(selected="train") as tabs:
+        with gr.Tabs(selected="train", elem_id="gp-tabs") as tabs:
             # --- Train -------------------------------------------------------------------------------
             with gr.Tab("Train", id="train"):
                 with gr.Row():
                     with gr.Column(scale=1, min_width=320):
                         preset = gr.Dropdown(choices=pg.preset_choices(), value="default", label="Preset")
-                        preset_info = gr.Markdown(f"**default** — {PRESETS['default'].teaches}")
+                        preset_info = gr.Markdown(f"**default** — {PRESETS['default'].teaches}", elem_id="preset-info")
                         loss = gr.Radio(choices=loss_choices(), value=default.loss,
                                         label="Loss — switch it while training", elem_id="loss")
                         with gr.Row():
@@ -89,7 +91,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                             stop = gr.Button("Stop", variant="stop", elem_id="stop")
                             reset = gr.Button("Reset", elem_id="reset")
                         restore = gr.Button("Restore last good weights", visible=False, variant="primary")
-                        with gr.Accordion("Settings", open=False):
+                        with gr.Accordion("Settings", open=False, elem_id="settings") as settings:
                             dataset = gr.Radio(choices=pg.dataset_choices(), value=default.dataset, label="Dataset")
                             arch = gr.Radio(choices=arch_choices(), value=default.arch, label="Architecture")
                             with gr.Row():
@@ -183,8 +185,8 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
             # --- Learn -------------------------------------------------------------------------------
             with gr.Tab("Learn", id="learn"):
                 lesson_buttons = []
-                for lesson in LESSONS:
-                    with gr.Row():
+                for n, lesson in enumerate(LESSONS, start=1):
+                    with gr.Row(elem_id=f"lesson-{n}"):  # a class link's ?lesson=N scrolls here
                         with gr.Column(scale=2):
                             gr.Markdown(f"### {lesson['title']}\n{lesson['text']}")
                             lesson_buttons.append(gr.Button(lesson["button"]))
@@ -202,8 +204,13 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                         train_timer, train_seen]
         live = {"show_progress": "hidden", "concurrency_limit": None}
 
-        demo.load(pg.on_load, inputs=[token_store], outputs=[token_store, session, train_timer, duel_timer],
-                  api_visibility="private")
+        loaded = demo.load(pg.on_load, inputs=[token_store], outputs=[token_store, session, train_timer, duel_timer],
+                           api_visibility="private")
+        wire_links(loaded, LinkHandlers(pg, _duel_presets(), hidden=3), link_panel, tabs=tabs, session=session,
+                   form=form, form_fields=form_fields,
+                   duel_form=[duel_preset, duel_loss_left, duel_loss_right, duel_seed, duel_budget],
+                   train_outputs=[status, train_timer],
+                   duel_outputs=[duel_outputs[0][-1], duel_outputs[1][-1], duel_timer], hidden=[settings, step, reset])
         demo.unload(pg.on_unload)
 
         preset.input(pg.on_preset, inputs=[preset], outputs=form_fields, api_name="preset")

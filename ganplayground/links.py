@@ -1,0 +1,183 @@
+"""Class links: the query of a page address (`?preset=collapse&tab=duel&simple=1`) read into a checked
+`SetUp` plus a note for every parameter it ignored, and a set-up written back as a link.
+
+Plain data only, never an exception for a bad link: the page (ui/links.py) applies the set-up and shows the
+notes. Nothing here knows gradio or starts a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from .config import PRESETS
+from .losses import LOSS_NAMES
+
+TABS = ("train", "duel", "explore", "learn")
+PARAMS = ("preset", "loss", "seed", "tab", "lesson", "autostart", "simple")
+MAX_SEED = 2**31 - 1  # Config.seed's range
+MAX_PARAMS = 20  # a hand-written link has a handful; past this they are counted, not read
+MAX_SHOWN = 40  # characters of a bad value quoted back in a note
+YES = ("1", "true", "yes", "on", "")  # `?simple` alone means on
+NO = ("0", "false", "no", "off")
+
+
+@dataclass(frozen=True)
+class SetUp:
+    """What a link asks for. None (or False) for what it leaves as the page has it."""
+
+    preset: str | None = None  # a name in config.PRESETS
+    loss: str | None = None  # a loss id (losses.LOSS_NAMES) for the Train tab's switch
+    seed: int | None = None  # 0 .. 2**31 - 1, for the Train and Duel tabs
+    tab: str | None = None  # one of TABS
+    lesson: int | None = None  # 1-based lesson of the Learn tab (implies tab="learn")
+    autostart: bool = False  # start training (or the duel, on tab=duel) as soon as the page opens
+    simple: bool = False  # the class view: settings and advanced knobs hidden
+
+
+@dataclass(frozen=True)
+class Link:
+    """A parsed query: the set-up and one plain-text note per ignored parameter ("ignored: foo=1 (...)")."""
+
+    setup: SetUp
+    notes: tuple[str, ...]
+
+
+def _is_framework_param(name: str) -> bool:
+    # Added by the page's framework or its host, not by a teacher: gradio's ?view=api and ?__theme=dark,
+    # the Space proxy's ?__sign=... . Passed over silently.
+    return name == "view" or name.startswith("__")
+
+
+def _shown(name: str, value: str) -> str:
+    """`name=value` as a note quotes it: printable characters only, long values cut."""
+    text = f"{name}={value}" if value else name
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
+
+def _key(value: str) -> str:
+    return value.strip().lower().replace("_", "-")
+
+
+def _whole(value: str, lo: int, hi: int) -> int | None:
+    text = value.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 12:
+        return None
+    number = int(text)
+    return number if lo <= number <= hi else None
+
+
+def _pairs(query: str | Mapping[str, str] | Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    if isinstance(query, str):
+        return parse_qsl(query.lstrip("?"), keep_blank_values=True, errors="replace")
+    if isinstance(query, Mapping):
+        return [(str(k), str(v)) for k, v in query.items()]
+    return [(str(k), str(v)) for k, v in query]
+
+
+def parse_query(query: str | Mapping[str, str] | Iterable[tuple[str, str]], lessons: int) -> Link:
+    """Read a page address's query into a SetUp; every bad, unknown or repeated parameter becomes a note.
+
+    `query`: the raw query string ("preset=collapse&tab=duel"), a mapping, or (name, value) pairs in order
+    (repeated names: the first counts). `lessons`: how many lessons the Learn tab has (lesson=1..lessons).
+    Never raises for any query.
+    """
+    values: dict[str, object] = {}
+    raw: dict[str, str] = {}
+    notes: list[str] = []
+    pairs = [(name, value) for name, value in _pairs(query) if not _is_framework_param(name)]
+    for name, value in pairs[:MAX_PARAMS]:
+        key = name.strip().lower()
+        shown = _shown(name, value)
+        if key not in PARAMS:
+            notes.append(f"ignored: {shown} (unknown parameter; a link reads {', '.join(PARAMS)})")
+            continue
+        if key in raw:
+            notes.append(f"ignored: {shown} ({key} was given twice; the first one counts)")
+            continue
+        raw[key] = value
+        parsed, why = _read(key, value, lessons)
+        if why:
+            notes.append(f"ignored: {shown} ({why})")
+        else:
+            values[key] = parsed
+    if len(pairs) > MAX_PARAMS:
+        notes.append(f"ignored: {len(pairs) - MAX_PARAMS} more parameters (a link reads at most {MAX_PARAMS})")
+
+    tab = values.get("tab")
+    lesson = values.get("lesson")
+    if lesson is not None and tab not in (None, "learn"):
+        notes.append(f"ignored: lesson={lesson} (lessons are on the learn tab, and the link asks for tab={tab})")
+        values.pop("lesson")
+    elif lesson is not None:
+        values["tab"] = "learn"
+    if values.get("autostart") and values.get("tab") in ("explore", "learn"):
+        notes.append(f"ignored: autostart={raw['autostart']} (nothing trains on the {values['tab']} tab; "
+                     "use tab=train or tab=duel)")
+        values.pop("autostart")
+    return Link(SetUp(**values), tuple(notes))  # type: ignore[arg-type] - each value checked by _read
+
+
+def _read(key: str, value: str, lessons: int) -> tuple[object, str]:
+    """(the value, "") for a good parameter, (None, why) for a bad one."""
+    if key == "preset":
+        name = _key(value)
+        return (name, "") if name in PRESETS else (None, f"unknown preset; the presets are {', '.join(PRESETS)}")
+    if key == "loss":
+        name = _key(value)
+        return (name, "") if name in LOSS_NAMES else (None, f"unknown loss; the losses are {', '.join(LOSS_NAMES)}")
+    if key == "seed":
+        seed = _whole(value, 0, MAX_SEED)
+        return (seed, "") if seed is not None else (None, f"the seed is a whole number from 0 to {MAX_SEED}")
+    if key == "tab":
+        name = _key(value)
+        return (name, "") if name in TABS else (None, f"unknown tab; the tabs are {', '.join(TABS)}")
+    if key == "lesson":
+        number = _whole(value, 1, lessons)
+        return (number, "") if number is not None else (None, f"the lessons are numbered 1 to {lessons}")
+    # autostart, simple: on/off switches
+    flag = value.strip().lower()
+    if flag in YES:
+        return True, ""
+    if flag in NO:
+        return False, ""
+    return None, "use 1 for on or 0 for off"
+
+
+def to_query(setup: SetUp) -> str:
+    """The query string that asks for `setup` ("preset=collapse&loss=js&seed=0&tab=duel&simple=1"): only what
+    it sets, in the order of PARAMS. parse_query of it gives the same SetUp back."""
+    pairs: list[tuple[str, str]] = []
+    for key in PARAMS:
+        value = getattr(setup, key)
+        if isinstance(value, bool):
+            if value:
+                pairs.append((key, "1"))
+        elif value is not None:
+            pairs.append((key, str(value)))
+    return urlencode(pairs)
+
+
+def share_url(address: str, setup: SetUp) -> str:
+    """The link to `address` (the page's own http(s) address; its query and fragment are dropped) that opens
+    `setup`. ValueError for anything that is not an http(s) address."""
+    parts = urlsplit(address.strip()) if isinstance(address, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"not a page address: {address!r}")
+    query = to_query(setup)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
+
+
+def address_from_headers(headers: Mapping[str, str]) -> str:
+    """The page's address as the browser sees it, from a request's headers: the Referer when it is an
+    http(s) address (behind a proxy too), else the proxy's X-Forwarded-Proto/-Host, else Host."""
+    lower = {str(k).lower(): str(v) for k, v in headers.items()}
+    referer = lower.get("referer", "")
+    parts = urlsplit(referer)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "", ""))
+    proto = lower.get("x-forwarded-proto", "http").split(",")[0].strip() or "http"
+    host = (lower.get("x-forwarded-host") or lower.get("host") or "localhost").split(",")[0].strip()
+    return f"{proto if proto in ('http', 'https') else 'http'}://{host}/"

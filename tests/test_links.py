@@ -1,0 +1,173 @@
+"""Class links read and written without the page: good values, every kind of bad value (each a note, never an
+exception), the round trip, and the page address behind a proxy."""
+
+from __future__ import annotations
+
+import pytest
+
+from ganplayground.config import PRESETS
+from ganplayground.links import (
+    MAX_PARAMS,
+    MAX_SEED,
+    SetUp,
+    address_from_headers,
+    parse_query,
+    share_url,
+    to_query,
+)
+from ganplayground.losses import LOSS_NAMES
+
+LESSONS = 5
+
+
+def read(query):
+    return parse_query(query, lessons=LESSONS)
+
+
+def test_a_full_link_is_read_into_its_set_up_without_notes() -> None:
+    link = read("preset=collapse&loss=wgan-gp&seed=7&tab=duel&autostart=1&simple=1")
+    assert link.setup == SetUp(preset="collapse", loss="wgan-gp", seed=7, tab="duel", autostart=True, simple=True)
+    assert link.notes == ()
+
+
+def test_a_page_without_a_query_gets_the_empty_set_up() -> None:
+    assert read("") == read("?") == read({}) == read([])
+    assert read("").setup == SetUp() and read("").notes == ()
+
+
+@pytest.mark.parametrize("query", ["preset=collapse", "?preset=collapse", {"preset": "collapse"},
+                                   [("preset", "collapse")], "preset=Collapse", "preset=%20collapse%20"])
+def test_a_query_is_read_from_text_a_mapping_or_pairs_and_names_forgive_case_and_spaces(query) -> None:
+    assert read(query).setup.preset == "collapse" and read(query).notes == ()
+
+
+def test_every_preset_loss_and_tab_is_accepted() -> None:
+    assert [read(f"preset={p}").setup.preset for p in PRESETS] == list(PRESETS)
+    assert [read(f"loss={loss}").setup.loss for loss in LOSS_NAMES] == list(LOSS_NAMES)
+    assert read("loss=WGAN_GP").setup.loss == "wgan-gp"
+    for tab in ("train", "duel", "explore", "learn"):
+        assert read(f"tab={tab}").setup.tab == tab
+
+
+@pytest.mark.parametrize(("value", "on"), [("1", True), ("true", True), ("yes", True), ("on", True), ("", True),
+                                           ("0", False), ("false", False), ("No", False), ("off", False)])
+def test_switches_take_the_usual_words_and_stand_alone_for_on(value: str, on: bool) -> None:
+    query = "simple" if value == "" else f"simple={value}"
+    assert read(query).setup.simple is on and read(query).notes == ()
+
+
+def test_seeds_cover_the_configs_range() -> None:
+    assert read("seed=0").setup.seed == 0
+    assert read(f"seed={MAX_SEED}").setup.seed == MAX_SEED
+
+
+BAD = [
+    # (query, the words its note must contain)
+    ("foo=1", "ignored: foo=1 (unknown parameter"),
+    ("foo", "ignored: foo (unknown parameter"),
+    ("=3", "ignored: =3 (unknown parameter"),
+    ("preset=nope", "ignored: preset=nope (unknown preset; the presets are default, collapse"),
+    ("preset=", "unknown preset"),
+    ("preset=../../etc/passwd", "unknown preset"),
+    ("loss=lsgan", "ignored: loss=lsgan (unknown loss"),
+    ("seed=-1", "ignored: seed=-1 (the seed is a whole number from 0 to 2147483647)"),
+    ("seed=abc", "the seed is a whole number"),
+    ("seed=1.5", "the seed is a whole number"),
+    ("seed=1e3", "the seed is a whole number"),
+    ("seed=", "the seed is a whole number"),
+    (f"seed={MAX_SEED + 1}", "the seed is a whole number"),
+    ("seed=99999999999999999999999999", "the seed is a whole number"),
+    ("seed=%C2%B2", "the seed is a whole number"),  # a superscript two: a digit to str.isdigit, not a number
+    ("tab=settings", "ignored: tab=settings (unknown tab; the tabs are train, duel, explore, learn)"),
+    ("lesson=0", "ignored: lesson=0 (the lessons are numbered 1 to 5)"),
+    ("lesson=6", "the lessons are numbered 1 to 5"),
+    ("lesson=two", "the lessons are numbered"),
+    ("simple=maybe", "ignored: simple=maybe (use 1 for on or 0 for off)"),
+    ("autostart=2", "use 1 for on or 0 for off"),
+    ("preset=default&preset=collapse", "ignored: preset=collapse (preset was given twice; the first one counts)"),
+    ("tab=train&lesson=3", "ignored: lesson=3 (lessons are on the learn tab, and the link asks for tab=train)"),
+    ("tab=explore&autostart=1", "ignored: autostart=1 (nothing trains on the explore tab"),
+    ("lesson=2&autostart=1", "ignored: autostart=1 (nothing trains on the learn tab"),
+    ("preset=%ZZ", "unknown preset"),  # a broken percent escape is kept as text
+    ("preset=%ff%fe", "unknown preset"),  # not UTF-8
+]
+
+
+@pytest.mark.parametrize(("query", "words"), BAD, ids=[q for q, _ in BAD])
+def test_each_bad_parameter_is_ignored_with_a_note_and_the_rest_still_counts(query: str, words: str) -> None:
+    link = read(query + "&tab=duel" if "tab=" not in query and "lesson" not in query else query)
+    assert any(words in note for note in link.notes), link.notes
+    assert all(note.startswith("ignored: ") for note in link.notes)
+    if "tab=" not in query and "lesson" not in query:
+        assert link.setup.tab == "duel"  # the good parameter beside it was applied
+
+
+def test_a_bad_value_leaves_that_field_as_the_page_has_it() -> None:
+    link = read("preset=nope&seed=-1&loss=x&tab=y&lesson=9&simple=z&autostart=w")
+    assert link.setup == SetUp() and len(link.notes) == 7
+
+
+def test_a_notes_quote_is_printable_and_short() -> None:
+    link = read("preset=" + "x" * 5000 + "&tab=%0Aduel%00")
+    quoted = [note.split(" (")[0] for note in link.notes]
+    assert all(len(q) <= len("ignored: ") + 40 for q in quoted), quoted
+    assert all(ch.isprintable() for note in link.notes for ch in note)
+
+
+def test_gradio_and_space_parameters_pass_silently() -> None:
+    link = read("__theme=dark&view=api&__sign=eyJ0&preset=collapse")
+    assert link.setup == SetUp(preset="collapse") and link.notes == ()
+
+
+def test_a_link_reads_at_most_max_params_and_counts_the_rest() -> None:
+    query = "&".join(f"p{i}=1" for i in range(MAX_PARAMS + 30)) + "&preset=collapse"
+    link = read(query)
+    assert link.setup.preset is None  # past the limit: not read
+    assert len(link.notes) == MAX_PARAMS + 1 and "31 more parameters" in link.notes[-1]
+
+
+def test_a_lesson_opens_the_learn_tab() -> None:
+    assert read("lesson=3").setup == SetUp(tab="learn", lesson=3)
+    assert read("lesson=3&tab=learn").setup == SetUp(tab="learn", lesson=3)
+
+
+SETUPS = [SetUp(), SetUp(preset="collapse", loss="js", seed=0, tab="duel"),
+          SetUp(preset="ring-js", loss="wgan-gp", seed=MAX_SEED, tab="train", autostart=True, simple=True),
+          SetUp(tab="learn", lesson=5, simple=True), SetUp(seed=42), SetUp(loss="hinge", tab="explore")]
+
+
+@pytest.mark.parametrize("setup", SETUPS)
+def test_a_set_up_written_as_a_query_reads_back_the_same(setup: SetUp) -> None:
+    link = read(to_query(setup))
+    assert link.setup == setup and link.notes == ()
+
+
+def test_a_query_lists_only_what_is_set_in_a_fixed_order() -> None:
+    assert to_query(SetUp(simple=True, preset="collapse", seed=3)) == "preset=collapse&seed=3&simple=1"
+    assert to_query(SetUp(simple=False, autostart=False)) == ""
+
+
+def test_the_share_link_keeps_the_page_address_and_drops_its_old_query() -> None:
+    setup = SetUp(preset="collapse", loss="js", seed=0, tab="duel", simple=True)
+    url = share_url("https://teacher-gan.hf.space/?__sign=abc&preset=default#top", setup)
+    assert url == "https://teacher-gan.hf.space/?preset=collapse&loss=js&seed=0&tab=duel&simple=1"
+    assert share_url("http://127.0.0.1:7860", setup).startswith("http://127.0.0.1:7860/?preset=collapse")
+    assert share_url("https://example.org/apps/gan/", SetUp(seed=1)) == "https://example.org/apps/gan/?seed=1"
+    round_trip = read(url.split("?", 1)[1])
+    assert round_trip.setup == setup
+
+
+@pytest.mark.parametrize("address", ["", "ftp://x/", "javascript:alert(1)", "/relative", "http://", 42])
+def test_the_share_link_refuses_what_is_not_a_web_address(address) -> None:
+    with pytest.raises(ValueError, match="not a page address"):
+        share_url(address, SetUp())
+
+
+def test_the_page_address_comes_from_the_referer_else_the_proxy_else_the_host() -> None:
+    assert address_from_headers({"Referer": "https://x.hf.space/app/?preset=collapse", "host": "10.0.0.1"}) == \
+        "https://x.hf.space/app/"
+    assert address_from_headers({"x-forwarded-proto": "https, http", "x-forwarded-host": "x.hf.space",
+                                 "host": "10.0.0.1:7860"}) == "https://x.hf.space/"
+    assert address_from_headers({"host": "127.0.0.1:7860"}) == "http://127.0.0.1:7860/"
+    assert address_from_headers({"referer": "about:blank", "host": "h"}) == "http://h/"
+    assert address_from_headers({}) == "http://localhost/"
