@@ -13,6 +13,7 @@ import gradio as gr
 from ..config import PRESETS
 from . import plots
 from .components import AtomicImage, InlineImage
+from .game import build_game
 from .handlers import NUM_SLIDERS, Playground, arch_choices, loss_choices
 from .labels import DUEL_INTRO, LESSONS
 from .meter import coverage_settings, histogram_settings
@@ -194,6 +195,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                     if "story" in lesson:  # the run over time, full width under the lesson
                         gr.Image(value=pg.lesson_story(lesson["story"]), format="png", interactive=False,
                                  label=f"One run of the {lesson['preset']} preset over time", height=230)
+                build_game()  # "Be the discriminator" (ui/game.py): its controls and events
 
         # --- events --------------------------------------------------------------------------------------
         form = [preset, dataset, loss, arch, lr_d, lr_g, batch, latent, critic, seed, budget]
