@@ -29,6 +29,7 @@ CSS = """
 .gp-status {min-height: 3.2em}
 .gp-meter h3 {margin: 0}
 .gp-pixels img {image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain}
+#game-result th, #game-result td {white-space: nowrap}
 """
 INTRO = ("# GAN Playground\nPress **Start** and watch a generator learn MNIST digits from the same 100 noise "
          "vectors. Flip the **loss** while it trains and watch the mode meter: how many of the ten digits can "

@@ -26,6 +26,7 @@ GAP = 8
 CAPTION = 34  # px under a tile for its words
 CELL_W = 28 * SCALE + 2 * FRAME
 CELL_H = CELL_W + CAPTION
+BOARD_HEIGHT = -(-TILES // COLUMNS) * (CELL_H + GAP) + GAP + 16  # px on the page: the whole board, never cropped
 GREY, ORANGE, GREEN, RED = (190, 190, 190), (235, 130, 0), (30, 150, 60), (210, 40, 40)
 INK, PAPER = (30, 30, 30), (250, 250, 250)
 # Shown beside the model's name: how hard the round is, and why.
@@ -109,14 +110,15 @@ def draw_board(images: np.ndarray, marked: set[int], round_: Round | None = None
 
 
 def _fraction(a: int, b: int) -> str:
-    return f"{a} / {b}"
+    return f"{a}/{b}"
 
 
 def result_text(round_: Round, score: Score) -> str:
     """The scores after Check, as Markdown: a headline, a table of the players, how the machines decide."""
     rows = [("**You**", score)]
     rows += [(OPPONENT_NAMES[o.kind], round_.score(game.tiles_of(o.marks))) for o in round_.opponents]
-    table = ["| player | right | fakes caught | real digits called fake |", "|---|---|---|---|"]
+    rows.append(("*Saying fake to all*", round_.score(range(1, round_.n + 1))))
+    table = ["| player | right | fakes caught | reals called fake |", "|---|---|---|---|"]
     table += [f"| {who} | **{_fraction(s.correct, s.total)}** | {_fraction(s.caught, s.fakes)} | "
               f"{_fraction(s.false_alarms, s.reals)} |" for who, s in rows]
     lines = [f"### You: {score.correct} of {score.total} right", "\n".join(table), ""]
@@ -132,6 +134,7 @@ def result_text(round_: Round, score: Score) -> str:
     lines.append("")
     lines += [f"- {rule_text(o, round_)} It called {int(o.marks.sum())} of {round_.n} tiles fake."
               for o in round_.opponents]
+    lines.append("- *Saying fake to all* is no player: it is what anyone scores by calling every tile fake.")
     lines.append("- On the board: a green frame where you were right, red where you were wrong; under each tile "
                  "the truth, and a dot per player (green = right).")
     return "\n".join(lines)
@@ -160,8 +163,8 @@ def rule_text(opponent: game.Opponent, round_: Round) -> str:
         return (f"*The discriminator* is the model's own D: it calls a digit fake when its score is under 0. Here "
                 f"it scored {means('{:.2f}')}.")
     return ("*The digit classifier* (the one behind the mode meter) has never seen a fake: it calls a digit fake "
-            f"when it is less sure which digit it is ({opponent.threshold:.1%} sure) than it is on 95% of real "
-            f"digits. It catches scribbles, not well-drawn copies. Its confidence averaged {means('{:.1%}')}.")
+            f"when it is less than {opponent.threshold:.1%} sure which digit it is, a line that 95% of real digits "
+            f"clear. It catches scribbles, not well-drawn copies. Its confidence averaged {means('{:.1%}')}.")
 
 
 # --- handlers ----------------------------------------------------------------------------------------------
@@ -178,7 +181,7 @@ def _marked(marks: Any, n: int) -> set[int]:
         raise gr.Error(str(exc), print_exception=False) from None
 
 
-def on_game_round(model: Any, seed: Any) -> tuple[np.ndarray, Any, str, str, GameState, int]:
+def on_game_round(model: Any, seed: Any) -> tuple[np.ndarray, list[int], str, str, GameState, int]:
     """A new board: (board, cleared marks, note, cleared result, state, the next round number)."""
     seed = _number(seed, "round number", 0, game.MAX_SEED, integer=True)
     if not isinstance(model, str) or model not in game.game_models():
@@ -191,7 +194,7 @@ def on_game_round(model: Any, seed: Any) -> tuple[np.ndarray, Any, str, str, Gam
     note = (f"Round **{seed}** against **{model}**: {round_.n} digits, some real, some fake (how many is part of "
             "the game). Tick the tiles you think are fake, or click them on the board, then press **Check**.")
     next_seed = seed + 1 if seed < game.MAX_SEED else 0
-    return draw_board(round_.images, set()), gr.update(value=[]), note, "", GameState(round_), next_seed
+    return draw_board(round_.images, set()), [], note, "", GameState(round_), next_seed
 
 
 def on_game_marks(marks: Any, state: Any) -> Any:
@@ -232,22 +235,24 @@ def build_game() -> None:
     if not choices:
         gr.Markdown("*Be the discriminator* needs the shipped MNIST models in pretrained/, and none is there.")
         return
-    gr.Markdown(INTRO)
-    with gr.Row():
-        model = gr.Dropdown(choices=choices, value=choices[0][1], label="Generator to play against",
-                            elem_id="game-model")
-        seed = gr.Number(value=0, precision=0, minimum=0, label="Round number", elem_id="game-seed")
-        new = gr.Button("New round", variant="primary", elem_id="game-new")
-    note = gr.Markdown("Press **New round** for a board.", elem_id="game-note")
-    with gr.Row():
-        with gr.Column(scale=3):
-            board = gr.Image(label="The board: click a tile to mark it fake", format="png", type="numpy",
-                             interactive=False, elem_id="game-board", buttons=[])
-        with gr.Column(scale=2):
-            marks = gr.CheckboxGroup(choices=[(str(i), i) for i in range(1, TILES + 1)], value=[],
-                                     label="Tiles you think are fake", elem_id="game-marks")
-            check = gr.Button("Check", variant="primary", elem_id="game-check")
-            result = gr.Markdown("", elem_id="game-result")
+    with gr.Column(elem_id="game"):
+        gr.Markdown(INTRO)
+        with gr.Row():
+            model = gr.Dropdown(choices=choices, value=choices[0][1], label="Generator to play against",
+                                elem_id="game-model", scale=2)
+            seed = gr.Number(value=0, precision=0, minimum=0, label="Round number (counts on after each round)",
+                             elem_id="game-seed")
+            new = gr.Button("New round", variant="primary", elem_id="game-new")
+        note = gr.Markdown("Press **New round** for a board.", elem_id="game-note")
+        with gr.Row():
+            with gr.Column(scale=1, min_width=540):
+                board = gr.Image(format="png", type="numpy", interactive=False, show_label=False,
+                                 elem_id="game-board", buttons=[], height=BOARD_HEIGHT)
+            with gr.Column(scale=1):
+                marks = gr.CheckboxGroup(choices=[(str(i), i) for i in range(1, TILES + 1)], value=[],
+                                         label="Tiles you think are fake", elem_id="game-marks")
+                check = gr.Button("Check", variant="primary", elem_id="game-check")
+                result = gr.Markdown("", elem_id="game-result")
     state = gr.State(None)
 
     new.click(on_game_round, inputs=[model, seed], outputs=[board, marks, note, result, state, seed],
