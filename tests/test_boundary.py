@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ENGINE = ["checkpoints", "classifier", "cli", "config", "data", "images", "latent", "links", "losses", "metrics",
+ENGINE = ["checkpoints", "classifier", "cli", "config", "data", "game", "images", "latent", "links", "losses",
+          "metrics",
           "models", "trainer"]
 
 

@@ -13,6 +13,7 @@ import gradio as gr
 from ..config import PRESETS
 from . import plots
 from .components import AtomicImage, InlineImage
+from .game import build_game
 from .handlers import NUM_SLIDERS, Playground, arch_choices, loss_choices
 from .labels import DUEL_INTRO, LESSONS
 from .links import LinkHandlers, build_link_panel, wire_links
@@ -29,6 +30,7 @@ CSS = """
 .gp-status {min-height: 3.2em}
 .gp-meter h3 {margin: 0}
 .gp-pixels img {image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain}
+#game-result th, #game-result td {white-space: nowrap}
 """
 INTRO = ("# GAN Playground\nPress **Start** and watch a generator learn MNIST digits from the same 100 noise "
          "vectors. Flip the **loss** while it trains and watch the mode meter: how many of the ten digits can "
@@ -196,6 +198,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                     if "story" in lesson:  # the run over time, full width under the lesson
                         gr.Image(value=pg.lesson_story(lesson["story"]), format="png", interactive=False,
                                  label=f"One run of the {lesson['preset']} preset over time", height=230)
+                build_game()  # "Be the discriminator" (ui/game.py): its controls and events
 
         # --- events --------------------------------------------------------------------------------------
         form = [preset, dataset, loss, arch, lr_d, lr_g, batch, latent, critic, seed, budget]
