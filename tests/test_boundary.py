@@ -8,8 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = ["checkpoints", "classifier", "cli", "config", "data", "game", "images", "latent", "links", "losses",
-          "metrics",
-          "models", "trainer"]
+          "metrics", "models", "trainer"]
 
 
 def test_the_engine_imports_without_gradio() -> None:
