@@ -89,7 +89,6 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                             step = gr.Button("Step", elem_id="step")
                             stop = gr.Button("Stop", variant="stop", elem_id="stop")
                             reset = gr.Button("Reset", elem_id="reset")
-                        restore = gr.Button("Restore last good weights", visible=False, variant="primary")
                         with gr.Row():  # slow motion (slowmo.py): one D update, one G update, a speed limit
                             d_step = gr.Button("D step", elem_id="d-step")
                             g_step = gr.Button("G step", elem_id="g-step")
@@ -97,6 +96,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                         change = AtomicImage(label="What the last D or G step changed", format="png", type="numpy",
                                              interactive=False, visible=False, height=320, elem_id="step-change")
                         change_caption = gr.Markdown("", visible=False, elem_id="step-change-caption")
+                        restore = gr.Button("Restore last good weights", visible=False, variant="primary")
                         with gr.Accordion("Settings", open=False):
                             dataset = gr.Radio(choices=pg.dataset_choices(), value=default.dataset, label="Dataset")
                             arch = gr.Radio(choices=arch_choices(), value=default.arch, label="Architecture")
