@@ -179,3 +179,20 @@ def test_a_pace_lets_the_first_step_through_and_the_next_after_its_interval() ->
     assert not pace.wait(lambda: True)
     pace.set_rate(0)
     assert pace.wait(lambda: True) and check_rate(3) == 3.0
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU (run with -m gpu there)")
+@pytest.mark.parametrize("loss", ["js", "wgan-gp"])
+def test_half_steps_on_the_gpu_beside_compiled_bf16_steps(loss: str) -> None:
+    trainer = Trainer(_ring(loss).replace(device="auto", compile="on"))
+    assert trainer.device.type == "cuda" and trainer.precision == "bf16"
+    for _ in range(3):
+        trainer.step()
+    g = _state(trainer.generator)
+    assert math.isfinite(trainer.d_step().loss_d)
+    assert _same(g, _state(trainer.generator))
+    d = _state(trainer.discriminator)
+    assert math.isfinite(trainer.g_step().loss_g)
+    assert _same(d, _state(trainer.discriminator))
+    assert math.isfinite(trainer.step().loss_d) and trainer.step_count == 5
