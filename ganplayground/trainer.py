@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from . import stepping
 from .config import Config, ConfigError
 from .data import ImageData, ToyData, get_dataset, toy_centres
 from .images import make_grid, to_uint8
@@ -169,6 +170,7 @@ class Trainer:
         self._window = _Window()
         self._last_snapshot_time = time.perf_counter()
         self._last_snapshot_step = step
+        self.pace = stepping.Pace()  # run()'s speed limit (steps per second; 0: full speed)
         self._build_optimizers()
         self._last_good = self._copy_weights()
 
@@ -393,7 +395,20 @@ class Trainer:
                 raise RuntimeError(self.reason)
             return StepStats(*values[:4], values[4] if self.loss_spec.wasserstein else None)
 
+    def d_step(self) -> StepStats:
+        """One discriminator update alone (G unchanged, step count unchanged); see stepping.py."""
+        return stepping.single_update(self, "d")
+
+    def g_step(self) -> StepStats:
+        """One generator update alone (D unchanged; one generator iteration); see stepping.py."""
+        return stepping.single_update(self, "g")
+
     # --- controls (any thread) --------------------------------------------------------------------
+    def limit_speed(self, steps_per_second: float) -> None:
+        """Hold run() to at most this many steps per second from its next step (0: full speed); the waits
+        are not training time. ConfigError for a negative or non-finite value."""
+        self.pace.set_rate(steps_per_second)
+
     def pause(self) -> None:
         """Pause before the next step (run() keeps its thread, waiting)."""
         self._resume.clear()
@@ -500,6 +515,8 @@ class Trainer:
             if max_seconds and self.elapsed >= max_seconds:
                 self.status, self.reason = "finished", f"Reached the time budget of {max_seconds:g} s."
                 break
+            if not self.pace.wait(lambda: self._stop.is_set() or self.paused):
+                continue  # paused or stopped while waiting for the next step's turn
             with self._lock:
                 start = time.perf_counter()
                 self._apply_pending()

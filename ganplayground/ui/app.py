@@ -18,6 +18,7 @@ from .handlers import NUM_SLIDERS, Playground, arch_choices, loss_choices
 from .labels import DUEL_INTRO, LESSONS
 from .links import LinkHandlers, build_link_panel, wire_links
 from .meter import coverage_settings, histogram_settings
+from .slowmo import SPEEDS
 
 # Gradio summarises its per-event statistics (a pandas frame of up to 10,000 past events, with
 # percentiles) after every single event, by default. In a class that is ~30 events a second, and each
@@ -92,6 +93,13 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                             step = gr.Button("Step", elem_id="step")
                             stop = gr.Button("Stop", variant="stop", elem_id="stop")
                             reset = gr.Button("Reset", elem_id="reset")
+                        with gr.Row():  # slow motion (slowmo.py): one D update, one G update, a speed limit
+                            d_step = gr.Button("D step", elem_id="d-step")
+                            g_step = gr.Button("G step", elem_id="g-step")
+                            speed = gr.Radio(choices=SPEEDS, value=0.0, label="Speed", elem_id="speed")
+                        change = AtomicImage(label="What the last D or G step changed", format="png", type="numpy",
+                                             interactive=False, visible=False, height=320, elem_id="step-change")
+                        change_caption = gr.Markdown("", visible=False, elem_id="step-change-caption")
                         restore = gr.Button("Restore last good weights", visible=False, variant="primary")
                         with gr.Accordion("Settings", open=False, elem_id="settings") as settings:
                             dataset = gr.Radio(choices=pg.dataset_choices(), value=default.dataset, label="Dataset")
@@ -227,6 +235,14 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                     outputs=[samples, loss_plot, dout_plot, hist, meter, coverage_plot, status, pause, train_timer,
                              train_seen],
                     api_name="reset")
+        step_outputs = [samples, change, change_caption, status, pause, train_timer]
+        d_step.click(pg.on_d_step, inputs=[session, *form], outputs=step_outputs, api_name="d_step")
+        g_step.click(pg.on_g_step, inputs=[session, *form], outputs=step_outputs, api_name="g_step")
+        speed.input(pg.on_speed, inputs=[session, speed], outputs=[status], api_visibility="private")
+        gr.api(pg.on_speed, api_name="speed")
+        for button in (start, reset):  # a new or forgotten run: the last step's change picture goes
+            button.click(lambda: (gr.update(visible=False), gr.update(visible=False)), outputs=[change, change_caption],
+                         api_visibility="private", show_progress="hidden")
         restore.click(pg.on_restore, inputs=[session], outputs=[status], api_name="restore")
         loss.input(pg.on_switch_loss, inputs=[session, loss], outputs=[status], api_name="switch_loss")
         train_timer.tick(pg.on_poll, inputs=[session, train_seen], outputs=poll_outputs, api_name="poll", **live)

@@ -34,6 +34,7 @@ from . import learn, plots, zerogpu
 from .labels import ARCH_LABELS, DATASET_LABELS, LOSS_LABELS, key_of
 from .meter import coverage_settings, histogram_settings, mode_words, read_meter
 from .sessions import Run, Session, SessionError, SessionManager, check_token, new_token
+from .slowmo import SlowMotion
 
 NUM_SLIDERS = 6  # on_latent takes s1..s6
 SLIDER_RANGE = 3.0  # latent sliders move up to 3 standard deviations
@@ -110,8 +111,8 @@ def _poll_state(seen: Any, sides: int) -> tuple[list[Any], list[dict[str, str]]]
     return [-1] * sides, [{} for _ in range(sides)]
 
 
-class Playground:
-    """Server-wide state and every page handler."""
+class Playground(SlowMotion):
+    """Server-wide state and every page handler (the step buttons and speed in slowmo.py)."""
 
     def __init__(self, max_trainings: int | None = None, idle_seconds: float | None = None,
                  orphan_seconds: float = 60.0, threads_per_run: int = 1, snapshot_seconds: float = 1.0,
@@ -248,6 +249,7 @@ class Playground:
         config = self.config_from_form(preset, dataset, loss, arch, lr_d, lr_g, batch_size, latent_dim,
                                        critic_steps, seed, budget)
         trainer = self._new_trainer(config)
+        trainer.limit_speed(session.steps_per_second)
         run = self.manager.start(session, trainer, **self._run_options)
         session.config = config
         return self._status(run), gr.Timer(active=True)
@@ -278,27 +280,6 @@ class Playground:
     def on_toggle_pause(self, token: Any) -> tuple[str, str]:
         run = self._run(token)
         return self.on_resume(token) if run.trainer.paused else self.on_pause(token)
-
-    def on_step(self, token: Any, preset: Any, dataset: Any, loss: Any, arch: Any, lr_d: Any, lr_g: Any,
-                batch_size: Any, latent_dim: Any, critic_steps: Any, seed: Any,
-                budget: Any) -> tuple[str, str, gr.Timer]:
-        """One step at a time: pauses a running run (or prepares a paused one from the form) and does one step."""
-        session = self._session(token)
-        run = session.run
-        if run is None or not run.alive:
-            config = self.config_from_form(preset, dataset, loss, arch, lr_d, lr_g, batch_size, latent_dim,
-                                           critic_steps, seed, budget)
-            trainer = self._new_trainer(config)
-            trainer.pause()
-            run = self.manager.start(session, trainer, **self._run_options)
-            session.config = config
-        run.trainer.pause()
-        try:
-            run.trainer.step()
-        except RuntimeError as exc:  # diverged
-            raise _error(exc) from None
-        run.refresh()
-        return self._status(run, note="One step done; press Step again or Resume."), "Resume", gr.Timer(active=True)
 
     def on_stop(self, token: Any) -> str:
         run = self._run(token)
@@ -395,7 +376,7 @@ class Playground:
                     f"({self.manager.slots.capacity} trainings run at once on this server).")
         loss = LOSS_LABELS.get(trainer.config.loss, trainer.config.loss)
         if snap is None:
-            return f"Starting… ({loss})"
+            return f"Starting… ({loss})" + (f"\n\n_{note}_" if note else "")
         state = {"running": "▶ Training", "paused": "⏸ Paused", "stopped": "⏹ Stopped", "finished": "✅ Finished",
                  "diverged": "⚠️ Diverged", "ready": "Ready"}.get(snap.status, snap.status)
         rate = f" · {snap.steps_per_sec:,.0f} steps/s" if snap.status == "running" else ""

@@ -1,0 +1,198 @@
+"""Slow motion for a run: one discriminator update alone, one generator update alone, and a pace that holds a
+training loop to at most so many steps per second (GAN Lab's "D step", "G step" and speed control).
+
+Not a training loop: `Trainer.d_step()`, `Trainer.g_step()` and `Trainer.run()` call in here. The updates are
+the two phases of `Trainer`'s own step, taken apart, on the eager networks (the compiled ones share their
+weights); their statistics go into the run's history like a full step's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import time
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+import torch
+
+from .config import ConfigError
+from .losses import clip_weights, gradient_penalty
+
+if TYPE_CHECKING:
+    from .trainer import StepStats, Trainer
+
+MAX_STEPS_PER_SECOND = 1000.0  # a pace above this is no pace at all: use 0 (full speed)
+_SLICE = 0.05  # seconds: a paced loop wakes this often to see a pause, a stop or a new pace
+
+
+@contextlib.contextmanager
+def _frozen_batchnorm(module: torch.nn.Module) -> Iterator[None]:
+    """BatchNorm layers normalise with the batch's statistics as in training, but keep their running
+    statistics: a D-only step must leave G exactly as it was (its running statistics draw the points)."""
+    norms = [m for m in module.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    saved = [(m.momentum, m.num_batches_tracked.clone() if m.num_batches_tracked is not None else None)
+             for m in norms]
+    for m in norms:
+        m.momentum = 0.0  # running = (1 - 0) * running + 0 * batch
+    try:
+        yield
+    finally:
+        for m, (momentum, tracked) in zip(norms, saved, strict=True):
+            m.momentum = momentum
+            if tracked is not None:
+                m.num_batches_tracked.copy_(tracked)
+
+
+def _batch(trainer: Trainer) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor]:
+    """A real batch (with its labels when conditional) and the noise for as many fakes, from the run's stream."""
+    cfg = trainer._config
+    x_real, labels = trainer.data.sample(cfg.batch_size, trainer._rng)
+    x_real = x_real.contiguous(memory_format=trainer._memory_format)
+    z = torch.randn(cfg.batch_size, cfg.latent_dim, device=trainer.device, generator=trainer._rng)
+    return x_real, (labels if cfg.conditional else None), z
+
+
+def _stats(trainer: Trainer, loss_d: torch.Tensor, loss_g: torch.Tensor, score_real: torch.Tensor,
+           score_fake: torch.Tensor) -> torch.Tensor:
+    """The five numbers a step reports (trainer._STATS order), on the device."""
+    spec = trainer.loss_spec
+    with torch.no_grad():
+        if spec.probability_scores:
+            d_real, d_fake = torch.sigmoid(score_real).mean(), torch.sigmoid(score_fake).mean()
+        else:
+            d_real, d_fake = score_real.mean(), score_fake.mean()
+        wasserstein = ((score_real.mean() - score_fake.mean()) if spec.wasserstein
+                       else torch.zeros((), device=score_real.device))
+        return torch.stack([loss_d.detach(), loss_g.detach(), d_real, d_fake, wasserstein])
+
+
+def discriminator_update(trainer: Trainer) -> torch.Tensor:
+    """One update of D alone on a fresh real batch and G's fakes: the D phase of a step, once (with the
+    gradient penalty for WGAN-GP, the weight clipping for WGAN). G's weights and running statistics stay as
+    they are, and the step count (generator iterations) does not move.
+
+    Returns the stats (5,) on the device; loss_g is G's loss against D's scores before this update.
+    """
+    cfg, spec = trainer._config, trainer.loss_spec
+    G, D = trainer.generator, trainer.discriminator
+    x_real, labels, z = _batch(trainer)
+    B = cfg.batch_size
+    # --- update D ---
+    with trainer._autocast():
+        with torch.no_grad(), _frozen_batchnorm(G):
+            x_fake = G(z, labels)
+        scores = D(torch.cat([x_real, x_fake]), torch.cat([labels, labels]) if labels is not None else None).float()
+        score_real, score_fake = scores[:B], scores[B:]  # (B,) each
+        loss_d = spec.d_loss(score_real, score_fake)
+    loss_d_total = loss_d
+    if spec.gradient_penalty:
+        loss_d_total = loss_d + cfg.gp_weight * gradient_penalty(D, x_real, x_fake.float(), labels, trainer._rng)
+    trainer.opt_d.zero_grad(set_to_none=True)
+    loss_d_total.backward()
+    trainer.opt_d.step()
+    if spec.weight_clipping:
+        clip_weights(D, cfg.clip_value)
+    trainer.samples_seen += B
+    return _stats(trainer, loss_d, spec.g_loss(score_fake.detach()), score_real, score_fake)
+
+
+def generator_update(trainer: Trainer) -> torch.Tensor:
+    """One update of G alone against D as it is: the G phase of a step (D's weights and any running statistics
+    stay as they are). Counts as a generator iteration and feeds the weight average, like a full step.
+
+    Returns the stats (5,) on the device; loss_d is D's loss on a fresh real batch and these fakes (D is not
+    updated).
+    """
+    spec = trainer.loss_spec
+    G, D = trainer.generator, trainer.discriminator
+    x_real, labels, z = _batch(trainer)
+    # --- update G ---
+    D.requires_grad_(False)  # G's step needs D's input gradients only
+    try:
+        with trainer._autocast(), _frozen_batchnorm(D):
+            x_fake = G(z, labels)
+            with torch.no_grad():
+                score_real = D(x_real, labels).float()  # (B,) for the report only
+            score_fake = D(x_fake, labels).float()  # (B,)
+            loss_g = spec.g_loss(score_fake)
+        trainer.opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        trainer.opt_g.step()
+    finally:
+        D.requires_grad_(True)
+    if trainer.generator_ema is not None:
+        trainer._update_ema()
+    trainer.step_count += 1
+    return _stats(trainer, spec.d_loss(score_real, score_fake.detach()), loss_g, score_real, score_fake)
+
+
+def single_update(trainer: Trainer, which: str) -> StepStats:
+    """One D-only ("d") or G-only ("g") update of a run, synchronously, recorded like a step: its stats go into
+    the window the next snapshot writes to the history. Waits for a step of run() in progress; call it while
+    the run is paused (or not running) to see one update at a time.
+
+    Raises RuntimeError if the loss is not finite (the run's status becomes "diverged"), as Trainer.step does.
+    """
+    from .trainer import StepStats
+
+    update = {"d": discriminator_update, "g": generator_update}.get(which)
+    if update is None:
+        raise ValueError(f"which must be 'd' or 'g'; got {which!r}")
+    with trainer._lock:
+        if trainer.status == "diverged":
+            raise RuntimeError(trainer.reason)
+        trainer._apply_pending()
+        start = time.perf_counter()
+        stats = update(trainer)
+        trainer._accumulate(stats)
+        values = stats.tolist()
+        ok = trainer._flush()
+        trainer.elapsed += time.perf_counter() - start
+        if not ok:
+            raise RuntimeError(trainer.reason)
+        return StepStats(*values[:4], values[4] if trainer.loss_spec.wasserstein else None)
+
+
+def check_rate(steps_per_second: object) -> float:
+    """A pace in steps per second: 0 for full speed, else a finite number in (0, MAX_STEPS_PER_SECOND];
+    ConfigError otherwise."""
+    if isinstance(steps_per_second, bool) or not isinstance(steps_per_second, int | float):
+        raise ConfigError(f"speed must be a number of steps per second; got {steps_per_second!r}")
+    rate = float(steps_per_second)
+    if not math.isfinite(rate) or not 0 <= rate <= MAX_STEPS_PER_SECOND:
+        raise ConfigError(f"speed must be between 0 (full speed) and {MAX_STEPS_PER_SECOND:g} steps per second; "
+                          f"got {steps_per_second!r}")
+    return rate
+
+
+class Pace:
+    """Holds a loop to at most `rate` steps per second (0: full speed) by sleeping before a step until 1/rate
+    seconds have passed since the previous one started. The sleep holds no lock and wakes every 50 ms, so a
+    pause, a stop or a new pace takes effect at once. Sleeping is not training: callers leave it out of the
+    run's training time."""
+
+    def __init__(self, rate: float = 0.0) -> None:
+        self._rate = check_rate(rate)
+        self._last_start: float | None = None
+
+    @property
+    def rate(self) -> float:
+        return self._rate
+
+    def set_rate(self, steps_per_second: float) -> None:
+        """A new pace (any thread); a loop asleep under the old one wakes within 50 ms."""
+        self._rate = check_rate(steps_per_second)
+
+    def wait(self, interrupted: Callable[[], bool]) -> bool:
+        """Sleep until the next step may start; True then (and the step's start is noted), False if
+        interrupted() turned true first (the caller re-checks its pause and stop before stepping)."""
+        while True:
+            rate, now = self._rate, time.monotonic()
+            last = self._last_start
+            if rate <= 0 or last is None or now >= last + 1.0 / rate:
+                self._last_start = now
+                return True
+            if interrupted():
+                return False
+            time.sleep(min(_SLICE, last + 1.0 / rate - now))

@@ -1,0 +1,198 @@
+"""Slow motion: a D step changes D alone and reshapes the decision surface; a G step changes G alone and moves
+the points; the speed limit holds a run to its pace and never keeps it from pausing or stopping."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from ganplayground.config import Config, ConfigError
+from ganplayground.losses import LOSS_NAMES
+from ganplayground.stepping import Pace, check_rate
+from ganplayground.trainer import Trainer
+
+
+def _state(module: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """Weights and buffers (BatchNorm's running statistics too), copied."""
+    return {k: v.detach().clone() for k, v in module.state_dict().items()}
+
+
+def _same(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> bool:
+    return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+def _ring(loss: str = "js", **changes) -> Config:
+    return Config(dataset="ring", latent_dim=2, width=32, batch_size=64, device="cpu", threads=1,
+                  g_batchnorm=False).with_loss(loss).replace(**changes)
+
+
+@pytest.mark.parametrize("loss", LOSS_NAMES)
+def test_a_d_step_changes_only_d_and_moves_the_decision_surface(loss: str) -> None:
+    trainer = Trainer(_ring(loss))
+    trainer.step()  # give the optimisers a history, as in the middle of a run
+    g, d = _state(trainer.generator), _state(trainer.discriminator)
+    surface, points = trainer.decision_surface()["surface"], trainer.sample_fixed()
+    step, seen = trainer.step_count, trainer.samples_seen
+    stats = trainer.d_step()
+    assert _same(g, _state(trainer.generator))
+    assert not _same(d, _state(trainer.discriminator))
+    assert torch.equal(points, trainer.sample_fixed())
+    assert np.abs(trainer.decision_surface()["surface"] - surface).max() > 0
+    assert trainer.step_count == step and trainer.samples_seen == seen + 64  # a D update is not a G iteration
+    assert math.isfinite(stats.loss_d) and math.isfinite(stats.loss_g)
+    assert (stats.wasserstein is not None) == loss.startswith("wgan")
+
+
+@pytest.mark.parametrize("loss", LOSS_NAMES)
+def test_a_g_step_changes_only_g_and_moves_the_points(loss: str) -> None:
+    trainer = Trainer(_ring(loss))
+    trainer.step()
+    g, d = _state(trainer.generator), _state(trainer.discriminator)
+    surface, points = trainer.decision_surface()["surface"], trainer.sample_fixed()
+    step, seen = trainer.step_count, trainer.samples_seen
+    stats = trainer.g_step()
+    assert _same(d, _state(trainer.discriminator))
+    assert not _same(g, _state(trainer.generator))
+    assert np.array_equal(trainer.decision_surface()["surface"], surface)
+    assert (trainer.sample_fixed() - points).norm(dim=1).max() > 0
+    assert trainer.step_count == step + 1 and trainer.samples_seen == seen
+    assert math.isfinite(stats.loss_g) and all(p.requires_grad for p in trainer.discriminator.parameters())
+
+
+def test_a_d_step_leaves_the_generators_batchnorm_statistics_alone(tiny: Config) -> None:
+    trainer = Trainer(tiny.replace(g_batchnorm=True))
+    g = _state(trainer.generator)
+    assert any("running_mean" in k for k in g)
+    trainer.d_step()
+    assert _same(g, _state(trainer.generator))
+
+
+@pytest.mark.parametrize("loss", ["js", "wgan", "wgan-gp"])
+def test_a_d_step_is_exactly_the_discriminator_phase_of_a_step(loss: str) -> None:
+    # Same seed, same stream of batches: a D step and a whole step (one critic update) leave D identical, so the
+    # D step has the whole critic update: the gradient penalty for WGAN-GP, the clipping for WGAN.
+    config = _ring(loss, critic_steps=1)
+    alone, whole = Trainer(config), Trainer(config)
+    alone.d_step()
+    whole.step()
+    for a, b in zip(alone.discriminator.parameters(), whole.discriminator.parameters(), strict=True):
+        assert torch.allclose(a, b, atol=1e-6)
+    # ...and without the penalty the critic's step is another one.
+    if loss == "wgan-gp":
+        no_penalty = Trainer(config.replace(gp_weight=0.0))
+        no_penalty.d_step()
+        assert not all(torch.allclose(a, b, atol=1e-6) for a, b in
+                       zip(no_penalty.discriminator.parameters(), alone.discriminator.parameters(), strict=True))
+
+
+def test_half_steps_are_recorded_in_the_history_and_work_on_digits(tiny: Config) -> None:
+    trainer = Trainer(tiny)
+    trainer.d_step()
+    trainer.snapshot()
+    trainer.g_step()
+    snap = trainer.snapshot()
+    assert [h["step"] for h in trainer.history] == [0, 1]
+    assert snap.grid is not None and snap.stats is not None and math.isfinite(snap.stats.loss_g)
+    assert all(math.isfinite(h["d_real"]) and math.isfinite(h["d_fake"]) for h in trainer.history)
+
+
+def test_half_steps_on_a_diverged_trainer_raise_the_reason() -> None:
+    trainer = Trainer(_ring())
+    with torch.no_grad():
+        trainer.discriminator.head.bias.fill_(float("nan"))
+    with pytest.raises(RuntimeError, match="diverged"):
+        trainer.d_step()
+    with pytest.raises(RuntimeError, match="diverged"):
+        trainer.g_step()
+
+
+def _steps_in(trainer: Trainer, seconds: float) -> tuple[int, float]:
+    """Run for about `seconds` of wall time in a thread; (steps done, wall seconds it ran)."""
+    start_step = trainer.step_count
+    thread = threading.Thread(target=lambda: list(trainer.run(max_steps=0, max_seconds=0, every_seconds=0.05)))
+    began = time.monotonic()
+    thread.start()
+    time.sleep(seconds)
+    trainer.stop()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    return trainer.step_count - start_step, time.monotonic() - began
+
+
+def test_a_speed_limit_slows_a_run_to_its_pace() -> None:
+    fast = Trainer(_ring())
+    fast_steps, _ = _steps_in(fast, 1.0)
+    slow = Trainer(_ring())
+    slow.limit_speed(5)
+    slow_steps, wall = _steps_in(slow, 1.0)
+    # At 5 steps a second a step starts at most every 0.2 s: never more than 1 + 5 x the time it ran.
+    assert 1 <= slow_steps <= 1 + math.ceil(5 * wall)
+    assert fast_steps > 1 + math.ceil(5 * wall)
+    assert slow.elapsed < wall / 2  # the waits are not training time (a budget is not spent asleep)
+
+
+def test_a_slow_run_still_pauses_stops_and_speeds_up_at_once() -> None:
+    trainer = Trainer(_ring())
+    trainer.limit_speed(0.1)  # one step every 10 s
+    snaps: list = []
+    thread = threading.Thread(target=lambda: snaps.extend(trainer.run(max_steps=0, max_seconds=0,
+                                                                      every_seconds=0.05)))
+    thread.start()
+    deadline = time.monotonic() + 5
+    while trainer.step_count < 1:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    trainer.pause()  # while it sleeps before step 2
+    deadline = time.monotonic() + 5
+    while trainer.status != "paused":
+        assert time.monotonic() < deadline, "pausing waited for the slow step"
+        time.sleep(0.01)
+    trainer.limit_speed(0)
+    trainer.resume()
+    deadline = time.monotonic() + 5
+    while trainer.step_count < 20:
+        assert time.monotonic() < deadline, "full speed again did not take effect"
+        time.sleep(0.01)
+    trainer.limit_speed(0.1)
+    trainer.stop()
+    thread.join(timeout=5)
+    assert not thread.is_alive() and snaps[-1].status == "stopped"
+
+
+@pytest.mark.parametrize("bad", [-1, float("nan"), float("inf"), 1e6, "fast", None, True])
+def test_a_bad_speed_is_refused_in_words(bad) -> None:
+    with pytest.raises(ConfigError, match="speed must be"):
+        check_rate(bad)
+    with pytest.raises(ConfigError, match="speed must be"):
+        Trainer(_ring()).limit_speed(bad)
+
+
+def test_a_pace_lets_the_first_step_through_and_the_next_after_its_interval() -> None:
+    pace = Pace(1000.0)
+    assert pace.wait(lambda: False)
+    pace.set_rate(0.01)  # 100 s between steps: only an interruption ends the wait
+    assert not pace.wait(lambda: True)
+    pace.set_rate(0)
+    assert pace.wait(lambda: True) and check_rate(3) == 3.0
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU (run with -m gpu there)")
+@pytest.mark.parametrize("loss", ["js", "wgan-gp"])
+def test_half_steps_on_the_gpu_beside_compiled_bf16_steps(loss: str) -> None:
+    trainer = Trainer(_ring(loss).replace(device="auto", compile="on"))
+    assert trainer.device.type == "cuda" and trainer.precision == "bf16"
+    for _ in range(3):
+        trainer.step()
+    g = _state(trainer.generator)
+    assert math.isfinite(trainer.d_step().loss_d)
+    assert _same(g, _state(trainer.generator))
+    d = _state(trainer.discriminator)
+    assert math.isfinite(trainer.g_step().loss_g)
+    assert _same(d, _state(trainer.discriminator))
+    assert math.isfinite(trainer.step().loss_d) and trainer.step_count == 5
