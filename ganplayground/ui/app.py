@@ -217,11 +217,12 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
 
         loaded = demo.load(pg.on_load, inputs=[token_store], outputs=[token_store, session, train_timer, duel_timer],
                            api_visibility="private")
-        wire_links(loaded, LinkHandlers(pg, _duel_presets(), hidden=3), link_panel, tabs=tabs, session=session,
+        wire_links(loaded, LinkHandlers(pg, _duel_presets(), hidden=6), link_panel, tabs=tabs, session=session,
                    form=form, form_fields=form_fields,
                    duel_form=[duel_preset, duel_loss_left, duel_loss_right, duel_seed, duel_budget],
                    train_outputs=[status, train_timer],
-                   duel_outputs=[duel_outputs[0][-1], duel_outputs[1][-1], duel_timer], hidden=[settings, step, reset])
+                   duel_outputs=[duel_outputs[0][-1], duel_outputs[1][-1], duel_timer],
+                   hidden=[settings, step, reset, d_step, g_step, speed])
         demo.unload(pg.on_unload)
 
         preset.input(pg.on_preset, inputs=[preset], outputs=form_fields, api_name="preset")

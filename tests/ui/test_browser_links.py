@@ -72,7 +72,7 @@ def test_a_class_link_sets_up_the_page_and_shares_itself(app_url: str, tmp_path:
         page.get_by_role("tab", name="Train").click()
         page.locator("#start").wait_for(state="visible", timeout=10_000)
         assert page.locator("#loss").is_visible() and page.locator("#stop").is_visible()
-        for hidden in ("#settings", "#step", "#reset"):
+        for hidden in ("#settings", "#step", "#reset", "#d-step", "#g-step", "#speed"):
             assert not page.locator(hidden).is_visible(), hidden
         assert not page.get_by_label("Preset", exact=True).is_visible()
         assert page.locator("#preset-info").inner_text().startswith("collapse — ")  # what the class will see
