@@ -176,6 +176,7 @@ class Session:
     run: Run | None = None  # the Train tab's run
     duel: list[Run] = field(default_factory=list)  # the Duel tab's two runs
     config: Config | None = None  # the last config started on the Train tab
+    uploads: dict[str, Any] = field(default_factory=dict)  # Explore's models uploaded in this tab (ui/handin.py)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def runs(self) -> list[Run]:
