@@ -299,8 +299,8 @@ def _meter(ax_text: Any, ax_bars: Any, facts: CardFacts, word: str, total: int) 
         heading = f"Collapse: {m['modes']} of 10 digits"
     figures = []
     if m.get("class_fid") is not None:
-        figures.append(f"legibility {m['class_fid']:,.0f} (real digits ~{m.get('class_fid_floor', 65):.0f}; "
-                       "above 1,000: not digits; lower is better)")
+        figures.append(f"legibility {m['class_fid']:,.0f} (lower is better; real digits ~"
+                       f"{m.get('class_fid_floor', 65):.0f};\n    above 1,000 the meter calls them not digits)")
     if "fid" in m:
         figures.append(f"FID {m['fid']:.0f}" + (f" (real digits {m['fid_floor']:.0f})" if "fid_floor" in m else ""))
     if "high_quality" in m:

@@ -262,7 +262,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
         lab_card.click(handin.on_lab_card, inputs=[session], outputs=[handin_file], api_name="lab_card", **once)
         download_model.click(handin.on_download_model, inputs=[session], outputs=[handin_file],
                              api_name="download_model", **once)
-        upload.upload(handin.on_upload, inputs=[session, upload], outputs=[model, upload_note],
+        upload.upload(handin.on_upload, inputs=[session, upload], outputs=[model, upload_note, upload],
                       api_name="upload_model", **once).success(
             pg.on_explore_model, inputs=[session, model], outputs=explore_outputs, api_visibility="private")
         session.change(handin.on_models, inputs=[session, model], outputs=[model], api_visibility="private")

@@ -82,9 +82,9 @@ class HandIn:
         return str(path)
 
     # --- Explore tab ------------------------------------------------------------------------------------
-    def on_upload(self, token: Any, files: Any) -> tuple[Any, str]:
+    def on_upload(self, token: Any, files: Any) -> tuple[Any, str, None]:
         """Load an uploaded model (a zip, or a .safetensors with its config.json) into this session's Explore
-        list and select it. Outputs: the model dropdown, a note."""
+        list and select it. Outputs: the model dropdown, a note, the emptied upload box (ready for the next)."""
         session = self.pg._session(token)
         paths = _paths(files)
         try:
@@ -102,7 +102,7 @@ class HandIn:
         c = saved.config
         note = (f"Loaded **{name}**: {c.arch.upper()}, loss {c.loss}, latent size {c.latent_dim}, {saved.step:,} "
                 "steps. It is in the Model list for this browser tab only.")
-        return gr.update(choices=self.pg.model_choices(token), value=name), note
+        return gr.update(choices=self.pg.model_choices(token), value=name), note, None
 
     def on_models(self, token: Any, current: Any) -> Any:
         """The Explore list for this session (after a refresh: the uploads are still there)."""

@@ -57,9 +57,10 @@ def test_download_then_upload_in_another_session_draws_the_same_digit(trained: t
     zipped = Path(handin.on_download_model(token))
     assert sorted(zipfile.ZipFile(zipped).namelist()) == ["config.json", "history.json", "model.safetensors"]
     other, stranger = new_token(), new_token()
-    dropdown, note = handin.on_upload(other, [str(zipped)])
+    dropdown, note, emptied = handin.on_upload(other, [str(zipped)])
     name = dropdown["value"]
     assert name.startswith("Uploaded: gan-model-step") and name in dropdown["choices"] and "Loaded" in note
+    assert emptied is None
     assert name in pg.model_choices(other) and name not in pg.model_choices(stranger)  # per session
     mine = pg.on_latent(token, SESSION_MODEL, 5, 0, "raw", 0.5)
     assert np.array_equal(pg.on_latent(other, name, 5, 0, "raw", 0.5), mine)
