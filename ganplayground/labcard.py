@@ -227,9 +227,8 @@ def _hues(loss: str) -> tuple[str, str]:
 
 
 def _switch_lines(ax: Any, history: list[dict[str, Any]]) -> None:
-    for loss, end in segments(history, 0, "")[:-1]:
+    for _, end in segments(history, 0, "")[:-1]:
         ax.axvline(end, color=SWITCH_COLOR, linestyle="--", linewidth=1)
-        del loss
 
 
 def _curves(ax: Any, history: list[dict[str, Any]], keys: list[tuple[str, str, int]], title: str) -> None:

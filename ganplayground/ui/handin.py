@@ -8,6 +8,7 @@ an uploaded model joins that browser session's Explore list, never anyone else's
 from __future__ import annotations
 
 import atexit
+import contextlib
 import re
 import shutil
 import tempfile
@@ -47,8 +48,9 @@ class HandIn:
         now = time.time()
         with self._lock:
             for old in self.folder.iterdir():
-                if now - old.stat().st_mtime > KEEP_SECONDS:
-                    shutil.rmtree(old, ignore_errors=True)
+                with contextlib.suppress(OSError):  # an upload's folder may vanish meanwhile (bundles.py)
+                    if now - old.stat().st_mtime > KEEP_SECONDS:
+                        shutil.rmtree(old, ignore_errors=True)
             sub = Path(tempfile.mkdtemp(dir=self.folder))
         return sub / name
 
