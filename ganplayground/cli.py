@@ -104,6 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--write-card", action="store_true",
                           help="also write card.json and README.md (the model card) into the model folder")
 
+    card = sub.add_parser("card", help="write a lab card (one PNG to hand in) for a saved model folder or zip")
+    card.add_argument("model", type=Path, metavar="MODEL",
+                      help="a model folder, or a zip from the page's Download model")
+    card.add_argument("--out", required=True, type=Path, help="the card's file (.png)")
+
     sub.add_parser("presets", help="list the presets and what each teaches")
 
     clf = sub.add_parser("train-classifier", help="retrain the bundled digit classifier (a few CPU minutes)")
@@ -179,6 +184,9 @@ def cmd_train(args: argparse.Namespace) -> None:
             "torch": torch.__version__, "date": time.strftime("%Y-%m-%d"), "status": trainer.status}
     if saved:
         info["continued_from"] = str(args.from_model)
+    start_config = saved.info.get("start_config") if saved else config.to_dict()
+    if start_config:  # what a lab card shows as the recipe (a later --loss changes the saved config)
+        info["start_config"] = start_config
     path = save_trainer(args.out, trainer, info=info)
     if config.is_image:
         save_png(upscale(make_grid(to_uint8(trainer.sample(100, seed=0)), 10), 2), path / "samples.png")
@@ -325,6 +333,16 @@ def write_card(folder: Path, saved: Any, result: dict[str, Any]) -> None:
     (folder / "README.md").write_text("\n".join(lines) + "\n")
 
 
+def cmd_card(args: argparse.Namespace) -> None:
+    from .bundles import read_upload
+    from .labcard import facts_from_model, save_card
+
+    if args.out.suffix.lower() != ".png":
+        raise UserError(f"--out must end in .png, got {args.out.name!r}")
+    saved = read_upload([args.model]) if args.model.suffix.lower() == ".zip" else load_model(args.model)
+    print(f"wrote the lab card to {save_card(facts_from_model(saved), args.out)}")
+
+
 def cmd_presets(_args: argparse.Namespace) -> None:
     for preset in PRESETS.values():
         c = preset.config
@@ -348,7 +366,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     launch(server_name=args.host, server_port=args.port)
 
 
-COMMANDS = {"train": cmd_train, "sample": cmd_sample, "evaluate": cmd_evaluate, "presets": cmd_presets,
+COMMANDS = {"train": cmd_train, "sample": cmd_sample, "evaluate": cmd_evaluate, "card": cmd_card,
+            "presets": cmd_presets,
             "train-classifier": cmd_train_classifier, "serve": cmd_serve}
 
 

@@ -428,6 +428,10 @@ class Trainer:
     def paused(self) -> bool:
         return not self._resume.is_set()
 
+    def between_steps(self) -> contextlib.AbstractContextManager:
+        """Hold the run between two steps (to save or copy its weights while it trains in another thread)."""
+        return self._lock
+
     @torch.no_grad()
     def _weights_finite(self) -> bool:
         # An update can turn weights NaN after a finite loss: check them before calling them good.

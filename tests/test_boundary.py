@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ENGINE = ["checkpoints", "classifier", "cli", "config", "data", "game", "images", "latent", "links", "losses",
-          "metrics", "models", "trainer"]
+ENGINE = ["bundles", "checkpoints", "classifier", "cli", "config", "data", "game", "images", "labcard", "latent",
+          "links", "losses", "metrics", "models", "trainer"]
 
 
 def test_the_engine_imports_without_gradio() -> None:

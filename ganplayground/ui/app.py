@@ -14,6 +14,7 @@ from ..config import PRESETS
 from . import plots
 from .components import AtomicImage, InlineImage
 from .game import build_game
+from .handin import GRADIO_MAX_FILE_SIZE, HandIn
 from .handlers import NUM_SLIDERS, Playground, arch_choices, loss_choices
 from .labels import DUEL_INTRO, LESSONS
 from .links import LinkHandlers, build_link_panel, wire_links
@@ -101,6 +102,11 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                                              interactive=False, visible=False, height=320, elem_id="step-change")
                         change_caption = gr.Markdown("", visible=False, elem_id="step-change-caption")
                         restore = gr.Button("Restore last good weights", visible=False, variant="primary")
+                        with gr.Row():  # hand-in (ui/handin.py): a PNG to hand in, the model as a zip
+                            lab_card = gr.Button("Download lab card", size="sm", elem_id="lab-card")
+                            download_model = gr.Button("Download model", size="sm", elem_id="download-model")
+                        handin_file = gr.File(label="Your download", interactive=False, height=60,
+                                              elem_id="handin-file")
                         with gr.Accordion("Settings", open=False, elem_id="settings") as settings:
                             dataset = gr.Radio(choices=pg.dataset_choices(), value=default.dataset, label="Dataset")
                             arch = gr.Radio(choices=arch_choices(), value=default.arch, label="Architecture")
@@ -172,6 +178,12 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                 model = gr.Dropdown(choices=models, value="default" if "default" in models else models[0],
                                     label="Model")
                 model_info = gr.Markdown("")
+                with gr.Accordion("Upload a model", open=False, elem_id="upload-accordion"):
+                    upload = gr.File(label="The .zip from Download model, or model.safetensors with its config.json",
+                                     file_count="multiple", file_types=[".zip", ".safetensors", ".json"],
+                                     elem_id="upload-model")
+                    upload_note = gr.Markdown("Safetensors only (never pickles), up to 16 MB; the model joins the "
+                                              "list above for this browser tab only.", elem_id="upload-note")
                 with gr.Row():
                     with gr.Column():
                         with gr.Row():
@@ -271,6 +283,17 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
         interpolate.click(pg.on_interpolate, inputs=[session, model, seed_a, seed_b, digit], outputs=[strip],
                           api_name="interpolate", **live)
 
+        handin = HandIn(pg)
+        demo.handin = handin  # type: ignore[attr-defined] - for tests
+        once = {"concurrency_limit": 2}  # a card takes ~1 s of CPU: a class clicking at once queues
+        lab_card.click(handin.on_lab_card, inputs=[session], outputs=[handin_file], api_name="lab_card", **once)
+        download_model.click(handin.on_download_model, inputs=[session], outputs=[handin_file],
+                             api_name="download_model", **once)
+        upload.upload(handin.on_upload, inputs=[session, upload], outputs=[model, upload_note, upload],
+                      api_name="upload_model", **once).success(
+            pg.on_explore_model, inputs=[session, model], outputs=explore_outputs, api_visibility="private")
+        session.change(handin.on_models, inputs=[session, model], outputs=[model], api_visibility="private")
+
         for i, button in enumerate(lesson_buttons):
             button.click(functools.partial(pg.on_lesson, i), inputs=None,
                          outputs=[tabs, preset, *form_fields, duel_preset], api_name=f"lesson_{i + 1}")
@@ -283,7 +306,7 @@ def launch(demo: gr.Blocks | None = None, **kwargs: Any) -> gr.Blocks:
     demo = demo or build_demo()
     demo.queue(default_concurrency_limit=None)
     options = {"theme": gr.themes.Soft(), "css": CSS, "run_history": False, "footer_links": ["api"],
-               "max_file_size": "1mb", "show_error": True}
+               "max_file_size": GRADIO_MAX_FILE_SIZE, "show_error": True}
     options.update(kwargs)
     demo.launch(**options)
     return demo

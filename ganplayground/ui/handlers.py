@@ -456,14 +456,19 @@ class Playground(SlowMotion):
         return (*outputs, gr.Timer(active=live), {"versions": versions, "sent": sent})
 
     # --- Explore tab ---------------------------------------------------------------------------------
-    def model_choices(self) -> list[str]:
-        return [*pretrained.list_models(), SESSION_MODEL]
+    def model_choices(self, token: Any = None) -> list[str]:
+        """The shipped models, this session's run, and the models uploaded in this session (ui/handin.py)."""
+        uploads = list(self.manager.session(token).uploads) if check_token_or_none(token) else []
+        return [*pretrained.list_models(), SESSION_MODEL, *uploads]
 
     def _explore_model(self, token: Any, name: Any) -> ExploreModel:
-        if not isinstance(name, str) or name not in self.model_choices():
-            raise gr.Error(f"Unknown model {name!r}; choose one of: {', '.join(self.model_choices())}",
-                           print_exception=False)
-        if name == SESSION_MODEL:
+        choices = self.model_choices(token)
+        if not isinstance(name, str) or name not in choices:
+            raise gr.Error(f"Unknown model {name!r}; choose one of: {', '.join(choices)}", print_exception=False)
+        uploaded = self._session(token).uploads.get(name)
+        if uploaded is not None:
+            key = (check_token(token), f"upload:{name}:{id(uploaded)}")
+        elif name == SESSION_MODEL:
             session = self._session(token)
             if session.run is None:
                 raise gr.Error("You have not trained a model in this session yet (Train tab).",
@@ -476,7 +481,9 @@ class Playground(SlowMotion):
             if key in self._explore:
                 self._explore.move_to_end(key)
                 return self._explore[key]
-        if name == SESSION_MODEL:
+        if uploaded is not None:
+            config, generator = uploaded.config, uploaded.generator
+        elif name == SESSION_MODEL:
             config = trainer.config
             generator = _private_copy(trainer.sampler)
         else:
@@ -560,6 +567,13 @@ class Playground(SlowMotion):
         form = self.on_preset(lesson["preset"])
         duel_preset = lesson["preset"] if lesson["tab"] == "duel" else gr.skip()
         return (gr.Tabs(selected=lesson["tab"]), lesson["preset"], *form, duel_preset)
+
+
+def check_token_or_none(token: Any) -> str | None:
+    try:
+        return check_token(token)
+    except SessionError:
+        return None
 
 
 def _private_copy(generator: Generator) -> Generator:

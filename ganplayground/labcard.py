@@ -1,0 +1,410 @@
+"""A lab card: one PNG a student can hand in. What the run was (settings, seed, the command that trains it
+again), what it did (the final fixed-noise samples, loss curves, the mode meter and its history) and where
+(device, date, training time).
+
+Not a UI and not a trainer: it reads a Trainer (with its latest Snapshot) or a saved model folder and draws
+with matplotlib's Agg canvas (no pyplot, no global backend, no window).
+"""
+
+from __future__ import annotations
+
+import io
+import shlex
+import textwrap
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from .checkpoints import SavedModel, load_model, trainer_from_model
+from .config import PRESETS, Config, ConfigError
+from .data import TOY_DATASETS, toy_centres
+from .images import toy_plot
+from .metrics import MODE_THRESHOLD
+from .timeline import meter_words
+
+CARD_INCHES, CARD_DPI = (14.0, 10.0), 100
+CARD_SIZE = (1000, 1400)  # (height, width) in pixels of every card
+# The page's colours for each loss (ui/plots.py LOSS_HUES; a test keeps them equal): dark for D, light for G.
+LOSS_HUES = {
+    "js": ("#1f77b4", "#74b3e3"),
+    "js-minimax": ("#6a3d9a", "#b39ddb"),
+    "wgan": ("#2e7d32", "#81c784"),
+    "wgan-gp": ("#e6550d", "#fdae6b"),
+    "hinge": ("#c62828", "#ef9a9a"),
+}
+_OTHER_HUE = ("#555555", "#aaaaaa")
+SWITCH_COLOR = "#9e9e9e"
+# Settings a page run can change that the command line sets with a flag (Config field -> flag).
+CLI_FLAGS = {"seed": "--seed", "batch_size": "--batch-size", "lr_d": "--lr-d", "lr_g": "--lr-g",
+             "critic_steps": "--critic-steps", "beta1": "--beta1", "threads": "--threads"}
+# Settings that only decide where and how fast a run computes, not what it learns: never reported as changes.
+_PLACE_FIELDS = ("device", "threads", "precision", "compile", "metrics_every", "metrics_samples", "max_steps",
+                 "max_seconds")
+
+
+@dataclass(frozen=True)
+class CardFacts:
+    """Everything a card shows. `picture` is the final fixed-noise grid (uint8 (H, W)) or the toy plot
+    (uint8 (H, W, 3)); `history` the run's records (trainer.history); `metrics` the meter's latest reading."""
+
+    config: Config  # in force at the end (after any loss switch)
+    start_config: Config  # what the run started with
+    history: list[dict[str, Any]]
+    picture: np.ndarray
+    step: int
+    samples_seen: int
+    elapsed: float  # seconds of training
+    device: str
+    date: str
+    status: str = ""
+    metrics: dict[str, Any] | None = None
+    metrics_step: int = -1
+    preset: str | None = None  # the preset it started from, when known
+    note: str = ""  # e.g. where the meter's last reading came from
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --- facts -------------------------------------------------------------------------------------------------
+def _last_metrics(history: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, int]:
+    for entry in reversed(history):
+        if entry.get("metrics"):
+            return entry["metrics"], int(entry.get("metrics_step", entry.get("step", -1)))
+    return None, -1
+
+
+def _picture(snap: Any, trainer: Any) -> np.ndarray:
+    if snap.grid is not None:
+        return snap.grid
+    reals, _ = trainer.data.sample(500, torch.Generator(trainer.device).manual_seed(0))  # (500, 2)
+    return toy_plot(snap.surface, snap.extent, reals.cpu().numpy(), snap.points)
+
+
+def facts_from_trainer(trainer: Any, snapshot: Any = None, *, start_config: Config | None = None,
+                       preset: str | None = None, date: str | None = None) -> CardFacts:
+    """A card's facts for a Trainer. `snapshot`: the run's latest published Snapshot (a live run's poller
+    has one; taking a new one would interfere with the training thread); None takes one now."""
+    snap = snapshot if snapshot is not None else trainer.snapshot()
+    history = list(trainer.history)
+    metrics, metrics_step = _last_metrics(history)
+    if snap.metrics and snap.metrics_step >= metrics_step:
+        metrics, metrics_step = snap.metrics, snap.metrics_step
+    start, note = (start_config, "") if start_config is not None else _start_config(trainer.config, history)
+    return CardFacts(config=trainer.config, start_config=start, note=note, history=history,
+                     picture=_picture(snap, trainer), step=snap.step, samples_seen=snap.samples_seen,
+                     elapsed=snap.elapsed, device=snap.device, date=date or time.strftime("%Y-%m-%d"),
+                     status=snap.status, metrics=metrics, metrics_step=metrics_step, preset=preset)
+
+
+def facts_from_model(saved: SavedModel, measure: bool = True) -> CardFacts:
+    """A card's facts for a saved model. Its picture is drawn again from the run's fixed noise (the trainer
+    derives it from the seed); when its history holds no meter reading and `measure` is set, the meter reads
+    1,000 samples now (as the page's live meter does)."""
+    info = saved.info
+    start = None
+    if isinstance(info.get("start_config"), dict):
+        try:
+            start = Config.from_dict({**info["start_config"], "device": saved.config.device})
+        except ConfigError:
+            start = None
+    trainer = trainer_from_model(saved)  # for the fixed noise, the sampler and D's surface; nothing trains
+    snap = trainer.snapshot()
+    metrics, metrics_step = _last_metrics(saved.history)
+    start, note = (start, "") if start is not None else _start_config(saved.config, saved.history)
+    if metrics is None and measure and saved.config.dataset in ("mnist", "ring", "grid"):
+        from .metrics import evaluate_generator
+
+        metrics = evaluate_generator(trainer.sampler, saved.config, 1000, seed=saved.config.seed + 3)
+        metrics_step = saved.step
+        note = " ".join([note, "The model's history holds no meter readings: the meter read 1,000 samples when this "
+                         "card was made."]).strip()
+    return CardFacts(config=saved.config, start_config=start,
+                     history=list(saved.history), picture=_picture(snap, trainer), step=saved.step,
+                     samples_seen=saved.samples_seen, elapsed=saved.elapsed,
+                     device=str(info.get("trained_on") or "not recorded"),
+                     date=str(info.get("date") or "not recorded"), status=str(info.get("status") or ""),
+                     metrics=metrics, metrics_step=metrics_step,
+                     preset=info.get("preset") if info.get("preset") in PRESETS else None, note=note)
+
+
+def _start_config(config: Config, history: list[dict[str, Any]]) -> tuple[Config, str]:
+    """(the config a run started with as far as its records tell, a note when that is a guess): the final
+    one, or after a loss switch the final one with the first loss's recommended settings."""
+    first = history[0].get("loss") if history else None
+    if not first or first == config.loss:
+        return config, ""
+    return config.with_loss(first), (f"The settings before the loss switch were not recorded: shown with {first}'s "
+                                     "recommended optimiser settings.")
+
+
+# --- reproducing -------------------------------------------------------------------------------------------
+def segments(history: list[dict[str, Any]], final_step: int, final_loss: str) -> list[tuple[str, int]]:
+    """The run as stretches under one loss: [(loss, last step of the stretch)], the last one ending at
+    final_step. A switch falls between two records (about a second of training apart)."""
+    out: list[tuple[str, int]] = []
+    for i, entry in enumerate(history):
+        loss = entry.get("loss", final_loss)
+        if i and loss != history[i - 1].get("loss", final_loss):
+            out.append((history[i - 1].get("loss", final_loss), int(history[i - 1]["step"])))
+    out.append((history[-1].get("loss", final_loss) if history else final_loss, final_step))
+    return out
+
+
+def closest_preset(config: Config) -> str | None:
+    """The preset with this config's networks whose other settings differ least."""
+    from .trainer import ARCHITECTURE_FIELDS
+
+    best, best_diff = None, None
+    for name, preset in PRESETS.items():
+        base = preset.config
+        if any(getattr(base, f) != getattr(config, f) for f in ARCHITECTURE_FIELDS):
+            continue
+        if config.loss != base.loss:
+            base = base.with_loss(config.loss)
+        diff = sum(getattr(base, f) != getattr(config, f) for f in Config.__dataclass_fields__
+                   if f not in _PLACE_FIELDS)
+        if best_diff is None or diff < best_diff:
+            best, best_diff = name, diff
+    return best
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def reproduce(start_config: Config, history: list[dict[str, Any]], final_step: int,
+              preset: str | None = None, final_loss: str | None = None) -> tuple[list[str], list[str]]:
+    """(commands, notes): `python -m ganplayground train ...` lines that train this run again (a loss switch
+    becomes `train --from` with the new loss, as the command line's collapse-and-cure does), and what they
+    cannot set. Step counts, not seconds, so the same seed gives the same run on the same machine."""
+    notes: list[str] = []
+    preset = preset if preset in PRESETS else closest_preset(start_config)
+    parts = segments(history, final_step, final_loss or start_config.loss)
+    if preset is None:
+        return [], ["No preset has these networks (" + ", ".join(
+            f"{f} {_fmt(getattr(start_config, f))}" for f in ("dataset", "arch", "latent_dim", "width"))
+            + "): the command line cannot build them; the settings above are the whole recipe."]
+    base = PRESETS[preset].config
+    first_loss = parts[0][0]
+    args = ["python -m ganplayground train", f"--preset {preset}"]
+    if first_loss != base.loss:
+        args.append(f"--loss {first_loss}")
+        base = base.with_loss(first_loss)
+    for name, flag in CLI_FLAGS.items():
+        if name == "threads" and not start_config.threads:
+            continue
+        if getattr(start_config, name) != getattr(base, name) or name in ("seed", "threads"):
+            args.append(f"{flag} {_fmt(getattr(start_config, name))}")
+    from .trainer import ARCHITECTURE_FIELDS
+
+    unset = [f for f in Config.__dataclass_fields__ if f not in CLI_FLAGS and f not in _PLACE_FIELDS
+             and f not in ARCHITECTURE_FIELDS and f != "loss" and getattr(start_config, f) != getattr(base, f)]
+    if unset:
+        notes.append("The command line has no flag for " + ", ".join(
+            f"{f} {_fmt(getattr(start_config, f))} (preset: {_fmt(getattr(base, f))})" for f in unset) + ".")
+    out = "run" if len(parts) == 1 else "run-1"
+    commands = [" ".join([*args, f"--steps {max(1, parts[0][1])}", f"--out {out}"])]
+    done = parts[0][1]
+    for i, (loss, end) in enumerate(parts[1:], start=2):
+        new_out = "run" if i == len(parts) else f"run-{i}"
+        commands.append(f"python -m ganplayground train --from {out} --loss {shlex.quote(loss)} "
+                        f"--steps {max(1, end - done)} --out {new_out}")
+        out, done = new_out, end
+    if len(parts) > 1:
+        notes.append("Loss switches are placed at the step recorded just before them (within about a second of "
+                     "training of the real switch).")
+    return commands, notes
+
+
+# --- drawing -----------------------------------------------------------------------------------------------
+def _hues(loss: str) -> tuple[str, str]:
+    return LOSS_HUES.get(loss, _OTHER_HUE)
+
+
+def _switch_lines(ax: Any, history: list[dict[str, Any]]) -> None:
+    for _, end in segments(history, 0, "")[:-1]:
+        ax.axvline(end, color=SWITCH_COLOR, linestyle="--", linewidth=1)
+
+
+def _curves(ax: Any, history: list[dict[str, Any]], keys: list[tuple[str, str, int]], title: str) -> None:
+    """Plot history keys (key, label, hue index) as lines coloured by the loss in force, broken at switches."""
+    ax.set_title(title, fontsize=11, loc="left")
+    if not history:
+        ax.text(0.5, 0.5, "no records yet", ha="center", va="center", transform=ax.transAxes, color="#777")
+        return
+    labelled: set[str] = set()
+    start = 0
+    for loss, end in segments(history, int(history[-1]["step"]), history[-1].get("loss", "")):
+        stretch = [e for e in history[start:] if int(e["step"]) <= end]
+        start += len(stretch)
+        for key, label, hue in keys:
+            points = [(e["step"], e[key]) for e in stretch if e.get(key) is not None]
+            if not points:
+                continue
+            name = f"{label} · {loss}"
+            xs, ys = zip(*points, strict=True)
+            ax.plot(xs, ys, color=_hues(loss)[hue], linewidth=1.3, label=None if name in labelled else name)
+            labelled.add(name)
+    _switch_lines(ax, history)
+    ax.set_xlabel("step", fontsize=9)
+    ax.grid(alpha=0.3)
+    if labelled:
+        ax.legend(fontsize=8, loc="best", frameon=False)
+
+
+def _coverage(ax: Any, facts: CardFacts, word: str, total: int) -> None:
+    ax.set_title(f"{word.capitalize()}s covered over time", fontsize=11, loc="left")
+    points = [(int(e.get("metrics_step", e["step"])), e.get("loss", ""), e["metrics"]["modes"])
+              for e in facts.history if e.get("metrics") and "modes" in e["metrics"]]
+    if facts.metrics and "modes" in facts.metrics and (not points or facts.metrics_step > points[-1][0]):
+        points.append((facts.metrics_step, facts.config.loss, facts.metrics["modes"]))
+    ax.set_ylim(0, total + 0.5)
+    ax.set_xlabel("step", fontsize=9)
+    ax.set_ylabel(f"{word}s covered", fontsize=9)
+    ax.grid(alpha=0.3)
+    if len(points) < 2:
+        ax.text(0.5, 0.5, "fewer than two meter readings", ha="center", va="center", transform=ax.transAxes,
+                color="#777")
+        if points:
+            ax.plot([points[0][0]], [points[0][2]], "o", color=_hues(points[0][1])[0])
+        return
+    labelled: set[str] = set()
+    for i in range(1, len(points)):
+        (x0, _, y0), (x1, loss, y1) = points[i - 1], points[i]
+        ax.plot([x0, x1], [y0, y1], color=_hues(loss)[0], linewidth=1.8, label=None if loss in labelled else loss)
+        labelled.add(loss)
+    _switch_lines(ax, facts.history)
+    ax.legend(fontsize=8, loc="lower right", frameon=False)
+
+
+def _meter(ax_text: Any, ax_bars: Any, facts: CardFacts, word: str, total: int) -> None:
+    m = facts.metrics
+    ax_text.axis("off")
+    if not m or "modes" not in m:
+        ax_text.text(0, 0.9, "Mode meter: no reading", fontsize=14, weight="bold", va="top")
+        ax_text.text(0, 0.45, "The meter reads 1,000 samples every few seconds;\nthis run ended before its first "
+                     "reading.", fontsize=9, va="top")
+        ax_bars.axis("off")
+        return
+    heading = meter_words(m)
+    if m.get("verdict") == "illegible":
+        heading = "Not digits yet"
+    elif m.get("verdict") == "collapse":
+        heading = f"Collapse: {m['modes']} of 10 digits"
+    figures = []
+    if m.get("class_fid") is not None:
+        figures.append(f"legibility {m['class_fid']:,.0f} (lower is better; real digits ~"
+                       f"{m.get('class_fid_floor', 65):.0f};\n    above 1,000 the meter calls them not digits)")
+    if "fid" in m:
+        figures.append(f"FID {m['fid']:.0f}" + (f" (real digits {m['fid_floor']:.0f})" if "fid_floor" in m else ""))
+    if "high_quality" in m:
+        figures.append(f"{m['high_quality']:.0%} of points within 3σ of a blob")
+    figures.append(f"read at step {facts.metrics_step:,}")
+    ax_text.text(0, 0.95, f"Mode meter: {heading}", fontsize=14, weight="bold", va="top")
+    ax_text.text(0, 0.5, "\n".join(figures), fontsize=9, va="top", linespacing=1.4)
+    shares = list(m.get("histogram") or [0.0] * total)
+    colors = ["#1f77b4" if s >= MODE_THRESHOLD else "#c7c7c7" for s in shares]
+    ax_bars.bar(range(len(shares)), shares, color=colors)
+    if word == "digit":
+        ax_bars.axhline(MODE_THRESHOLD, color="#d62728", linewidth=0.8, linestyle=":")
+    ax_bars.set_xticks(range(len(shares)))
+    ax_bars.set_ylim(0, max(1.0, max(shares, default=0) * 1.05) if word == "blob" else 1.0)
+    ax_bars.set_xlabel(word, fontsize=9)
+    ax_bars.set_ylabel("share of samples", fontsize=9)
+    ax_bars.tick_params(labelsize=8)
+
+
+def _settings_text(facts: CardFacts) -> str:
+    c = facts.start_config
+    lines = [f"dataset {c.dataset} · {c.arch} width {c.width} · latent {c.latent_dim}"
+             + (" · conditional" if c.conditional else ""),
+             f"BatchNorm in G {'on' if c.g_batchnorm else 'off'} · spectral norm in D "
+             f"{'on' if c.spectral_norm else 'off'}",
+             f"weight average of G (EMA) {c.ema:g}" if c.ema else "no weight average of G (EMA 0)",
+             f"loss {c.loss} · {c.optimizer} lr D {c.lr_d:g} / G {c.lr_g:g} · betas ({c.beta1:g}, {c.beta2:g})",
+             f"batch {c.batch_size} · {c.critic_steps} critic step(s) per G step"
+             + (f" · gradient penalty {c.gp_weight:g}" if c.loss == "wgan-gp" else "")
+             + (f" · clip {c.clip_value:g}" if c.loss == "wgan" else ""),
+             f"seed {c.seed}" + (f" · started from preset {facts.preset}" if facts.preset else "")]
+    for loss, end in segments(facts.history, facts.step, facts.config.loss)[:-1]:
+        lines.append(f"after step {end:,}: loss switched from {loss}")
+    if len(segments(facts.history, facts.step, facts.config.loss)) > 1:
+        e = facts.config
+        lines.append(f"at the end: loss {e.loss} · {e.optimizer} lr D {e.lr_d:g} / G {e.lr_g:g} · betas "
+                     f"({e.beta1:g}, {e.beta2:g}) · {e.critic_steps} critic step(s)")
+    return "\n".join(lines)
+
+
+def _losses_in_order(facts: CardFacts) -> str:
+    return " → ".join(loss for loss, _ in segments(facts.history, facts.step, facts.config.loss))
+
+
+def render_card(facts: CardFacts) -> np.ndarray:
+    """The card as an RGB uint8 image of CARD_SIZE (height, width)."""
+    word, total = ("blob", len(toy_centres(facts.config.dataset)[0])) if facts.config.dataset in TOY_DATASETS \
+        else ("digit", 10)
+    fig = Figure(figsize=CARD_INCHES, dpi=CARD_DPI, facecolor="white")
+    canvas = FigureCanvasAgg(fig)
+    c = facts.config
+    fig.text(0.02, 0.975, "GAN Playground · lab card", fontsize=20, weight="bold", va="top")
+    summary = (f"{c.dataset} · {c.arch} · loss {_losses_in_order(facts)} · {facts.step:,} steps · "
+               f"{facts.samples_seen:,} samples seen · {facts.elapsed:,.0f} s of training · {facts.device} · "
+               f"{facts.date}" + (f" · {facts.status}" if facts.status else ""))
+    fig.text(0.02, 0.935, summary, fontsize=10.5, va="top", color="#333")
+    grid = fig.add_gridspec(3, 3, left=0.04, right=0.98, top=0.89, bottom=0.24, hspace=0.55, wspace=0.22,
+                            height_ratios=[0.32, 0.68, 0.9])
+
+    ax_img = fig.add_subplot(grid[0:2, 0])
+    ax_img.imshow(facts.picture, cmap="gray" if facts.picture.ndim == 2 else None, vmin=0, vmax=255,
+                  interpolation="nearest")
+    ax_img.set_axis_off()
+    what = "Samples from the fixed noise" if word == "digit" else "Generated (red) and real (black) points"
+    ax_img.set_title(f"{what} at step {facts.step:,}", fontsize=11, loc="left")
+
+    _meter(fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 1]), facts, word, total)
+    _coverage(fig.add_subplot(grid[0:2, 2]), facts, word, total)
+    _curves(fig.add_subplot(grid[2, 0]), facts.history, [("loss_d", "D", 0), ("loss_g", "G", 1)], "Losses of D and G")
+    _curves(fig.add_subplot(grid[2, 1]), facts.history, [("d_real", "D(real)", 0), ("d_fake", "D(fake)", 1)],
+            "D(real) and D(fake)")
+    ax_settings = fig.add_subplot(grid[2, 2])
+    ax_settings.axis("off")
+    ax_settings.set_title("Settings", fontsize=11, loc="left")
+    ax_settings.text(0, 1, _settings_text(facts), fontsize=8.5, va="top", linespacing=1.5, wrap=True)
+
+    commands, notes = reproduce(facts.start_config, facts.history, facts.step, facts.preset, facts.config.loss)
+    if facts.note:
+        notes.append(facts.note)
+    fig.text(0.02, 0.17, "Train it again (same seed, same steps):", fontsize=11, weight="bold", va="top")
+    block = "\n".join(textwrap.fill(cmd, 150, subsequent_indent="    ") for cmd in commands) or "-"
+    fig.text(0.02, 0.145, block, fontsize=9.5, family="monospace", va="top",
+             bbox={"facecolor": "#f3f3f3", "edgecolor": "#cccccc", "boxstyle": "round,pad=0.4"})
+    fig.text(0.02, 0.06, "\n".join(textwrap.fill(n, 190) for n in notes), fontsize=8.5, va="top", color="#555")
+    canvas.draw()
+    image = np.asarray(canvas.buffer_rgba())[..., :3].copy()  # (H, W, 3)
+    return image
+
+
+def card_png(facts: CardFacts) -> bytes:
+    """The card encoded as PNG bytes."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(render_card(facts)).save(buffer, format="PNG", optimize=False, compress_level=6)
+    return buffer.getvalue()
+
+
+def save_card(facts: CardFacts, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(card_png(facts))
+    return path
+
+
+def card_for_model(folder: str | Path, out: str | Path, measure: bool = True) -> Path:
+    """Load a model folder and write its card to `out` (PNG)."""
+    return save_card(facts_from_model(load_model(folder), measure=measure), out)
