@@ -4,11 +4,13 @@ their step, time, losses and meter; GIFs of one run and of a duel are valid anim
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from ganplayground.cli import main
 from ganplayground.config import Config
 from ganplayground.recording import (
     DUEL_FRAMES,
@@ -241,3 +243,20 @@ def test_pairing_by_time_takes_each_runs_last_moment_so_far() -> None:
 def test_a_duel_gif_needs_both_runs() -> None:
     with pytest.raises(ValueError, match="both runs"):
         duel_gif_bytes(recorded([0, 10]), Recording("mnist"))
+
+
+# --- the command line -------------------------------------------------------------------------------------------
+def test_train_with_gif_writes_the_run_as_an_animation(tmp_path: Path) -> None:
+    gif = tmp_path / "out" / "run.gif"
+    assert main(["train", "--preset", "collapse", "--steps", "40", "--device", "cpu", "--threads", "1", "--quiet",
+                 "--gif", str(gif), "--out", str(tmp_path / "model")]) == 0
+    image = Image.open(gif)
+    assert image.n_frames == 41  # step 0, then a moment per step (40 steps / GIF_MOMENTS < 1)
+    assert image.size[0] == 302 + 2 * 8
+
+
+def test_train_refuses_a_gif_path_that_is_not_a_gif(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["train", "--steps", "1", "--device", "cpu", "--gif", str(tmp_path / "run.png"),
+                 "--out", str(tmp_path / "model")]) == 2
+    assert "--gif must name a file ending in .gif" in capsys.readouterr().err
+    assert not (tmp_path / "model").exists()  # refused before training
