@@ -61,7 +61,7 @@ class TimelineHandlers:
         """The Train tab's run as an animated GIF: a file in GIF_FOLDER."""
         recording = self.pg._run(token).recording
         data = _gif(gif_bytes, recording)
-        return _write_gif(data, f"gan-run-step-{recording.frames()[-1].step}-")
+        return _write_gif(data, f"gan-run-step-{recording.frames()[-1].step}")
 
     def on_duel_gif(self, token: Any) -> str:
         """The duel's two runs side by side, paired by time, as one GIF."""
@@ -69,7 +69,7 @@ class TimelineHandlers:
         if len(session.duel) < 2:
             raise gr.Error("No duel yet: press Start duel first.", print_exception=False)
         left, right = (run.recording for run in session.duel)
-        return _write_gif(_gif(duel_gif_bytes, left, right), "gan-duel-")
+        return _write_gif(_gif(duel_gif_bytes, left, right), "gan-duel")
 
     @staticmethod
     def on_clear() -> tuple[None, str, None]:
@@ -84,30 +84,33 @@ def _gif(make: Any, *recordings: Recording) -> bytes:
         raise _error(exc) from None
 
 
-def _write_gif(data: bytes, prefix: str) -> str:
+def _write_gif(data: bytes, name: str) -> str:
+    """Write a GIF as GIF_FOLDER/<random>/<name>.gif (a clean name for the download); delete old ones."""
     GIF_FOLDER.mkdir(parents=True, exist_ok=True)
     now = time.time()
-    for old in GIF_FOLDER.glob("*.gif"):
+    for old in GIF_FOLDER.glob("*/*.gif"):
         with contextlib.suppress(OSError):
             if now - old.stat().st_mtime > GIF_MAX_AGE:
                 old.unlink()
-    with tempfile.NamedTemporaryFile(dir=GIF_FOLDER, prefix=prefix, suffix=".gif", delete=False) as file:
-        file.write(data)
-    return file.name
+                old.parent.rmdir()
+    path = Path(tempfile.mkdtemp(dir=GIF_FOLDER)) / f"{name}.gif"
+    path.write_bytes(data)
+    return str(path)
 
 
 def add_train_timeline(pg: Playground, session: gr.Textbox, clear_on: list[gr.Button]) -> None:
     """The Train tab's timeline, placed where this is called inside the page; `clear_on`: buttons that start
     or forget a run (the shown moment belongs to the old one)."""
     handlers = TimelineHandlers(pg)
-    with gr.Accordion("Timeline: look back through the run, download it as a GIF", open=True), gr.Row():
+    title = "Timeline: look back through the run, download it as a GIF"
+    with gr.Accordion(title, open=True, elem_id="timeline"), gr.Row():
         with gr.Column(scale=1, min_width=320):
             position = gr.Slider(0, 100, value=100, step=0.5, label="Position in the run (%)", info=SLIDER_HELP,
                                  elem_id="timeline-position")
             caption = gr.Markdown("", elem_id="timeline-caption")
             gif_button = gr.Button("Download GIF", elem_id="timeline-gif-button")
             gif_file = gr.File(label="The run as a GIF (step, losses and meter burned in)", interactive=False,
-                               elem_id="timeline-gif")
+                               height=90, elem_id="timeline-gif")
         picture = AtomicImage(label="The samples at that moment", format="png", type="numpy", interactive=False,
                               height=360, elem_id="timeline-picture", elem_classes="gp-pixels")
     position.input(handlers.on_frame, inputs=[session, position], outputs=[picture, caption],
@@ -124,6 +127,6 @@ def add_duel_gif(pg: Playground, session: gr.Textbox) -> None:
     handlers = TimelineHandlers(pg)
     with gr.Row():
         button = gr.Button("Download duel GIF (side by side)", elem_id="duel-gif-button")
-        file = gr.File(label="The duel as a GIF", interactive=False, elem_id="duel-gif")
+        file = gr.File(label="The duel as a GIF", interactive=False, height=90, elem_id="duel-gif")
     button.click(handlers.on_duel_gif, inputs=[session], outputs=[file], api_name="duel_gif").then(
         None, js=AUTO_DOWNLOAD.replace("ELEM", "duel-gif"))

@@ -59,7 +59,8 @@ def test_scrubbing_shows_each_moment_with_its_step_time_losses_and_meter(pg: Pla
 def test_the_gif_of_a_run_has_a_frame_per_moment(pg: Playground) -> None:
     token = _trained(pg)
     path = Path(TimelineHandlers(pg).on_gif(token))
-    assert path.parent == GIF_FOLDER and path.name.startswith("gan-run-step-") and path.suffix == ".gif"
+    run = pg.manager.session(token).run
+    assert path.parent.parent == GIF_FOLDER and path.name == f"gan-run-step-{run.trainer.step_count}.gif"
     image = Image.open(path)
     assert image.n_frames == len(pg.manager.session(token).run.recording)
     assert image.size[0] == 302 + 2 * 8
@@ -117,16 +118,15 @@ def test_a_position_outside_the_run_gets_a_plain_message(pg: Playground, positio
 
 
 def test_old_gifs_are_deleted_as_new_ones_are_written() -> None:
-    GIF_FOLDER.mkdir(parents=True, exist_ok=True)
-    old, recent = GIF_FOLDER / "gan-run-old-test.gif", GIF_FOLDER / "gan-run-recent-test.gif"
-    for path in (old, recent):
-        path.write_bytes(b"GIF89a")
+    old, recent = (Path(timeline._write_gif(b"GIF89a", name)) for name in ("old-test", "recent-test"))
     long_ago = time.time() - GIF_MAX_AGE - 60
     os.utime(old, (long_ago, long_ago))
-    new = Path(timeline._write_gif(b"GIF89a", "gan-run-new-"))
-    assert not old.exists() and recent.exists() and new.exists()
-    recent.unlink()
-    new.unlink()
+    new = Path(timeline._write_gif(b"GIF89a", "new-test"))
+    assert not old.exists() and not old.parent.exists()
+    assert recent.read_bytes() == b"GIF89a" and new.exists() and new.name == "new-test.gif"
+    for path in (recent, new):
+        path.unlink()
+        path.parent.rmdir()
 
 
 def test_a_new_or_reset_run_clears_the_shown_moment() -> None:
