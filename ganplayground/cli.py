@@ -24,9 +24,12 @@ from .config import DEFAULT_PRESET, PRESET_NAMES, PRESETS, ConfigError, get_pres
 from .data import DataError
 from .images import make_grid, save_png, to_uint8, toy_plot, upscale
 from .losses import LOSS_NAMES
+from .recording import Recording, gif_bytes
 from .timeline import Frame, frame_of, frame_strip, meter_words
 
 EXIT_USAGE = 2
+GIF_MOMENTS = 100  # train --gif --steps N: a snapshot every N / 100 steps (a time budget: every second)
+GIF_METER_SECONDS = 4.0  # train --gif: the meter reads the samples every 4 s of training (as on the page)
 
 
 class UserError(Exception):
@@ -85,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--frames", type=_ranged(int, 2, 12, "a number of frames"),
                        help="also write frames.png: K moments of the run, evenly over its budget, each with "
                             "its time, step and meter reading (a run's story in one picture)")
+    train.add_argument("--gif", type=Path, metavar="PATH",
+                       help="also write the run as an animated GIF: its fixed-noise samples at regular steps, "
+                            "each with its step, losses and meter reading")
     train.add_argument("--quiet", action="store_true", help="no progress lines")
 
     sample = sub.add_parser("sample", help="draw digits (or 2-D toy points) from a saved model")
@@ -147,6 +153,8 @@ def cmd_train(args: argparse.Namespace) -> None:
                       else 0.0 if args.steps else config.max_seconds)
     if not budget_steps and not budget_seconds:
         raise UserError("give --steps or --max-seconds (the starting settings have no time budget)")
+    if args.gif is not None and (args.gif.suffix.lower() != ".gif" or args.gif.is_dir()):
+        raise UserError(f"--gif must name a file ending in .gif; got {args.gif}")
     done_steps, done_seconds = (saved.step, saved.elapsed) if saved else (0, 0.0)
     config = config.replace(device=args.device, max_steps=done_steps + budget_steps if budget_steps else 0,
                             max_seconds=done_seconds + budget_seconds if budget_seconds else 0.0, **overrides)
@@ -159,9 +167,16 @@ def cmd_train(args: argparse.Namespace) -> None:
     frames: list[Frame] = []
     every_steps = max(1, budget_steps // args.frames) if args.frames and budget_steps else None
     every_seconds = min(2.0, budget_seconds / args.frames / 4) if args.frames and not budget_steps else 2.0
+    recording = Recording(config.dataset) if args.gif else None
+    if recording is not None:
+        every_steps = max(1, budget_steps // GIF_MOMENTS) if budget_steps else every_steps
+        every_seconds = min(every_seconds, 1.0)
     try:
-        for snap in trainer.run(every_steps=every_steps, every_seconds=every_seconds):
+        for snap in trainer.run(every_steps=every_steps, every_seconds=every_seconds,
+                                metrics_seconds=GIF_METER_SECONDS if recording is not None else None):
             last = snap
+            if recording is not None:
+                recording.add(snap)
             if args.frames and _frame_due(len(frames), args.frames, snap, done_steps, budget_steps,
                                           done_seconds, budget_seconds):
                 frames.append(_frame(trainer))
@@ -198,10 +213,21 @@ def cmd_train(args: argparse.Namespace) -> None:
         if len(frames) < args.frames:  # the budget ended between two snapshots: the end is the last frame
             frames.append(_frame(trainer))
         save_png(frame_strip(frames), path / "frames.png")
+    if recording is not None:
+        _write_gif(args.gif, gif_bytes(recording))
+        say(f"Wrote the run as a GIF of {len(recording)} moments to {args.gif}")
     status = last.reason if last else ""
     say(f"{status} Saved {trainer.step_count:,} steps ({_fmt_seconds(trainer.elapsed)}) to {path}")
     if trainer.status == "diverged":
         raise UserError(trainer.reason)
+
+
+def _write_gif(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        raise UserError(f"cannot write the GIF to {path}: {exc.strerror or exc}") from None
 
 
 def _frame_due(taken: int, wanted: int, snap: Any, done_steps: int, budget_steps: int, done_seconds: float,

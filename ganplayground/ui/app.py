@@ -11,7 +11,7 @@ from typing import Any
 import gradio as gr
 
 from ..config import PRESETS
-from . import plots
+from . import plots, timeline
 from .components import AtomicImage, InlineImage
 from .game import build_game
 from .handin import GRADIO_MAX_FILE_SIZE, HandIn
@@ -140,6 +140,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                                             elem_id="d-outputs")
                 train_timer = gr.Timer(1.0, active=False)
                 train_seen = gr.State(None)
+                timeline.add_train_timeline(pg, session, clear_on=[start, reset])
 
             # --- Duel --------------------------------------------------------------------------------
             with gr.Tab("Duel", id="duel"):
@@ -169,6 +170,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                             duel_outputs.append((d_image, d_losses, d_hist, d_meter, d_coverage, d_status))
                 duel_timer = gr.Timer(1.0, active=False)
                 duel_seen = gr.State(None)
+                timeline.add_duel_gif(pg, session)
 
             # --- Explore -----------------------------------------------------------------------------
             with gr.Tab("Explore", id="explore") as explore_tab:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Config
+from ..recording import Recording
 from ..trainer import Snapshot, Trainer
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -111,6 +112,7 @@ class Run:
         self.metrics_seconds = metrics_seconds
         self.latest: Snapshot | None = None
         self.version = 0  # bumped on every new snapshot so pollers can skip unchanged output
+        self.recording = Recording(trainer.config.dataset)  # the timeline: every snapshot is offered to it
         self.error = ""
         self._cancel = threading.Event()
         self._thread = threading.Thread(target=self._main, daemon=True, name="ganplayground-run")
@@ -142,6 +144,7 @@ class Run:
             self.version += 1
 
     def _publish(self, snap: Snapshot) -> None:
+        self.recording.add(snap)
         self.latest = snap
         self.version += 1
 

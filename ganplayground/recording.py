@@ -1,0 +1,233 @@
+"""A run's timeline: its fixed-noise grids (or toy planes) at regular steps in bounded memory, each with its
+step, time, losses and meter reading; and the run (or two runs side by side) as an animated GIF.
+
+Not a trainer hook and not a UI: a caller offers it `Snapshot`s; pictures come back as uint8 arrays and
+GIFs as bytes (encoded by Pillow's GIF writer). Frames are drawn with `timeline.frame_strip`.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import threading
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import torch
+from PIL import Image
+
+from .data import TOY_DATASETS, get_dataset
+from .images import toy_plot
+from .timeline import Frame, frame_strip, meter_words
+
+if TYPE_CHECKING:
+    from .trainer import Snapshot
+
+MAX_FRAMES = 200  # moments kept per run: a packed 302 x 302 grid takes 1-30 KB, so a run holds at most ~5 MB
+GREY_LEVELS = 16  # grids are kept (and animated) in 16 grey levels: a third of the bytes, digits look the same
+TOY_SIZE = 300  # px of a toy's plane in the timeline and the GIF
+FRAME_MS = 100  # a GIF plays 10 moments a second...
+LAST_FRAME_MS = 2000  # ...and holds the end for two seconds
+DUEL_FRAMES = 120  # a duel's GIF is twice as wide: fewer moments keep it under ~6 MB
+
+
+@dataclass(frozen=True)
+class _Packed:
+    """A numpy array kept zlib-compressed (grids of digits shrink 3-10x)."""
+
+    data: bytes
+    shape: tuple[int, ...]
+    dtype: str
+
+    @classmethod
+    def of(cls, array: np.ndarray) -> _Packed:
+        array = np.ascontiguousarray(array)
+        return cls(zlib.compress(array.tobytes(), 1), array.shape, array.dtype.str)
+
+    def unpack(self) -> np.ndarray:
+        return np.frombuffer(zlib.decompress(self.data), dtype=self.dtype).reshape(self.shape)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One kept moment of a run: what the meter and the losses said, and its picture (packed)."""
+
+    step: int
+    elapsed: float  # seconds of training
+    loss: str  # loss id in force
+    loss_d: float | None  # window means of the snapshot; None before the first step
+    loss_g: float | None
+    meter: str  # the meter in words ("1 of 10 digits (collapse)", "5 of 8 blobs"); "" before its first reading
+    grid: _Packed | None = None  # uint8 (H, W) fixed-noise grid (images), GREY_LEVELS levels from 0 to 255
+    points: _Packed | None = None  # float16 (N, 2) fixed-noise points (toys)
+    surface: _Packed | None = None  # float16 (R, R) D over the plane (toys)
+    extent: float = 0.0
+
+    @classmethod
+    def of(cls, snap: Snapshot) -> Moment:
+        stats = snap.stats
+        packed = {}
+        if snap.grid is not None:
+            step = 256 // GREY_LEVELS
+            packed["grid"] = _Packed.of((snap.grid // step) * (255 // (GREY_LEVELS - 1)))
+        else:
+            packed["points"] = _Packed.of(snap.points.astype(np.float16))
+            if snap.surface is not None:
+                packed["surface"] = _Packed.of(snap.surface.astype(np.float16))
+        return cls(step=snap.step, elapsed=snap.elapsed, loss=snap.loss,
+                   loss_d=stats.loss_d if stats else None, loss_g=stats.loss_g if stats else None,
+                   meter=meter_words(snap.metrics), extent=snap.extent, **packed)
+
+    def caption(self, loss_names: Mapping[str, str] | None = None) -> str:
+        """Three lines, always: "step 4,096 · 41 s" / "JS: D 0.624, G 1.41" / the meter."""
+        loss = (loss_names or {}).get(self.loss, self.loss.upper())
+        losses = (f"{loss}: D {self.loss_d:.3g}, G {self.loss_g:.3g}" if self.loss_d is not None
+                  and self.loss_g is not None else f"{loss}: no step yet")
+        return f"step {self.step:,} · {self.elapsed:.0f} s\n{losses}\nmeter: {self.meter or 'not read yet'}"
+
+
+@functools.lru_cache(maxsize=8)
+def _real_points(dataset: str) -> np.ndarray:
+    """500 real points of a toy (the same ones the page draws), (500, 2) float32."""
+    points, _ = get_dataset(dataset).sample(500, torch.Generator().manual_seed(0))
+    return points.numpy()
+
+
+class Recording:
+    """The moments of one run, at most `max_frames`, thinned evenly as the run grows.
+
+    A moment is kept when its step enters a new bucket of `interval` steps (the first one always); when the
+    store is full, `interval` doubles and the store keeps the first moment of each wider bucket. The latest
+    moment offered is always shown last, so the timeline ends where the run is. Thread-safe: a training
+    thread adds while the page reads.
+    """
+
+    def __init__(self, dataset: str, max_frames: int = MAX_FRAMES) -> None:
+        if max_frames < 2:
+            raise ValueError("a recording keeps at least 2 frames (the first and the latest)")
+        self.dataset = dataset
+        self.max_frames = max_frames
+        self.interval = 1  # steps per bucket
+        self._kept: list[Moment] = []
+        self._latest: Moment | None = None
+        self._lock = threading.Lock()
+
+    def add(self, snap: Snapshot) -> None:
+        """Offer a snapshot; one without a picture (a queued run's) is ignored."""
+        if snap.grid is None and snap.points is None:
+            return
+        moment = Moment.of(snap)
+        with self._lock:
+            self._latest = moment
+            kept = self._kept
+            if kept and moment.step // self.interval <= kept[-1].step // self.interval:
+                return  # same bucket as the last kept moment: shown as the latest only
+            kept.append(moment)
+            while len(kept) > self.max_frames - 1:  # one place stays free for the latest
+                self.interval *= 2
+                kept[:] = self._thinned(kept, self.interval)
+
+    @staticmethod
+    def _thinned(moments: list[Moment], interval: int) -> list[Moment]:
+        out: list[Moment] = []
+        for m in moments:
+            if not out or m.step // interval > out[-1].step // interval:
+                out.append(m)
+        return out
+
+    def frames(self) -> list[Moment]:
+        """The kept moments, oldest first, ending with the latest one offered (at most max_frames)."""
+        with self._lock:
+            kept, latest = list(self._kept), self._latest
+        if latest is None or latest is kept[-1]:
+            return kept
+        if latest.step == kept[-1].step:  # the same step again (paused): its newer meter reading wins
+            return [*kept[:-1], latest] if len(kept) > 1 else [latest]
+        return [*kept, latest]
+
+    def __len__(self) -> int:
+        return len(self.frames())
+
+    def at(self, position: float) -> tuple[int, Moment]:
+        """(index, moment) at `position` in [0, 1] of the run (0: the first moment, 1: the latest).
+
+        ValueError when nothing is recorded yet or position is outside [0, 1]."""
+        frames = self.frames()
+        if not frames:
+            raise ValueError("nothing recorded yet: the run has not shown its first samples")
+        if not 0.0 <= position <= 1.0:
+            raise ValueError(f"position must be between 0 and 1; got {position!r}")
+        index = round(position * (len(frames) - 1))
+        return index, frames[index]
+
+    def picture(self, moment: Moment) -> np.ndarray:
+        """The moment's picture: the uint8 (H, W) grid, or an RGB (TOY_SIZE, TOY_SIZE, 3) plot of the toy."""
+        if moment.grid is not None:
+            return moment.grid.unpack()
+        surface = moment.surface.unpack().astype(np.float32) if moment.surface is not None else None
+        reals = _real_points(self.dataset) if self.dataset in TOY_DATASETS else np.zeros((0, 2), np.float32)
+        return toy_plot(surface, moment.extent, reals, moment.points.unpack().astype(np.float32), size=TOY_SIZE)
+
+    def frame(self, moment: Moment, loss_names: Mapping[str, str] | None = None) -> Frame:
+        return Frame(self.picture(moment), moment.caption(loss_names))
+
+
+def gif_bytes(recording: Recording, loss_names: Mapping[str, str] | None = None) -> bytes:
+    """The run as an animated GIF: each kept moment with its step, time, losses and meter under it."""
+    frames = recording.frames()
+    if not frames:
+        raise ValueError("nothing recorded yet: start a run first")
+    return _encode([frame_strip([recording.frame(m, loss_names)]) for m in frames])
+
+
+def duel_gif_bytes(left: Recording, right: Recording, loss_names: Mapping[str, str] | None = None,
+                   max_frames: int = DUEL_FRAMES) -> bytes:
+    """Two runs side by side as one GIF, paired by time: each frame shows both runs as they were after the
+    same seconds of training (each run's latest kept moment at that time)."""
+    sides = [left.frames(), right.frames()]
+    if not all(sides):
+        raise ValueError("nothing recorded yet: start both runs first")
+    count = min(max_frames, max(len(s) for s in sides))
+    end = max(s[-1].elapsed for s in sides)
+    times = np.linspace(0.0, end, count) if count > 1 else np.array([end])
+    pictures = []
+    for t in times:
+        pair = [_at_time(moments, float(t)) for moments in sides]
+        pictures.append(frame_strip([left.frame(pair[0], loss_names), right.frame(pair[1], loss_names)]))
+    return _encode(pictures)
+
+
+def _at_time(moments: list[Moment], t: float) -> Moment:
+    """The last moment at or before t seconds of training (the first one if all are later)."""
+    chosen = moments[0]
+    for m in moments:
+        if m.elapsed > t + 1e-9:
+            break
+        chosen = m
+    return chosen
+
+
+def _encode(pictures: list[np.ndarray]) -> bytes:
+    """RGB uint8 pictures -> GIF bytes (looping), all padded white to the largest size."""
+    height = max(p.shape[0] for p in pictures)
+    width = max(p.shape[1] for p in pictures)
+    grey = all(_is_grey(p) for p in pictures)
+    images = []
+    for p in pictures:
+        canvas = np.full((height, width, 3), 255, np.uint8)
+        canvas[: p.shape[0], : p.shape[1]] = p
+        image = Image.fromarray(canvas)
+        # Digits are grey: an "L" frame keeps all 256 levels; colour toys get an adaptive palette each.
+        images.append(image.convert("L") if grey else image.quantize(colors=255, method=Image.Quantize.MEDIANCUT))
+    durations = [FRAME_MS] * (len(images) - 1) + [LAST_FRAME_MS]
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=durations, loop=0)
+    return buffer.getvalue()
+
+
+def _is_grey(picture: np.ndarray) -> bool:
+    return picture.ndim == 2 or bool((picture[..., 0] == picture[..., 1]).all() and
+                                     (picture[..., 1] == picture[..., 2]).all())

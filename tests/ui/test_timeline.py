@@ -1,0 +1,193 @@
+"""The timeline's handlers called directly (scrub a run, its GIF, the duel's GIF, plain messages for bad input)
+and through the API with gradio_client, with the server still serving after each bad call."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import gradio as gr
+import httpx
+import pytest
+from gradio_client import Client
+from PIL import Image
+
+from ganplayground.ui import timeline
+from ganplayground.ui.handlers import Playground
+from ganplayground.ui.sessions import new_token
+from ganplayground.ui.timeline import GIF_FOLDER, GIF_MAX_AGE, TimelineHandlers
+
+FORM = ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30]  # as in test_handlers.py
+
+
+@pytest.fixture
+def pg():
+    playground = Playground(max_trainings=2, snapshot_seconds=0.1, metrics_seconds=0.5)
+    yield playground
+    playground.close()
+
+
+def _trained(pg: Playground, moments: int = 5) -> str:
+    """A session whose run has recorded at least `moments` moments, then stopped."""
+    token = new_token()
+    pg.on_start(token, *FORM)
+    run = pg.manager.session(token).run
+    deadline = time.monotonic() + 60
+    while len(run.recording) < moments:
+        assert time.monotonic() < deadline, "the run recorded too little"
+        time.sleep(0.05)
+    pg.on_stop(token)
+    return token
+
+
+def test_scrubbing_shows_each_moment_with_its_step_time_losses_and_meter(pg: Playground) -> None:
+    handlers = TimelineHandlers(pg)
+    token = _trained(pg)
+    count = len(pg.manager.session(token).run.recording)
+    picture, caption = handlers.on_frame(token, 0)
+    assert picture.shape == (302, 302)  # the fixed-noise grid
+    assert caption.startswith(f"**Moment 1 of {count}** · step 0 · 0 s of training")
+    assert "JS: no step yet" in caption and "meter: **not read yet**" in caption
+    last_picture, last_caption = handlers.on_frame(token, 100)
+    assert last_caption.startswith(f"**Moment {count} of {count}**")
+    assert "JS: D " in last_caption and ", G " in last_caption
+    assert (last_picture != picture).any()  # the generator moved
+
+
+def test_the_gif_of_a_run_has_a_frame_per_moment(pg: Playground) -> None:
+    token = _trained(pg)
+    path = Path(TimelineHandlers(pg).on_gif(token))
+    run = pg.manager.session(token).run
+    assert path.parent.parent == GIF_FOLDER and path.name == f"gan-run-step-{run.trainer.step_count}.gif"
+    image = Image.open(path)
+    assert image.n_frames == len(pg.manager.session(token).run.recording)
+    assert image.size[0] == 302 + 2 * 8
+
+
+def test_the_duel_gif_puts_the_two_runs_side_by_side(pg: Playground) -> None:
+    handlers = TimelineHandlers(pg)
+    token = new_token()
+    with pytest.raises(gr.Error, match="No duel yet: press Start duel first"):
+        handlers.on_duel_gif(token)
+    pg.on_duel_start(token, "collapse", "js", "wgan-gp", 0, 10)
+    duel = pg.manager.session(token).duel
+    deadline = time.monotonic() + 60
+    while min(len(run.recording) for run in duel) < 3:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    pg.on_duel_stop(token)
+    image = Image.open(handlers.on_duel_gif(token))
+    assert image.size[0] == 2 * 302 + 3 * 8
+    assert image.n_frames >= 2
+
+
+def test_before_any_run_the_timeline_says_so_plainly(pg: Playground) -> None:
+    handlers = TimelineHandlers(pg)
+    token = new_token()
+    with pytest.raises(gr.Error, match="No training yet: press Start first"):
+        handlers.on_frame(token, 50)
+    with pytest.raises(gr.Error, match="No training yet: press Start first"):
+        handlers.on_gif(token)
+
+
+def test_a_queued_run_has_nothing_to_show_yet() -> None:
+    playground = Playground(max_trainings=1, snapshot_seconds=0.1)
+    try:
+        handlers = TimelineHandlers(playground)
+        first, second = new_token(), new_token()
+        playground.on_start(first, *FORM)
+        playground.on_start(second, *FORM)
+        assert playground.manager.session(second).run.state == "queued"
+        with pytest.raises(gr.Error, match="nothing recorded yet"):
+            handlers.on_frame(second, 100)
+        with pytest.raises(gr.Error, match="nothing recorded yet"):
+            handlers.on_gif(second)
+    finally:
+        playground.close()
+
+
+@pytest.mark.parametrize(("position", "message"), [(150, "between 0 and 100"), (-1, "between 0 and 100"),
+                                                   (float("nan"), "between 0 and 100"), ("end", "must be a number"),
+                                                   (None, "must be a number")])
+def test_a_position_outside_the_run_gets_a_plain_message(pg: Playground, position: object, message: str) -> None:
+    token = _trained(pg, moments=2)
+    with pytest.raises(gr.Error, match=message):
+        TimelineHandlers(pg).on_frame(token, position)
+
+
+def test_old_gifs_are_deleted_as_new_ones_are_written() -> None:
+    old, recent = (Path(timeline._write_gif(b"GIF89a", name)) for name in ("old-test", "recent-test"))
+    long_ago = time.time() - GIF_MAX_AGE - 60
+    os.utime(old, (long_ago, long_ago))
+    new = Path(timeline._write_gif(b"GIF89a", "new-test"))
+    assert not old.exists() and not old.parent.exists()
+    assert recent.read_bytes() == b"GIF89a" and new.exists() and new.name == "new-test.gif"
+    for path in (recent, new):
+        path.unlink()
+        path.parent.rmdir()
+
+
+def test_a_new_or_reset_run_clears_the_shown_moment() -> None:
+    assert TimelineHandlers.on_clear() == (None, "", None)
+
+
+# --- through the API -------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def client(app_url: str) -> Client:
+    return Client(app_url, verbose=False)
+
+
+def test_the_api_scrubs_and_downloads_a_run(client: Client, app: tuple[str, Playground]) -> None:
+    token = client.predict(api_name="/new_session")
+    client.predict(token, *FORM, api_name="/start")
+    run = app[1].manager.session(token).run
+    deadline = time.monotonic() + 60
+    while len(run.recording) < 3:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    picture, caption = client.predict(token, 0, api_name="/timeline_frame")
+    assert Image.open(picture).size == (302, 302) and "step 0" in caption
+    client.predict(token, api_name="/stop")
+    gif = Image.open(client.predict(token, api_name="/timeline_gif"))
+    assert gif.format == "GIF" and gif.n_frames >= 3
+
+
+BAD_INPUTS = [
+    # (endpoint, arguments after the session token, words the message must contain)
+    ("/timeline_frame", [150], "maximum"),
+    ("/timeline_frame", [-3], "minimum"),
+    ("/timeline_frame", [float("nan")], "between 0 and 100"),
+    ("/timeline_frame", ["middle"], "float"),
+    ("/timeline_frame", [50], "No training yet"),
+    ("/timeline_gif", [], "No training yet"),
+    ("/duel_gif", [], "No duel yet"),
+]
+
+
+@pytest.mark.parametrize(("endpoint", "args", "words"), BAD_INPUTS, ids=[f"{e}-{i}" for i, (e, _, _) in
+                                                                        enumerate(BAD_INPUTS)])
+def test_bad_input_through_the_api_gets_a_plain_message(client: Client, app_url: str, endpoint: str, args: list,
+                                                         words: str) -> None:
+    token = client.predict(api_name="/new_session")
+    if any(isinstance(a, float) and a != a for a in args):  # NaN: gradio_client will not encode it
+        base = app_url.rstrip("/") + "/gradio_api/call" + endpoint
+        with httpx.Client(timeout=60) as http:
+            posted = http.post(base, content=json.dumps({"data": [token, *args]}, allow_nan=True),
+                               headers={"content-type": "application/json"})
+            message = http.get(f"{base}/{posted.json()['event_id']}").text
+        assert "event: error" in message
+    else:
+        with pytest.raises(Exception) as caught:
+            client.predict(token, *args, api_name=endpoint)
+        message = str(caught.value)
+    assert words.lower() in message.lower(), message
+    assert "Traceback" not in message
+    assert client.predict(api_name="/new_session")  # still serving
+
+
+def test_a_bad_session_is_refused(client: Client) -> None:
+    for endpoint, args in (("/timeline_frame", [50]), ("/timeline_gif", []), ("/duel_gif", [])):
+        with pytest.raises(Exception, match="session must be"):
+            client.predict("../x", *args, api_name=endpoint)
