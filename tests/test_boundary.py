@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ENGINE = ["checkpoints", "classifier", "cli", "config", "data", "images", "latent", "losses", "metrics",
+ENGINE = ["checkpoints", "classifier", "cli", "config", "data", "images", "latent", "losses", "metrics", "narrator",
           "models", "trainer"]
 
 
