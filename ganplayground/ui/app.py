@@ -31,6 +31,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "500")
 CSS = """
 .gp-status {min-height: 3.2em}
 .gp-meter h3 {margin: 0}
+.gp-narrator {min-height: 2.4em; font-size: 1.05em}
 .gp-pixels img {image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain}
 #game-result th, #game-result td {white-space: nowrap}
 """
@@ -125,6 +126,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                     with gr.Column(scale=2):
                         status = gr.Markdown("Ready. Pick a preset and press **Start**.", elem_classes="gp-status",
                                              elem_id="status")
+                        narrator = gr.Markdown("", elem_classes="gp-narrator", elem_id="narrator")
                         with gr.Row():
                             samples = AtomicImage(label="Samples from fixed noise", format="png", type="numpy",
                                                   interactive=False, height=SAMPLES_HEIGHT, elem_id="samples",
@@ -161,13 +163,15 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                     for side in ("left", "right"):
                         with gr.Column():
                             d_status = gr.Markdown("", elem_classes="gp-status", elem_id=f"duel-status-{side}")
+                            d_narrator = gr.Markdown("", elem_classes="gp-narrator", elem_id=f"duel-narrator-{side}")
                             d_image = AtomicImage(label=f"Samples ({side})", format="png", type="numpy",
                                                   interactive=False, height=360, elem_classes="gp-pixels")
                             d_meter = gr.Markdown("", elem_classes="gp-meter", elem_id=f"duel-meter-{side}")
                             d_hist = _histogram_plot(elem_id=f"duel-histogram-{side}")
                             d_coverage = _coverage_plot(elem_id=f"duel-coverage-{side}")
                             d_losses = _curve_plot("Losses", plots.LOSS_COLORS, elem_id=f"duel-losses-{side}")
-                            duel_outputs.append((d_image, d_losses, d_hist, d_meter, d_coverage, d_status))
+                            duel_outputs.append((d_image, d_losses, d_hist, d_meter, d_coverage, d_narrator,
+                                                 d_status))
                 duel_timer = gr.Timer(1.0, active=False)
                 duel_seen = gr.State(None)
                 timeline.add_duel_gif(pg, session)
@@ -225,7 +229,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
         # --- events --------------------------------------------------------------------------------------
         form = [preset, dataset, loss, arch, lr_d, lr_g, batch, latent, critic, seed, budget]
         form_fields = [dataset, loss, arch, lr_d, lr_g, batch, latent, critic, seed, budget, preset_info]
-        poll_outputs = [samples, loss_plot, dout_plot, hist, meter, coverage_plot, status, pause, restore,
+        poll_outputs = [samples, loss_plot, dout_plot, hist, meter, coverage_plot, status, pause, restore, narrator,
                         train_timer, train_seen]
         live = {"show_progress": "hidden", "concurrency_limit": None}
 
@@ -247,8 +251,8 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
         step.click(pg.on_step, inputs=[session, *form], outputs=[status, pause, train_timer], api_name="step")
         stop.click(pg.on_stop, inputs=[session], outputs=[status], api_name="stop")
         reset.click(pg.on_reset, inputs=[session],
-                    outputs=[samples, loss_plot, dout_plot, hist, meter, coverage_plot, status, pause, train_timer,
-                             train_seen],
+                    outputs=[samples, loss_plot, dout_plot, hist, meter, coverage_plot, status, pause, narrator,
+                             train_timer, train_seen],
                     api_name="reset")
         step_outputs = [samples, change, change_caption, status, pause, train_timer]
         d_step.click(pg.on_d_step, inputs=[session, *form], outputs=step_outputs, api_name="d_step")

@@ -33,6 +33,7 @@ from ..trainer import Snapshot, Trainer, describe_device, resolve_device
 from . import learn, plots, zerogpu
 from .labels import ARCH_LABELS, DATASET_LABELS, LOSS_LABELS, key_of
 from .meter import coverage_settings, histogram_settings, mode_words, read_meter
+from .narration import narrator_line
 from .sessions import Run, Session, SessionError, SessionManager, check_token, new_token
 from .slowmo import SlowMotion
 
@@ -43,7 +44,7 @@ DIGIT_SCALE = 8  # Explore shows a digit at 224 x 224 px
 SESSION_MODEL = "Your model (this session)"
 EXPLORE_CACHE = 32  # loaded models (with their directions) kept in memory
 # The Duel tab's outputs for each side, in order; then the timer and the poll's state.
-DUEL_SIDE_OUTPUTS = ("samples", "losses", "histogram", "meter", "coverage", "status")
+DUEL_SIDE_OUTPUTS = ("samples", "losses", "histogram", "meter", "coverage", "narrator", "status")
 
 
 def _env_int(name: str, default: int) -> int:
@@ -287,7 +288,7 @@ class Playground(SlowMotion):
         run.join(timeout=5)
         return self._status(run, note="Stopped. Your model is in the Explore tab.")
 
-    def on_reset(self, token: Any) -> tuple[None, Any, Any, Any, str, Any, str, str, gr.Timer, None]:
+    def on_reset(self, token: Any) -> tuple[None, Any, Any, Any, str, Any, str, str, str, gr.Timer, None]:
         """Forget the run: clear the pictures and curves (the poll's state too, so the next run's plots get
         their settings afresh)."""
         session = self._session(token)
@@ -295,7 +296,7 @@ class Playground(SlowMotion):
             session.run.stop()
             session.run = None
         return (None, None, None, gr.update(value=plots.histogram(None), **histogram_settings()), "", None,
-                "Ready. Pick a preset and press Start.", "Pause", gr.Timer(active=False), None)
+                "Ready. Pick a preset and press Start.", "Pause", "", gr.Timer(active=False), None)
 
     def on_restore(self, token: Any) -> str:
         run = self._run(token)
@@ -324,11 +325,11 @@ class Playground(SlowMotion):
         """The Train tab's timer: new images, curves and meter if the run moved on, else skips.
 
         Outputs: samples, losses, D outputs, histogram, meter, coverage curve, status, pause label, restore
-        button, timer, and the poll's state (`seen`: the version shown and the plot settings sent)."""
+        button, narrator, timer, and the poll's state (`seen`: the version shown and the plot settings sent)."""
         session = self._session(token)
         run = session.run
         if run is None:
-            return (*([gr.skip()] * 9), gr.Timer(active=False), seen)
+            return (*([gr.skip()] * 10), gr.Timer(active=False), seen)
         return self._poll_outputs(run, seen)
 
     def _poll_outputs(self, run: Run, seen: Any) -> tuple:
@@ -338,7 +339,7 @@ class Playground(SlowMotion):
         timer = gr.Timer(active=not ended)
         status = self._status(run)
         if last_version == version or run.latest is None:
-            return (*([gr.skip()] * 6), status, gr.skip(), gr.skip(), timer, seen)
+            return (*([gr.skip()] * 6), status, gr.skip(), gr.skip(), gr.skip(), timer, seen)
         snap = run.latest
         history = list(run.trainer.history)
         config = run.trainer.config
@@ -351,8 +352,8 @@ class Playground(SlowMotion):
                    meter,
                    _plot(plots.coverage_curve(history, mode_words(config)[1]), "coverage", sent,
                          **coverage_settings(config)))
-        return (*outputs, status, pause_label, gr.update(visible=snap.status == "diverged"), timer,
-                {"versions": [version], "sent": [sent]})
+        return (*outputs, status, pause_label, gr.update(visible=snap.status == "diverged"),
+                narrator_line(history, snap.status), timer, {"versions": [version], "sent": [sent]})
 
     def _picture(self, snap: Snapshot, config: Config) -> np.ndarray:
         if snap.grid is not None:
@@ -431,7 +432,7 @@ class Playground(SlowMotion):
 
     def on_duel_poll(self, token: Any, seen: Any) -> tuple:
         """The Duel tab's timer. Outputs: for each side (left, right) DUEL_SIDE_OUTPUTS (samples, losses,
-        histogram, meter, coverage curve, status), then the timer and the poll's state."""
+        histogram, meter, coverage curve, narrator, status), then the timer and the poll's state."""
         session = self._session(token)
         if len(session.duel) < 2:
             return (*([gr.skip()] * 2 * len(DUEL_SIDE_OUTPUTS)), gr.Timer(active=False), seen)
@@ -439,7 +440,7 @@ class Playground(SlowMotion):
         outputs: list[Any] = []
         versions = []
         for run, last, side_sent in zip(session.duel, last_versions, sent, strict=True):
-            picture, losses, hist, meter, coverage = (gr.skip(),) * 5
+            picture, losses, hist, meter, coverage, narration = (gr.skip(),) * 6
             snap = run.latest
             if snap is not None and run.version != last:
                 config = run.trainer.config
@@ -450,7 +451,8 @@ class Playground(SlowMotion):
                 hist = _plot(frame, "histogram", side_sent, **histogram_settings(config))
                 coverage = _plot(plots.coverage_curve(history, mode_words(config)[1]), "coverage", side_sent,
                                  **coverage_settings(config))
-            outputs += [picture, losses, hist, meter, coverage, self._status(run)]
+                narration = narrator_line(history, snap.status)
+            outputs += [picture, losses, hist, meter, coverage, narration, self._status(run)]
             versions.append(run.version)
         live = any(run.state != "ended" for run in session.duel)
         return (*outputs, gr.Timer(active=live), {"versions": versions, "sent": sent})

@@ -25,7 +25,7 @@ from ganplayground.ui.sessions import new_token
 FORM = ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30]
 METER_STATES = ("Not digits yet", "Collapse:", "of 10 digits")
 # Train poll outputs by position (on_poll's docstring).
-SAMPLES, LOSSES, D_OUTPUTS, HISTOGRAM, METER, COVERAGE, STATUS, PAUSE, RESTORE, TIMER, SEEN = range(11)
+SAMPLES, LOSSES, D_OUTPUTS, HISTOGRAM, METER, COVERAGE, STATUS, PAUSE, RESTORE, NARRATOR, TIMER, SEEN = range(12)
 
 
 def value(output):
@@ -150,7 +150,7 @@ def test_duel_runs_two_losses_side_by_side(pg: Playground) -> None:
     token = new_token()
     left, right, _ = pg.on_duel_start(token, "collapse", "js", "wgan-gp", 0, 30)
     n = len(DUEL_SIDE_OUTPUTS)
-    assert n == 6
+    assert n == 7  # samples, losses, histogram, meter, coverage, narrator, status
 
     def side(out: tuple, i: int) -> dict:
         return dict(zip(DUEL_SIDE_OUTPUTS, out[i * n:(i + 1) * n], strict=True))

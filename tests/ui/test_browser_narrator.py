@@ -1,0 +1,94 @@
+"""The narrator in a real browser: open the vanishing-gradient lesson, train a few seconds and see the narrator's
+line under the status say that D is winning and G's gradient has vanished; then a short duel whose two sides
+each get their own line.
+
+Uses Debian's Chromium through Playwright, like test_browser.py. With GANPLAYGROUND_SCREENSHOTS=1 it refreshes
+docs/screenshots/narrator.png; otherwise the screenshot goes to a temporary folder. Skipped when no Chromium is
+installed, except where GANPLAYGROUND_REQUIRE_BROWSER is set (CI).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from ganplayground.ui.labels import LESSONS
+from ganplayground.ui.narration import MARK
+
+CHROMIUM = "/usr/bin/chromium"
+DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DUEL_BUDGET = 10  # seconds: enough for each side's first lines
+
+pytestmark = pytest.mark.browser
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("GANPLAYGROUND_REQUIRE_BROWSER"):
+        raise RuntimeError(f"the browser test must run here but {CHROMIUM} is missing")
+    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+def _wait(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def test_the_narrator_tells_what_a_run_does_in_a_real_browser(app_url: str, tmp_path: Path) -> None:
+    SHOTS = DOCS_SHOTS if os.environ.get("GANPLAYGROUND_SCREENSHOTS") else tmp_path  # noqa: N806
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    vanishing = next(lesson for lesson in LESSONS if lesson["preset"] == "vanishing")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app_url)
+        page.wait_for_selector("#start", timeout=30_000)
+        narrator = page.locator("#narrator")
+
+        # The lesson fills the Train tab with the vanishing preset (the original minimax loss) and goes there.
+        page.get_by_role("tab", name="Learn").click()
+        page.get_by_role("button", name=vanishing["button"]).click()
+        page.wait_for_selector("#start", state="visible", timeout=15_000)
+        page.click("#start")
+        for _ in range(40):  # a click before the page has its session is refused politely: click again
+            page.wait_for_timeout(250)
+            if any(word in page.locator("#status").inner_text() for word in ("Training", "Starting", "Waiting")):
+                break
+            if "still connecting" in page.content():
+                page.locator(".toast-close").first.click()
+                page.click("#start")
+        _wait(lambda: MARK in narrator.inner_text(), 30, "a narrator sentence")
+        _wait(lambda: "D is winning outright" in narrator.inner_text(), 60, "the narrator to say D is winning")
+        said = narrator.inner_text()
+        assert "gradient has vanished" in said and "D(fake) = 0.0" in said
+        assert "minimax" in page.locator("#status").inner_text()
+        # The line sits right under the status, above the samples.
+        status_box, line_box = page.locator("#status").bounding_box(), narrator.bounding_box()
+        assert line_box["y"] >= status_box["y"] + status_box["height"] - 1
+        assert line_box["y"] < page.locator("#samples").bounding_box()["y"]
+        page.screenshot(path=str(SHOTS / "narrator.png"))
+        page.click("#stop")
+        _wait(lambda: "Stopped" in page.locator("#status").inner_text(), 15, "the run to stop")
+        assert "D is winning outright" in narrator.inner_text()  # the story stays after Stop
+
+        # A short duel: each side gets its own line under its status.
+        page.get_by_role("tab", name="Duel").click()
+        budget = page.locator("#duel-budget input[type=number]")
+        budget.fill(str(DUEL_BUDGET))
+        budget.press("Enter")
+        page.click("#duel-start")
+        for side in ("left", "right"):
+            _wait(lambda side=side: MARK in page.locator(f"#duel-narrator-{side}").inner_text(), 60,
+                  f"the {side} narrator")
+        assert page.locator("#duel-narrator-left").inner_text() != ""
+        page.click("#duel-stop")
+        browser.close()
+    assert (SHOTS / "narrator.png").stat().st_size > 10_000
