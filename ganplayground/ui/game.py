@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 from .. import game
 from ..game import Round, Score
 from ..images import upscale
-from .handlers import _number
+from .checks import number
 
 TILES = game.DEFAULT_TILES
 COLUMNS = 4
@@ -183,7 +183,7 @@ def _marked(marks: Any, n: int) -> set[int]:
 
 def on_game_round(model: Any, seed: Any) -> tuple[np.ndarray, list[int], str, str, GameState, int]:
     """A new board: (board, cleared marks, note, cleared result, state, the next round number)."""
-    seed = _number(seed, "round number", 0, game.MAX_SEED, integer=True)
+    seed = number(seed, "round number", 0, game.MAX_SEED, integer=True)
     if not isinstance(model, str) or model not in game.game_models():
         raise gr.Error(f"Unknown model {model!r}; choose one of: {', '.join(game.game_models())}",
                        print_exception=False)

@@ -14,7 +14,8 @@ import gradio as gr
 
 from ..config import PRESETS
 from ..links import TABS, SetUp, address_from_headers, parse_query, share_url, to_query
-from .handlers import Playground, _number
+from .checks import number
+from .handlers import Playground
 from .labels import LESSONS, LOSS_LABELS, key_of
 
 MAX_QUERY_CHARS = 8192  # what a browser or proxy passes in one address, about
@@ -236,7 +237,7 @@ class LinkHandlers:
             loss = key_of(LOSS_LABELS, loss, "loss")
         except ValueError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
-        seed = _number(seed, "seed", 0, 2**31 - 1, integer=True)
+        seed = number(seed, "seed", 0, 2**31 - 1, integer=True)
         if tab not in TABS:
             raise gr.Error(f"unknown tab {tab!r}; choose one of {', '.join(TABS)}", print_exception=False)
         if not isinstance(simple, bool) or not isinstance(autostart, bool):

@@ -18,8 +18,8 @@ import gradio as gr
 import numpy as np
 
 from ..recording import Recording, duel_gif_bytes, gif_bytes
+from .checks import error, number
 from .components import AtomicImage
-from .handlers import _error, _number
 from .labels import LOSS_SHORT
 
 if TYPE_CHECKING:
@@ -43,12 +43,12 @@ class TimelineHandlers:
 
     def on_frame(self, token: Any, position: Any) -> tuple[np.ndarray, str]:
         """The Train tab's run at `position` % of its recorded timeline: (picture, caption)."""
-        position = _number(position, "position in the run (%)", 0, 100)
+        position = number(position, "position in the run (%)", 0, 100)
         recording = self.pg._run(token).recording
         try:
             index, moment = recording.at(position / 100)
         except ValueError as exc:
-            raise _error(exc) from None
+            raise error(exc) from None
         count = len(recording)
         loss = LOSS_SHORT.get(moment.loss, moment.loss)
         losses = (f"{loss}: D {moment.loss_d:.3g}, G {moment.loss_g:.3g}" if moment.loss_d is not None
@@ -81,7 +81,7 @@ def _gif(make: Any, *recordings: Recording) -> bytes:
     try:
         return make(*recordings, loss_names=LOSS_SHORT)
     except ValueError as exc:  # nothing recorded yet
-        raise _error(exc) from None
+        raise error(exc) from None
 
 
 def _write_gif(data: bytes, name: str) -> str:
