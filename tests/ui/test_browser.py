@@ -9,34 +9,20 @@ is set (CI), where a missing browser is a failure.
 
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 
 import pytest
 
 from ganplayground.ui import plots
 
-CHROMIUM = "/usr/bin/chromium"
+from .browser import launch, require_chromium, shots_dir, wait
+
 METER_STATES = ("Not digits yet", "Collapse:", "of 10 digits")
 DUEL_BUDGET = 20  # seconds: long enough for a few live measurements on each side (a curve needs two)
-DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("GANPLAYGROUND_REQUIRE_BROWSER"):
-        raise RuntimeError(f"the browser test must run here but {CHROMIUM} is missing")
-    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
-
-playwright = pytest.importorskip("playwright.sync_api")
-
-
-def _wait(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
+playwright = require_chromium()
 
 
 def _drawn(page, plot: str, color: str) -> bool:
@@ -52,13 +38,10 @@ def _meter_state(page, meter: str) -> bool:
 
 
 def test_train_watch_stop_and_explore_in_a_real_browser(app_url: str, tmp_path: Path) -> None:
-    SHOTS = DOCS_SHOTS if os.environ.get("GANPLAYGROUND_SCREENSHOTS") else tmp_path  # noqa: N806
+    SHOTS = shots_dir(tmp_path)  # noqa: N806
     SHOTS.mkdir(parents=True, exist_ok=True)
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"])
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         page.goto(app_url)
         page.wait_for_selector("#start", timeout=30_000)
@@ -75,12 +58,12 @@ def test_train_watch_stop_and_explore_in_a_real_browser(app_url: str, tmp_path: 
         image = page.locator("#samples img")
         image.wait_for(timeout=30_000)
         first = image.get_attribute("src")
-        _wait(lambda: image.get_attribute("src") != first, 30, "the sample grid to change")
-        _wait(lambda: "steps/s" in page.locator("#status").inner_text(), 10, "the status line")
+        wait(lambda: image.get_attribute("src") != first, 30, "the sample grid to change")
+        wait(lambda: "steps/s" in page.locator("#status").inner_text(), 10, "the status line")
         # The loss curves are drawn by Vega into a canvas or SVG once data arrive.
-        _wait(lambda: page.locator(".vega-embed").count() >= 2, 30, "the curves")
-        _wait(lambda: _meter_state(page, "#meter"), 60, "the mode meter")
-        _wait(lambda: _drawn(page, "#losses", plots.LOSS_COLORS["D · JS"]), 30, "the JS loss curve")
+        wait(lambda: page.locator(".vega-embed").count() >= 2, 30, "the curves")
+        wait(lambda: _meter_state(page, "#meter"), 60, "the mode meter")
+        wait(lambda: _drawn(page, "#losses", plots.LOSS_COLORS["D · JS"]), 30, "the JS loss curve")
         assert not _drawn(page, "#losses", plots.LOSS_COLORS["D · WGAN-GP"])  # only its placeholder, not drawn
         page.screenshot(path=str(SHOTS / "train.png"))
         # New data alone must not redraw a chart from scratch (settings such as the legend are sent only when
@@ -88,7 +71,7 @@ def test_train_watch_stop_and_explore_in_a_real_browser(app_url: str, tmp_path: 
         def next_updates(n: int) -> None:
             for _ in range(n):
                 shown = image.get_attribute("src")
-                _wait(lambda shown=shown: image.get_attribute("src") != shown, 30, "the next update")
+                wait(lambda shown=shown: image.get_attribute("src") != shown, 30, "the next update")
 
         next_updates(2)
         page.locator("#losses .vega-embed svg").evaluate_all("svgs => svgs.forEach(svg => svg.dataset.first = 'yes')")
@@ -100,20 +83,20 @@ def test_train_watch_stop_and_explore_in_a_real_browser(app_url: str, tmp_path: 
         # that the new loss's lines (and the switch marker) really appear.
         page.locator("#loss").get_by_label("Wasserstein, gradient penalty").click()
         switched = "loss: Wasserstein, gradient penalty (switched after step"
-        _wait(lambda: switched in page.locator("#status").inner_text(), 30, "the status to tell of the switch")
-        _wait(lambda: _drawn(page, "#losses", plots.LOSS_COLORS["D · WGAN-GP"]), 30,
-              "the WGAN-GP loss curve")
-        _wait(lambda: _drawn(page, "#losses", plots.SWITCH_COLOR), 10, "the switch marker")
-        _wait(lambda: "D · WGAN-GP" in page.locator("#losses").inner_text(), 10, "the legend")
-        _wait(lambda: _drawn(page, "#d-outputs", plots.D_OUTPUT_COLORS["Wasserstein estimate"]), 30,
-              "the Wasserstein estimate")
-        _wait(lambda: _drawn(page, "#coverage", plots.COVERAGE_COLORS["WGAN-GP"]), 60,
-              "the coverage curve after the switch")
+        wait(lambda: switched in page.locator("#status").inner_text(), 30, "the status to tell of the switch")
+        wait(lambda: _drawn(page, "#losses", plots.LOSS_COLORS["D · WGAN-GP"]), 30,
+             "the WGAN-GP loss curve")
+        wait(lambda: _drawn(page, "#losses", plots.SWITCH_COLOR), 10, "the switch marker")
+        wait(lambda: "D · WGAN-GP" in page.locator("#losses").inner_text(), 10, "the legend")
+        wait(lambda: _drawn(page, "#d-outputs", plots.D_OUTPUT_COLORS["Wasserstein estimate"]), 30,
+             "the Wasserstein estimate")
+        wait(lambda: _drawn(page, "#coverage", plots.COVERAGE_COLORS["WGAN-GP"]), 60,
+             "the coverage curve after the switch")
         assert _drawn(page, "#coverage", plots.COVERAGE_COLORS["JS"]) and _drawn(page, "#coverage", plots.SWITCH_COLOR)
         page.screenshot(path=str(SHOTS / "train-switch.png"), full_page=True)
 
         page.click("#stop")
-        _wait(lambda: "Stopped" in page.locator("#status").inner_text(), 15, "the run to stop")
+        wait(lambda: "Stopped" in page.locator("#status").inner_text(), 15, "the run to stop")
 
         page.get_by_role("tab", name="Explore").click()
         digit = page.locator("#digit img")
@@ -125,7 +108,7 @@ def test_train_watch_stop_and_explore_in_a_real_browser(app_url: str, tmp_path: 
         page.mouse.down()
         page.mouse.move(box["x"] + box["width"] * 0.95, box["y"] + box["height"] / 2, steps=8)
         page.mouse.up()
-        _wait(lambda: digit.get_attribute("src") != before, 15, "the digit to follow the slider")
+        wait(lambda: digit.get_attribute("src") != before, 15, "the digit to follow the slider")
         assert digit.get_attribute("src").startswith("data:image/png;base64,")  # came inside the reply
         assert digit.evaluate("img => img.complete && img.naturalWidth") == 224  # and the browser drew it
         assert float(page.locator("#latent-1 input[type=number]").input_value()) > 1.0
@@ -138,12 +121,12 @@ def test_train_watch_stop_and_explore_in_a_real_browser(app_url: str, tmp_path: 
         budget.press("Enter")
         page.click("#duel-start")
         for side in ("left", "right"):
-            _wait(lambda side=side: _meter_state(page, f"#duel-meter-{side}"), 90, f"the {side} meter")
+            wait(lambda side=side: _meter_state(page, f"#duel-meter-{side}"), 90, f"the {side} meter")
             loss = "JS" if side == "left" else "WGAN-GP"
-            _wait(lambda side=side, loss=loss: _drawn(page, f"#duel-coverage-{side}", plots.COVERAGE_COLORS[loss]),
-                  60, f"the {side} coverage curve")
-        _wait(lambda: f"time budget of {DUEL_BUDGET} s" in page.locator("#duel-status-left").inner_text(), 60,
-              "the duel to end on its short budget")
+            wait(lambda side=side, loss=loss: _drawn(page, f"#duel-coverage-{side}", plots.COVERAGE_COLORS[loss]),
+                 60, f"the {side} coverage curve")
+        wait(lambda: f"time budget of {DUEL_BUDGET} s" in page.locator("#duel-status-left").inner_text(), 60,
+             "the duel to end on its short budget")
         page.screenshot(path=str(SHOTS / "duel.png"), full_page=True)
         browser.close()
     for shot in ("train.png", "train-switch.png", "explore.png", "duel.png"):

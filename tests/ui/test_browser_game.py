@@ -8,8 +8,6 @@ installed, except where GANPLAYGROUND_REQUIRE_BROWSER is set (CI), where a missi
 
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 
 import pytest
@@ -17,27 +15,15 @@ import pytest
 from ganplayground import game
 from ganplayground.ui.game import CELL_H, CELL_W, COLUMNS, GAP
 
-CHROMIUM = "/usr/bin/chromium"
-DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from .browser import launch, require_chromium, shots_dir, wait
+
 MODEL, SEED = "default", 0
 EASY = "collapsed-js"
 TICKED, CLICKED = (1, 2), 7  # tiles marked with the boxes, and the one marked by clicking the board
 
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("GANPLAYGROUND_REQUIRE_BROWSER"):
-        raise RuntimeError(f"the browser test must run here but {CHROMIUM} is missing")
-    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
-
-playwright = pytest.importorskip("playwright.sync_api")
-
-
-def _wait(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
+playwright = require_chromium()
 
 
 def _ticked(page) -> list[int]:
@@ -46,17 +32,14 @@ def _ticked(page) -> list[int]:
 
 
 def test_play_a_round_of_be_the_discriminator_in_a_real_browser(app_url: str, tmp_path: Path) -> None:
-    shots = DOCS_SHOTS if os.environ.get("GANPLAYGROUND_SCREENSHOTS") else tmp_path
+    shots = shots_dir(tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     round_ = game.new_round(MODEL, SEED)  # what the server will deal: to know the right score here
     marks = {*TICKED, CLICKED}
     right = round_.score(marks).correct
     d_right = round_.score(game.tiles_of(round_.opponent("discriminator").marks)).correct
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"])
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         page.goto(app_url)
         page.wait_for_selector("#start", timeout=30_000)
@@ -69,15 +52,15 @@ def test_play_a_round_of_be_the_discriminator_in_a_real_browser(app_url: str, tm
         page.click("#game-new")
         board = page.locator("#game-board img")
         board.wait_for(timeout=30_000)
-        _wait(lambda: f"Round **{SEED}**".replace("**", "") in page.locator("#game-note").inner_text(), 15,
-              "the round's note")
+        wait(lambda: f"Round **{SEED}**".replace("**", "") in page.locator("#game-note").inner_text(), 15,
+             "the round's note")
         assert seed_box.input_value() == str(SEED + 1)  # the next press deals the next round
         assert page.locator("#game-result").inner_text().strip() == ""
 
         first = board.get_attribute("src")
         for tile in TICKED:
             page.locator("#game-marks").get_by_label(str(tile), exact=True).check()
-        _wait(lambda: board.get_attribute("src") != first, 15, "the board to frame the ticked tiles")
+        wait(lambda: board.get_attribute("src") != first, 15, "the board to frame the ticked tiles")
         # A click on the board marks the tile under it; the browser maps the click to the picture's pixels.
         box = board.bounding_box()
         natural = board.evaluate("img => img.naturalWidth")
@@ -86,27 +69,27 @@ def test_play_a_round_of_be_the_discriminator_in_a_real_browser(app_url: str, tm
         x, y = centre + c * (CELL_W + GAP), centre + r * (CELL_H + GAP)
         scale = box["width"] / natural
         page.mouse.click(box["x"] + x * scale, box["y"] + y * scale)
-        _wait(lambda: _ticked(page) == sorted(marks), 15, f"tile {CLICKED} to be ticked by the click")
+        wait(lambda: _ticked(page) == sorted(marks), 15, f"tile {CLICKED} to be ticked by the click")
 
         page.click("#game-check")
         result = page.locator("#game-result")
-        _wait(lambda: "of 16 right" in result.inner_text(), 30, "the scores")
+        wait(lambda: "of 16 right" in result.inner_text(), 30, "the scores")
         text = result.inner_text()
         assert f"You: {right} of 16 right" in text
         assert "The discriminator" in text and "The digit classifier" in text
         assert f"{d_right}/16" in text
-        _wait(lambda: board.evaluate("img => img.complete && img.naturalWidth") > 0, 10, "the revealed board")
+        wait(lambda: board.evaluate("img => img.complete && img.naturalWidth") > 0, 10, "the revealed board")
         page.locator("#game").screenshot(path=str(shots / "game.png"))
 
         # The easy model: a new round clears the marks and the scores; Check with nothing marked.
         page.locator("#game-model input").click()
         page.get_by_role("option", name=EASY, exact=False).first.click()
         page.click("#game-new")
-        _wait(lambda: f"against {EASY}" in page.locator("#game-note").inner_text(), 15, "a round of the easy model")
-        _wait(lambda: _ticked(page) == [] and result.inner_text().strip() == "", 15, "the marks and scores to clear")
+        wait(lambda: f"against {EASY}" in page.locator("#game-note").inner_text(), 15, "a round of the easy model")
+        wait(lambda: _ticked(page) == [] and result.inner_text().strip() == "", 15, "the marks and scores to clear")
         easy = game.new_round(EASY, SEED + 1)
         page.click("#game-check")
-        _wait(lambda: "of 16 right" in result.inner_text(), 30, "the easy round's scores")
+        wait(lambda: "of 16 right" in result.inner_text(), 30, "the easy round's scores")
         assert f"You: {int((~easy.is_fake).sum())} of 16 right" in result.inner_text()  # right about the reals only
         browser.close()
     assert (shots / "game.png").stat().st_size > 20_000, "game.png looks empty"

@@ -8,8 +8,6 @@ installed, except where GANPLAYGROUND_REQUIRE_BROWSER is set (CI), where a missi
 
 from __future__ import annotations
 
-import os
-import time
 import zipfile
 from pathlib import Path
 
@@ -18,25 +16,13 @@ import pytest
 
 from ganplayground.labcard import CARD_SIZE
 
-CHROMIUM = "/usr/bin/chromium"
+from .browser import DOCS_SHOTS, launch, require_chromium, shots_dir, wait
+
 METER_STATES = ("Not digits yet", "Collapse:", "of 10 digits")
-DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("GANPLAYGROUND_REQUIRE_BROWSER"):
-        raise RuntimeError(f"the browser test must run here but {CHROMIUM} is missing")
-    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
-
-playwright = pytest.importorskip("playwright.sync_api")
-
-
-def _wait(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
+playwright = require_chromium()
 
 
 def _download(page, button: str, suffix: str, folder: Path) -> Path:
@@ -44,8 +30,8 @@ def _download(page, button: str, suffix: str, folder: Path) -> Path:
     links = page.locator("#handin-file a")
     before = links.first.get_attribute("href") if links.count() else None
     page.click(button)
-    _wait(lambda: links.count() > 0 and links.first.get_attribute("href") != before
-          and (links.first.get_attribute("href") or "").endswith(suffix), 60, f"the {suffix} link")
+    wait(lambda: links.count() > 0 and links.first.get_attribute("href") != before
+         and (links.first.get_attribute("href") or "").endswith(suffix), 60, f"the {suffix} link")
     with page.expect_download(timeout=30_000) as download:
         links.first.click()
     path = folder / download.value.suggested_filename
@@ -54,13 +40,10 @@ def _download(page, button: str, suffix: str, folder: Path) -> Path:
 
 
 def test_card_and_model_download_then_upload_in_explore(app_url: str, tmp_path: Path) -> None:
-    shots = DOCS_SHOTS if os.environ.get("GANPLAYGROUND_SCREENSHOTS") else tmp_path
+    shots = shots_dir(tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"])
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
         page.goto(app_url)
         page.wait_for_selector("#start", timeout=30_000)
@@ -72,10 +55,10 @@ def test_card_and_model_download_then_upload_in_explore(app_url: str, tmp_path: 
             if "still connecting" in page.content():
                 page.locator(".toast-close").first.click()
                 page.click("#start")
-        _wait(lambda: any(w in page.locator("#meter").inner_text() for w in METER_STATES), 60, "the mode meter")
+        wait(lambda: any(w in page.locator("#meter").inner_text() for w in METER_STATES), 60, "the mode meter")
         page.wait_for_timeout(20_000 if shots == DOCS_SHOTS else 3000)  # a few seconds of training
         page.click("#stop")
-        _wait(lambda: "Stopped" in page.locator("#status").inner_text(), 15, "the run to stop")
+        wait(lambda: "Stopped" in page.locator("#status").inner_text(), 15, "the run to stop")
 
         card = _download(page, "#lab-card", ".png", tmp_path)
         image = PIL.Image.open(card)
@@ -90,11 +73,11 @@ def test_card_and_model_download_then_upload_in_explore(app_url: str, tmp_path: 
         page.locator("#upload-accordion").get_by_text("Upload a model").click()
         before = digit.get_attribute("src")
         page.locator("#upload-model input[type=file]").set_input_files([str(model)])
-        _wait(lambda: "Loaded **" not in page.content() and "Loaded" in page.locator("#upload-note").inner_text(),
-              60, "the upload to load")
+        wait(lambda: "Loaded **" not in page.content() and "Loaded" in page.locator("#upload-note").inner_text(),
+             60, "the upload to load")
         name = page.locator("#upload-note strong").inner_text()
         assert name.startswith("Uploaded: gan-model-step")
-        _wait(lambda: digit.get_attribute("src") != before, 30, "a digit drawn from the uploaded model")
+        wait(lambda: digit.get_attribute("src") != before, 30, "a digit drawn from the uploaded model")
         assert name in page.content()  # the Model list shows it
         track = page.locator("#latent-1 input[type=range]")
         box = track.bounding_box()
@@ -103,13 +86,13 @@ def test_card_and_model_download_then_upload_in_explore(app_url: str, tmp_path: 
         page.mouse.down()
         page.mouse.move(box["x"] + box["width"] * 0.9, box["y"] + box["height"] / 2, steps=6)
         page.mouse.up()
-        _wait(lambda: digit.get_attribute("src") != drawn, 15, "the uploaded model's digit to follow the slider")
+        wait(lambda: digit.get_attribute("src") != drawn, 15, "the uploaded model's digit to follow the slider")
         page.screenshot(path=str(tmp_path / "explore-upload.png"))
 
         wrong = tmp_path / "notes.json"  # the upload box was emptied: the next file is judged on its own
         wrong.write_text('{"not": "a model"}')
         page.locator("#upload-model input[type=file]").set_input_files([str(wrong)])
-        _wait(lambda: "That upload was not loaded" in page.content(), 30, "the refusal of a wrong file")
+        wait(lambda: "That upload was not loaded" in page.content(), 30, "the refusal of a wrong file")
         assert "no .safetensors file" in page.content()
         browser.close()
     assert (shots / "labcard.png").stat().st_size > 10_000

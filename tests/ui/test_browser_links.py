@@ -9,32 +9,18 @@ refreshes docs/screenshots/links.png and links-share.png; otherwise the screensh
 
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from .browser import launch, require_chromium, shots_dir, wait
+
 METER_STATES = ("Not digits yet", "Collapse:", "of 10 digits")
 SELECTED_TAB = '#gp-tabs [role="tab"][aria-selected="true"]'
 
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("GANPLAYGROUND_REQUIRE_BROWSER"):
-        raise RuntimeError(f"the browser test must run here but {CHROMIUM} is missing")
-    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
-
-playwright = pytest.importorskip("playwright.sync_api")
-
-
-def _wait(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
+playwright = require_chromium()
 
 
 def _open(page, url: str) -> str:
@@ -42,7 +28,7 @@ def _open(page, url: str) -> str:
     page.goto(url)
     note = page.locator("#link-note")
     note.wait_for(state="visible", timeout=30_000)
-    _wait(lambda: "Class link" in note.inner_text() or "ignored" in note.inner_text(), 30, "the link's note")
+    wait(lambda: "Class link" in note.inner_text() or "ignored" in note.inner_text(), 30, "the link's note")
     return note.inner_text()
 
 
@@ -51,13 +37,10 @@ def _dropdown(page, label: str) -> str:
 
 
 def test_a_class_link_sets_up_the_page_and_shares_itself(app_url: str, tmp_path: Path) -> None:
-    shots = DOCS_SHOTS if os.environ.get("GANPLAYGROUND_SCREENSHOTS") else tmp_path
+    shots = shots_dir(tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"])
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
 
         # --- the teacher's link: Duel tab, collapse networks, simple view, and a parameter it does not know ---
@@ -90,9 +73,9 @@ def test_a_class_link_sets_up_the_page_and_shares_itself(app_url: str, tmp_path:
         # --- Share this set-up: the link of the tab on show, with the simple view ticked ---
         page.get_by_text("Share this set-up").click()
         box = page.locator("#share-link textarea")
-        _wait(lambda: "tab=duel" in box.input_value(), 30, "the share link")
+        wait(lambda: "tab=duel" in box.input_value(), 30, "the share link")
         page.get_by_label("Simple view for the class (settings hidden)").check()
-        _wait(lambda: "simple=1" in box.input_value(), 30, "the share link with the simple view")
+        wait(lambda: "simple=1" in box.input_value(), 30, "the share link with the simple view")
         shared = box.input_value()
         assert shared.startswith(app_url + "?") and "preset=collapse" in shared and "seed=0" in shared
         assert page.locator("#share-link button[aria-label*='opy'], #share-link button[title*='opy']").count() >= 1
@@ -112,21 +95,21 @@ def test_a_class_link_sets_up_the_page_and_shares_itself(app_url: str, tmp_path:
         note = _open(page, app_url + "?preset=collapse&loss=js&seed=1&simple=1&autostart=1&speed=fast")
         assert "started at once" in note and "ignored: speed=fast (unknown parameter" in note
         assert page.locator(SELECTED_TAB).inner_text().strip() == "Train"
-        _wait(lambda: "steps/s" in page.locator("#status").inner_text(), 60, "training to start by itself")
+        wait(lambda: "steps/s" in page.locator("#status").inner_text(), 60, "training to start by itself")
         page.locator("#samples img").wait_for(timeout=30_000)
-        _wait(lambda: page.locator(".vega-embed").count() >= 2, 30, "the curves")
-        _wait(lambda: any(w in page.locator("#meter").inner_text() for w in METER_STATES), 90, "the mode meter")
+        wait(lambda: page.locator(".vega-embed").count() >= 2, 30, "the curves")
+        wait(lambda: any(w in page.locator("#meter").inner_text() for w in METER_STATES), 90, "the mode meter")
         page.screenshot(path=str(shots / "links.png"))
         page.click("#stop")
-        _wait(lambda: "Stopped" in page.locator("#status").inner_text(), 15, "the run to stop")
+        wait(lambda: "Stopped" in page.locator("#status").inner_text(), 15, "the run to stop")
 
         # --- a lesson link scrolls the Learn tab to that lesson ---
         _open(page, app_url + "?lesson=4")
         assert page.locator(SELECTED_TAB).inner_text().strip() == "Learn"
         lesson = page.locator("#lesson-4")
         lesson.wait_for(state="visible", timeout=10_000)
-        _wait(lambda: lesson.evaluate("row => Math.abs(row.getBoundingClientRect().top) < 200"), 10,
-              "lesson 4 to be scrolled into view")
+        wait(lambda: lesson.evaluate("row => Math.abs(row.getBoundingClientRect().top) < 200"), 10,
+             "lesson 4 to be scrolled into view")
         browser.close()
     for shot in ("links.png", "links-share.png"):
         assert (shots / shot).stat().st_size > 10_000, f"{shot} looks empty"

@@ -9,8 +9,6 @@ installed, except where GANPLAYGROUND_REQUIRE_BROWSER is set (CI).
 
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 
 import pytest
@@ -18,36 +16,21 @@ import pytest
 from ganplayground.ui.labels import LESSONS
 from ganplayground.ui.narration import MARK
 
-CHROMIUM = "/usr/bin/chromium"
-DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from .browser import launch, require_chromium, shots_dir, wait
+
 DUEL_BUDGET = 10  # seconds: enough for each side's first lines
 
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("GANPLAYGROUND_REQUIRE_BROWSER"):
-        raise RuntimeError(f"the browser test must run here but {CHROMIUM} is missing")
-    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
-
-playwright = pytest.importorskip("playwright.sync_api")
-
-
-def _wait(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
+playwright = require_chromium()
 
 
 def test_the_narrator_tells_what_a_run_does_in_a_real_browser(app_url: str, tmp_path: Path) -> None:
-    SHOTS = DOCS_SHOTS if os.environ.get("GANPLAYGROUND_SCREENSHOTS") else tmp_path  # noqa: N806
+    SHOTS = shots_dir(tmp_path)  # noqa: N806
     SHOTS.mkdir(parents=True, exist_ok=True)
     vanishing = next(lesson for lesson in LESSONS if lesson["preset"] == "vanishing")
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"])
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(app_url)
         page.wait_for_selector("#start", timeout=30_000)
@@ -65,8 +48,8 @@ def test_the_narrator_tells_what_a_run_does_in_a_real_browser(app_url: str, tmp_
             if "still connecting" in page.content():
                 page.locator(".toast-close").first.click()
                 page.click("#start")
-        _wait(lambda: MARK in narrator.inner_text(), 30, "a narrator sentence")
-        _wait(lambda: "D is winning outright" in narrator.inner_text(), 60, "the narrator to say D is winning")
+        wait(lambda: MARK in narrator.inner_text(), 30, "a narrator sentence")
+        wait(lambda: "D is winning outright" in narrator.inner_text(), 60, "the narrator to say D is winning")
         said = narrator.inner_text()
         assert "gradient has vanished" in said and "D(fake) = 0.0" in said
         assert "minimax" in page.locator("#status").inner_text()
@@ -76,7 +59,7 @@ def test_the_narrator_tells_what_a_run_does_in_a_real_browser(app_url: str, tmp_
         assert line_box["y"] < page.locator("#samples").bounding_box()["y"]
         page.screenshot(path=str(SHOTS / "narrator.png"))
         page.click("#stop")
-        _wait(lambda: "Stopped" in page.locator("#status").inner_text(), 15, "the run to stop")
+        wait(lambda: "Stopped" in page.locator("#status").inner_text(), 15, "the run to stop")
         assert "D is winning outright" in narrator.inner_text()  # the story stays after Stop
 
         # A short duel: each side gets its own line under its status.
@@ -86,8 +69,8 @@ def test_the_narrator_tells_what_a_run_does_in_a_real_browser(app_url: str, tmp_
         budget.press("Enter")
         page.click("#duel-start")
         for side in ("left", "right"):
-            _wait(lambda side=side: MARK in page.locator(f"#duel-narrator-{side}").inner_text(), 60,
-                  f"the {side} narrator")
+            wait(lambda side=side: MARK in page.locator(f"#duel-narrator-{side}").inner_text(), 60,
+                 f"the {side} narrator")
         assert page.locator("#duel-narrator-left").inner_text() != ""
         page.click("#duel-stop")
         browser.close()

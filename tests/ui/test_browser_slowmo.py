@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import io
 import math
-import os
 import re
 import time
 from pathlib import Path
@@ -20,25 +19,13 @@ import numpy as np
 import PIL.Image
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from .browser import launch, require_chromium, shots_dir, wait
+
 RED, BLACK = (200, 0, 60), (20, 20, 20)  # generated and real points on the toy plot (images.toy_plot)
 
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("GANPLAYGROUND_REQUIRE_BROWSER"):
-        raise RuntimeError(f"the browser test must run here but {CHROMIUM} is missing")
-    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
-
-playwright = pytest.importorskip("playwright.sync_api")
-
-
-def _wait(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
+playwright = require_chromium()
 
 
 def _pixels(src: str, base: str) -> np.ndarray:
@@ -60,13 +47,10 @@ def _step_of(status: str) -> int:
 
 
 def test_d_step_reshapes_the_heat_map_and_g_step_moves_the_points(app_url: str, tmp_path: Path) -> None:
-    shots = DOCS_SHOTS if os.environ.get("GANPLAYGROUND_SCREENSHOTS") else tmp_path
+    shots = shots_dir(tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"])
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1500})
         page.goto(app_url)
         page.wait_for_selector("#start", timeout=30_000)
@@ -86,19 +70,19 @@ def test_d_step_reshapes_the_heat_map_and_g_step_moves_the_points(app_url: str, 
         preset.click()
         preset.fill("ring-js")
         page.get_by_role("option", name=re.compile("^ring-js")).click()
-        _wait(lambda: "ring-js —" in page.locator("body").inner_text(),
-              15, "the ring preset in the form")
+        wait(lambda: "ring-js —" in page.locator("body").inner_text(),
+             15, "the ring preset in the form")
 
         page.click("#start")
         started = time.monotonic()
-        _wait(lambda: "Training" in status.inner_text() and _step_of(status.inner_text()) >= 3, 60, "slow steps")
+        wait(lambda: "Training" in status.inner_text() and _step_of(status.inner_text()) >= 3, 60, "slow steps")
         page.wait_for_timeout(1500)
         steps, wall = _step_of(status.inner_text()), time.monotonic() - started
         assert steps <= 1 + math.ceil(10 * wall), (steps, wall)  # a step starts at most every 0.1 s
 
         page.locator("#speed").get_by_text("Full speed").click()
         lifted, base = time.monotonic(), _step_of(status.inner_text())
-        _wait(lambda: _step_of(status.inner_text()) > base + 200, 60, "training at full speed")
+        wait(lambda: _step_of(status.inner_text()) > base + 200, 60, "training at full speed")
         gained, wall = _step_of(status.inner_text()) - base, time.monotonic() - lifted
         assert gained > 1 + math.ceil(10 * wall), (gained, wall)  # faster than the slow pace allows
 
@@ -110,8 +94,8 @@ def test_d_step_reshapes_the_heat_map_and_g_step_moves_the_points(app_url: str, 
             """Click a step button; the plot's pixels once the page has settled on the new picture."""
             before = change.get_attribute("src") if change.count() else None
             page.click(button)
-            _wait(lambda: change.count() and change.get_attribute("src") != before
-                  and caption_words in caption.inner_text(), 30, f"the change picture after {button}")
+            wait(lambda: change.count() and change.get_attribute("src") != before
+                 and caption_words in caption.inner_text(), 30, f"the change picture after {button}")
             # The step's reply and the page's poll both send the plot (a poll under way may still bring the one
             # before): read it once it has stayed the same for two polls.
             shown, since = samples.get_attribute("src"), time.monotonic()
@@ -122,7 +106,7 @@ def test_d_step_reshapes_the_heat_map_and_g_step_moves_the_points(app_url: str, 
             return _pixels(shown, app_url)
 
         first = press("#d-step", "What one D step changed")  # pauses the run, then one D update
-        _wait(lambda: "Paused" in status.inner_text(), 15, "the run to pause")
+        wait(lambda: "Paused" in status.inner_text(), 15, "the run to pause")
         held = _step_of(status.inner_text())
         after_d = press("#d-step", "What one D step changed")
         assert _step_of(status.inner_text()) == held  # a D update is not a generator iteration
@@ -137,5 +121,5 @@ def test_d_step_reshapes_the_heat_map_and_g_step_moves_the_points(app_url: str, 
         assert np.array_equal(after_d[~points], after_g[~points]), "a G step changed the heat map"
         page.screenshot(path=str(shots / "slowmo.png"))
         page.click("#stop")
-        _wait(lambda: "Stopped" in status.inner_text(), 15, "the run to stop")
+        wait(lambda: "Stopped" in status.inner_text(), 15, "the run to stop")
         browser.close()

@@ -11,31 +11,18 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-CHROMIUM = "/usr/bin/chromium"
-DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from .browser import DOCS_SHOTS, launch, require_chromium, wait
+
 TRAIN_SECONDS = 6  # of training before scrubbing (screenshots: until the meter says Collapse)
 
 pytestmark = pytest.mark.browser
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("GANPLAYGROUND_REQUIRE_BROWSER"):
-        raise RuntimeError(f"the browser test must run here but {CHROMIUM} is missing")
-    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
-
-playwright = pytest.importorskip("playwright.sync_api")
-
-
-def _wait(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
+playwright = require_chromium()
 
 
 def _seconds_trained(page) -> int:
@@ -67,23 +54,20 @@ def test_scrub_the_timeline_and_download_the_gifs_in_a_real_browser(app_url: str
     shots = DOCS_SHOTS if screenshots else tmp_path
     shots.mkdir(parents=True, exist_ok=True)
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"])
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
         page.goto(app_url)
         page.wait_for_selector("#start", timeout=30_000)
 
         # Before any run: a plain message, no download.
         page.click("#timeline-gif-button")
-        _wait(lambda: "press Start first" in page.content() or "still connecting" in page.content(), 15,
-              "the message that there is no run yet")
+        wait(lambda: "press Start first" in page.content() or "still connecting" in page.content(), 15,
+             "the message that there is no run yet")
 
         page.get_by_label("Preset").click()
         page.get_by_role("option", name=re.compile(r"^collapse")).click()
-        _wait(lambda: page.get_by_text("collapse — The non-saturating JS loss").count() > 0, 15,
-              "the collapse preset in the form")
+        wait(lambda: page.get_by_text("collapse — The non-saturating JS loss").count() > 0, 15,
+             "the collapse preset in the form")
         page.click("#start")
         for _ in range(40):  # a click before the page has its session is refused politely: click again
             page.wait_for_timeout(250)
@@ -94,10 +78,10 @@ def test_scrub_the_timeline_and_download_the_gifs_in_a_real_browser(app_url: str
                 page.click("#start")
         if screenshots:
             # A busy machine trains slowly: wait for the collapse (or the end of the 90-s budget) for long.
-            _wait(lambda: "Collapse" in page.locator("#meter").inner_text()
-                  or "Finished" in page.locator("#status").inner_text(), 600, "the meter to read Collapse")
+            wait(lambda: "Collapse" in page.locator("#meter").inner_text()
+                 or "Finished" in page.locator("#status").inner_text(), 600, "the meter to read Collapse")
         else:
-            _wait(lambda: _seconds_trained(page) >= TRAIN_SECONDS, 60, f"{TRAIN_SECONDS} s of training")
+            wait(lambda: _seconds_trained(page) >= TRAIN_SECONDS, 60, f"{TRAIN_SECONDS} s of training")
 
         # Scrub while it trains: back to the very start (keyboard), the noise of step 0.
         track = page.locator("#timeline-position input[type=range]")
@@ -105,13 +89,13 @@ def test_scrub_the_timeline_and_download_the_gifs_in_a_real_browser(app_url: str
         track.focus()
         track.press("Home")
         picture = page.locator("#timeline-picture img")
-        _wait(lambda: "Moment 1 of" in _caption(page), 15, "the first moment")
+        wait(lambda: "Moment 1 of" in _caption(page), 15, "the first moment")
         assert _moment(page)[2] == 0 and "meter: not read yet" in _caption(page)
         picture.wait_for(timeout=15_000)
         first_picture = picture.get_attribute("src")
 
         page.click("#stop")
-        _wait(lambda: "Stopped" in page.locator("#status").inner_text(), 15, "the run to stop")
+        wait(lambda: "Stopped" in page.locator("#status").inner_text(), 15, "the run to stop")
 
         # Drag the slider to the middle of the run: a later moment with its losses, another picture.
         track.scroll_into_view_if_needed()  # the stopped run's status and plots moved the page
@@ -122,12 +106,12 @@ def test_scrub_the_timeline_and_download_the_gifs_in_a_real_browser(app_url: str
         page.mouse.move(box["x"] + box["width"] * middle, box["y"] + box["height"] / 2, steps=8)
         page.mouse.up()
         number = page.locator("#timeline-position input[type=number]")
-        _wait(lambda: "Moment 1 of" not in _caption(page), 15,
-              f"a later moment (slider at {number.input_value()}, caption {_caption(page)!r})")
+        wait(lambda: "Moment 1 of" not in _caption(page), 15,
+             f"a later moment (slider at {number.input_value()}, caption {_caption(page)!r})")
         index, count, step = _moment(page)
         assert 1 < index < count and step > 0
         assert "JS: D " in _caption(page)
-        _wait(lambda: picture.get_attribute("src") != first_picture, 15, "the picture of that moment")
+        wait(lambda: picture.get_attribute("src") != first_picture, 15, "the picture of that moment")
 
         # Download GIF: one click, the browser saves the animation.
         with page.expect_download(timeout=60_000) as download:
@@ -143,8 +127,8 @@ def test_scrub_the_timeline_and_download_the_gifs_in_a_real_browser(app_url: str
         budget.fill("10")
         budget.press("Enter")
         page.click("#duel-start")
-        _wait(lambda: "time budget of 10 s" in page.locator("#duel-status-right").inner_text(), 90,
-              "the duel to end on its short budget")
+        wait(lambda: "time budget of 10 s" in page.locator("#duel-status-right").inner_text(), 90,
+             "the duel to end on its short budget")
         with page.expect_download(timeout=60_000) as download:
             page.click("#duel-gif-button")
         duel = _gif(download.value, tmp_path)

@@ -1,0 +1,44 @@
+"""What every browser test shares: Debian's Chromium driven by Playwright (skipped where it is missing, a
+failure where GANPLAYGROUND_REQUIRE_BROWSER is set, as in CI), its launch flags, a wait that fails with a
+plain message, and where screenshots go (docs/screenshots/ with GANPLAYGROUND_SCREENSHOTS=1)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run"]
+
+
+def require_chromium() -> ModuleType:
+    """playwright.sync_api; skips the calling test module (at import) when Chromium or Playwright is missing."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("GANPLAYGROUND_REQUIRE_BROWSER"):
+            raise RuntimeError(f"the browser test must run here but {CHROMIUM} is missing")
+        pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
+    return pytest.importorskip("playwright.sync_api")
+
+
+def launch(p: Any) -> Any:
+    """A headless Chromium from a sync_playwright() context."""
+    return p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+
+
+def wait(condition: Any, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def shots_dir(tmp_path: Path) -> Path:
+    """docs/screenshots/ when refreshing the README's pictures, else the test's temporary folder."""
+    return DOCS_SHOTS if os.environ.get("GANPLAYGROUND_SCREENSHOTS") else tmp_path
