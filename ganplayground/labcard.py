@@ -30,7 +30,7 @@ from .timeline import meter_words
 
 CARD_INCHES, CARD_DPI = (14.0, 10.0), 100
 CARD_SIZE = (1000, 1400)  # (height, width) in pixels of every card
-# The page's colours for each loss (ui/plots.py LOSS_HUES; a test keeps them equal): dark for D, light for G.
+# One hue per loss, dark for D and light for G: the card's and the page's (ui/plots.py takes them from here).
 LOSS_HUES = {
     "js": ("#1f77b4", "#74b3e3"),
     "js-minimax": ("#6a3d9a", "#b39ddb"),
@@ -38,7 +38,7 @@ LOSS_HUES = {
     "wgan-gp": ("#e6550d", "#fdae6b"),
     "hinge": ("#c62828", "#ef9a9a"),
 }
-_OTHER_HUE = ("#555555", "#aaaaaa")
+OTHER_HUE = ("#555555", "#aaaaaa")
 SWITCH_COLOR = "#9e9e9e"
 # Settings a page run can change that the command line sets with a flag (Config field -> flag).
 CLI_FLAGS = {"seed": "--seed", "batch_size": "--batch-size", "lr_d": "--lr-d", "lr_g": "--lr-g",
@@ -223,7 +223,7 @@ def reproduce(start_config: Config, history: list[dict[str, Any]], final_step: i
 
 # --- drawing -----------------------------------------------------------------------------------------------
 def _hues(loss: str) -> tuple[str, str]:
-    return LOSS_HUES.get(loss, _OTHER_HUE)
+    return LOSS_HUES.get(loss, OTHER_HUE)
 
 
 def _switch_lines(ax: Any, history: list[dict[str, Any]]) -> None:

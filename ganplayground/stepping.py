@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from .config import ConfigError
-from .losses import clip_weights, gradient_penalty
+from .losses import LossSpec, clip_weights, gradient_penalty
 
 if TYPE_CHECKING:
     from .trainer import StepStats, Trainer
@@ -53,10 +53,10 @@ def _batch(trainer: Trainer) -> tuple[torch.Tensor, torch.Tensor | None, torch.T
     return x_real, (labels if cfg.conditional else None), z
 
 
-def _stats(trainer: Trainer, loss_d: torch.Tensor, loss_g: torch.Tensor, score_real: torch.Tensor,
-           score_fake: torch.Tensor) -> torch.Tensor:
-    """The five numbers a step reports (trainer._STATS order), on the device."""
-    spec = trainer.loss_spec
+def step_stats(spec: LossSpec, loss_d: torch.Tensor, loss_g: torch.Tensor, score_real: torch.Tensor,
+               score_fake: torch.Tensor) -> torch.Tensor:
+    """The five numbers a step reports (trainer._STATS order), on the device: both losses, D's mean output on
+    real and fake samples (probabilities for the JS losses, raw scores otherwise), the Wasserstein estimate."""
     with torch.no_grad():
         if spec.probability_scores:
             d_real, d_fake = torch.sigmoid(score_real).mean(), torch.sigmoid(score_fake).mean()
@@ -94,7 +94,7 @@ def discriminator_update(trainer: Trainer) -> torch.Tensor:
     if spec.weight_clipping:
         clip_weights(D, cfg.clip_value)
     trainer.samples_seen += B
-    return _stats(trainer, loss_d, spec.g_loss(score_fake.detach()), score_real, score_fake)
+    return step_stats(spec, loss_d, spec.g_loss(score_fake.detach()), score_real, score_fake)
 
 
 def generator_update(trainer: Trainer) -> torch.Tensor:
@@ -124,7 +124,7 @@ def generator_update(trainer: Trainer) -> torch.Tensor:
     if trainer.generator_ema is not None:
         trainer._update_ema()
     trainer.step_count += 1
-    return _stats(trainer, spec.d_loss(score_real, score_fake.detach()), loss_g, score_real, score_fake)
+    return step_stats(spec, spec.d_loss(score_real, score_fake.detach()), loss_g, score_real, score_fake)
 
 
 def single_update(trainer: Trainer, which: str) -> StepStats:

@@ -342,14 +342,7 @@ class Trainer:
             self._update_ema()
         self.step_count += 1
         self.samples_seen += B * cfg.critic_steps
-        with torch.no_grad():
-            if spec.probability_scores:
-                d_real, d_fake = torch.sigmoid(score_real).mean(), torch.sigmoid(score_fake).mean()
-            else:
-                d_real, d_fake = score_real.mean(), score_fake.mean()
-            wasserstein = ((score_real.mean() - score_fake.mean()) if spec.wasserstein
-                           else torch.zeros((), device=self.device))
-            return torch.stack([loss_d.detach(), loss_g.detach(), d_real, d_fake, wasserstein])
+        return stepping.step_stats(spec, loss_d, loss_g, score_real, score_fake)
 
     def _accumulate(self, stats: torch.Tensor) -> None:
         w = self._window

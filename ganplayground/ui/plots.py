@@ -20,24 +20,15 @@ from typing import Any
 
 import pandas as pd
 
+from ..labcard import LOSS_HUES, OTHER_HUE, SWITCH_COLOR
 from ..losses import LOSS_NAMES
 from .labels import LOSS_SHORT
 
 MAX_POINTS = 300
 VISIT_SHARE = 0.01  # a toy blob counts as visited once it held at least 1% of the points
 SWITCH = "loss switched"  # the grey vertical line at each mid-run loss switch
-SWITCH_COLOR = "#9e9e9e"
 LOSS_KINDS = ("D", "G")  # short: a legend is one row, and a narrow plot cuts off what does not fit
 D_OUTPUT_KINDS = ("D(real)", "D(fake)", "Wasserstein estimate")
-# One hue per loss, so a curve changes colour where the loss was switched: (dark for D, light for G).
-LOSS_HUES = {
-    "js": ("#1f77b4", "#74b3e3"),
-    "js-minimax": ("#6a3d9a", "#b39ddb"),
-    "wgan": ("#2e7d32", "#81c784"),
-    "wgan-gp": ("#e6550d", "#fdae6b"),
-    "hinge": ("#c62828", "#ef9a9a"),
-}
-_OTHER_HUE = ("#555555", "#aaaaaa")
 
 Row = tuple[float, float, str]
 
@@ -51,9 +42,9 @@ def series_name(kind: str, loss: str) -> str:
     return f"{kind} · {short_loss(loss)}"
 
 
-LOSS_COLORS = {**{series_name(kind, loss): LOSS_HUES.get(loss, _OTHER_HUE)[i]
+LOSS_COLORS = {**{series_name(kind, loss): LOSS_HUES.get(loss, OTHER_HUE)[i]
                   for loss in LOSS_NAMES for i, kind in enumerate(LOSS_KINDS)}, SWITCH: SWITCH_COLOR}
-COVERAGE_COLORS = {**{short_loss(loss): LOSS_HUES.get(loss, _OTHER_HUE)[0] for loss in LOSS_NAMES},
+COVERAGE_COLORS = {**{short_loss(loss): LOSS_HUES.get(loss, OTHER_HUE)[0] for loss in LOSS_NAMES},
                    SWITCH: SWITCH_COLOR}
 # D's outputs keep their colours across a switch (six per-loss names overflow the legend); their lines break
 # at the switch instead, as D(real) is a probability under JS and a raw score under Wasserstein.

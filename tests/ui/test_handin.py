@@ -12,9 +12,7 @@ import numpy as np
 import PIL.Image
 import pytest
 
-from ganplayground import labcard
 from ganplayground.labcard import CARD_SIZE
-from ganplayground.ui import plots
 from ganplayground.ui.handin import MAX_UPLOADS, HandIn
 from ganplayground.ui.handlers import SESSION_MODEL, Playground
 from ganplayground.ui.sessions import new_token
@@ -38,10 +36,6 @@ def trained() -> tuple[Playground, HandIn, str]:
     yield pg, handin, token
     handin.close()
     pg.close()
-
-
-def test_the_page_and_the_card_colour_each_loss_alike() -> None:
-    assert labcard.LOSS_HUES == plots.LOSS_HUES and labcard.SWITCH_COLOR == plots.SWITCH_COLOR
 
 
 def test_a_lab_card_of_the_sessions_run(trained: tuple[Playground, HandIn, str]) -> None:
