@@ -42,3 +42,16 @@ def wait(condition: Any, timeout: float, what: str) -> None:
 def shots_dir(tmp_path: Path) -> Path:
     """docs/screenshots/ when refreshing the README's pictures, else the test's temporary folder."""
     return DOCS_SHOTS if os.environ.get("GANPLAYGROUND_SCREENSHOTS") else tmp_path
+
+
+def click_start(page: Any) -> None:
+    """Press the Train tab's Start until the run is on its way: a click before the page has its session is
+    refused politely ("still connecting"), so close that note and click again."""
+    page.click("#start")
+    for _ in range(40):
+        page.wait_for_timeout(250)
+        if any(word in page.locator("#status").inner_text() for word in ("Training", "Starting", "Waiting")):
+            return
+        if "still connecting" in page.content():
+            page.locator(".toast-close").first.click()
+            page.click("#start")

@@ -15,7 +15,7 @@ import pytest
 
 from ganplayground.ui import plots
 
-from .browser import launch, require_chromium, shots_dir, wait
+from .browser import click_start, launch, require_chromium, shots_dir, wait
 
 METER_STATES = ("Not digits yet", "Collapse:", "of 10 digits")
 DUEL_BUDGET = 20  # seconds: long enough for a few live measurements on each side (a curve needs two)
@@ -47,14 +47,7 @@ def test_train_watch_stop_and_explore_in_a_real_browser(app_url: str, tmp_path: 
         page.wait_for_selector("#start", timeout=30_000)
         assert "CPU" in page.locator("#device").inner_text() or "GPU" in page.locator("#device").inner_text()
 
-        page.click("#start")
-        for _ in range(40):  # a click before the page has its session is refused politely: click again
-            page.wait_for_timeout(250)
-            if any(word in page.locator("#status").inner_text() for word in ("Training", "Starting", "Waiting")):
-                break
-            if "still connecting" in page.content():
-                page.locator(".toast-close").first.click()
-                page.click("#start")
+        click_start(page)
         image = page.locator("#samples img")
         image.wait_for(timeout=30_000)
         first = image.get_attribute("src")

@@ -16,7 +16,7 @@ import pytest
 from ganplayground.ui.labels import LESSONS
 from ganplayground.ui.narration import MARK
 
-from .browser import launch, require_chromium, shots_dir, wait
+from .browser import click_start, launch, require_chromium, shots_dir, wait
 
 DUEL_BUDGET = 10  # seconds: enough for each side's first lines
 
@@ -40,14 +40,7 @@ def test_the_narrator_tells_what_a_run_does_in_a_real_browser(app_url: str, tmp_
         page.get_by_role("tab", name="Learn").click()
         page.get_by_role("button", name=vanishing["button"]).click()
         page.wait_for_selector("#start", state="visible", timeout=15_000)
-        page.click("#start")
-        for _ in range(40):  # a click before the page has its session is refused politely: click again
-            page.wait_for_timeout(250)
-            if any(word in page.locator("#status").inner_text() for word in ("Training", "Starting", "Waiting")):
-                break
-            if "still connecting" in page.content():
-                page.locator(".toast-close").first.click()
-                page.click("#start")
+        click_start(page)
         wait(lambda: MARK in narrator.inner_text(), 30, "a narrator sentence")
         wait(lambda: "D is winning outright" in narrator.inner_text(), 60, "the narrator to say D is winning")
         said = narrator.inner_text()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from .browser import DOCS_SHOTS, launch, require_chromium, wait
+from .browser import DOCS_SHOTS, click_start, launch, require_chromium, wait
 
 TRAIN_SECONDS = 6  # of training before scrubbing (screenshots: until the meter says Collapse)
 
@@ -68,14 +68,7 @@ def test_scrub_the_timeline_and_download_the_gifs_in_a_real_browser(app_url: str
         page.get_by_role("option", name=re.compile(r"^collapse")).click()
         wait(lambda: page.get_by_text("collapse — The non-saturating JS loss").count() > 0, 15,
              "the collapse preset in the form")
-        page.click("#start")
-        for _ in range(40):  # a click before the page has its session is refused politely: click again
-            page.wait_for_timeout(250)
-            if any(word in page.locator("#status").inner_text() for word in ("Training", "Starting", "Waiting")):
-                break
-            if "still connecting" in page.content():
-                page.locator(".toast-close").first.click()
-                page.click("#start")
+        click_start(page)
         if screenshots:
             # A busy machine trains slowly: wait for the collapse (or the end of the 90-s budget) for long.
             wait(lambda: "Collapse" in page.locator("#meter").inner_text()
