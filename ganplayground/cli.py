@@ -24,8 +24,9 @@ from .config import DEFAULT_PRESET, PRESET_NAMES, PRESETS, ConfigError, get_pres
 from .data import DataError
 from .images import make_grid, save_png, to_uint8, toy_plot, upscale
 from .losses import LOSS_NAMES
+from .modelcard import write_card
 from .recording import Recording, gif_bytes
-from .timeline import Frame, frame_of, frame_strip, meter_words
+from .timeline import Frame, frame_of, frame_strip
 
 EXIT_USAGE = 2
 GIF_MOMENTS = 100  # train --gif --steps N: a snapshot every N / 100 steps (a time budget: every second)
@@ -314,49 +315,6 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
         shown = (", ".join(f"{v:.2f}" for v in value) if isinstance(value, list)
                  else f"{value:.4f}" if isinstance(value, float) else value)
         print(f"  {key:22s} {shown}")
-
-
-def write_card(folder: Path, saved: Any, result: dict[str, Any]) -> None:
-    """The model card: card.json (facts) and README.md (the same for people), beside the weights."""
-    from .metrics import LEGIBLE_CLASS_FID, TOY_COVER_RADIUS
-
-    c = saved.config
-    card = {"preset": saved.info.get("preset"), "dataset": c.dataset, "arch": c.arch, "loss": c.loss,
-            "conditional": c.conditional, "latent_dim": c.latent_dim, "steps": saved.step,
-            "training_seconds": round(saved.elapsed, 1), "trained_on": saved.info.get("trained_on"),
-            "date": saved.info.get("date"), "metrics": {k: v for k, v in result.items() if k != "seconds"}}
-    (folder / "card.json").write_text(json.dumps(card, indent=2))
-    m = result
-    lines = [f"# {folder.name}", "",
-             f"A {'conditional ' if c.conditional else ''}{c.arch.upper()} GAN on {c.dataset}, loss `{c.loss}`, "
-             f"trained with `python -m ganplayground train` from preset `{card['preset']}` for {saved.step:,} steps "
-             f"({saved.elapsed:.0f} s on {card['trained_on']}, {card['date']}); `pretrained/make.sh` has the "
-             "exact command.", "",
-             f"Settings: {c.optimizer} lr D/G {c.lr_d:g}/{c.lr_g:g}, betas ({c.beta1:g}, {c.beta2:g}), "
-             f"{c.critic_steps} critic step(s) per generator step, batch {c.batch_size}, latent {c.latent_dim}, "
-             f"width {c.width}, spectral norm {'on' if c.spectral_norm else 'off'}, "
-             f"EMA {c.ema:g}.", ""]
-    if "fid" in m:
-        lines += ["| metric (10,000 samples, bundled classifier) | value |", "|---|---|",
-                  f"| FID (real digits: {m['fid_floor']:.1f}) | {m['fid']:.1f} |",
-                  f"| digit classes with >= 2% of samples | {m['modes']} of 10 |",
-                  rf"| KL(histogram \|\| uniform) | {m['kl_uniform']:.3f} |",
-                  f"| largest class share | {m['largest_share']:.1%} |",
-                  f"| legibility: per-class FID (lower is better; above {LEGIBLE_CLASS_FID:,.0f}: not digits) | "
-                  f"{m['class_fid']:.0f} |",
-                  f"| the meter reads | {meter_words(m)} |"]
-        if "conditional_accuracy" in m:
-            lines.append(f"| drawn as the requested digit | {m['conditional_accuracy']:.1%} |")
-        lines += ["", "Digit histogram: " + ", ".join(f"{d}: {h:.1%}" for d, h in enumerate(m["histogram"]))]
-    else:
-        lines += [f"Covers {m['modes']} of {m['num_modes']} Gaussians (at least 1% of samples within "
-                  f"{TOY_COVER_RADIUS:g} of the centre); {m['high_quality']:.0%} of samples lie within 3 sigma of a "
-                  "centre."]
-    if (folder / "samples.png").exists():
-        lines += ["", "![samples](samples.png)"]
-    if (folder / "frames.png").exists():
-        lines += ["", "The run over time:", "", "![frames](frames.png)"]
-    (folder / "README.md").write_text("\n".join(lines) + "\n")
 
 
 def cmd_card(args: argparse.Namespace) -> None:

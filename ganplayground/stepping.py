@@ -134,24 +134,10 @@ def single_update(trainer: Trainer, which: str) -> StepStats:
 
     Raises RuntimeError if the loss is not finite (the run's status becomes "diverged"), as Trainer.step does.
     """
-    from .trainer import StepStats
-
     update = {"d": discriminator_update, "g": generator_update}.get(which)
     if update is None:
         raise ValueError(f"which must be 'd' or 'g'; got {which!r}")
-    with trainer._lock:
-        if trainer.status == "diverged":
-            raise RuntimeError(trainer.reason)
-        trainer._apply_pending()
-        start = time.perf_counter()
-        stats = update(trainer)
-        trainer._accumulate(stats)
-        values = stats.tolist()
-        ok = trainer._flush()
-        trainer.elapsed += time.perf_counter() - start
-        if not ok:
-            raise RuntimeError(trainer.reason)
-        return StepStats(*values[:4], values[4] if trainer.loss_spec.wasserstein else None)
+    return trainer._timed_update(lambda: update(trainer))
 
 
 def check_rate(steps_per_second: object) -> float:

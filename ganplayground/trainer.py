@@ -13,7 +13,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import Any
@@ -374,12 +374,17 @@ class Trainer:
 
         Raises RuntimeError if the loss is not finite (the run's status becomes "diverged").
         """
+        return self._timed_update(self._train_step)
+
+    def _timed_update(self, update: Callable[[], torch.Tensor]) -> StepStats:
+        # One update under the lock, recorded like a step: the stats go into the window the next snapshot
+        # writes to the history (step() and stepping.single_update's D-only / G-only updates).
         with self._lock:
             if self.status == "diverged":
                 raise RuntimeError(self.reason)
             self._apply_pending()
             start = time.perf_counter()
-            stats = self._train_step()
+            stats = update()
             self._accumulate(stats)
             values = stats.tolist()
             ok = self._flush()
