@@ -28,7 +28,8 @@ from torch.utils.flop_counter import FlopCounterMode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ganplayground.config import Config, get_preset  # noqa: E402
-from ganplayground.trainer import Trainer, auto_threads, resolve_device  # noqa: E402
+from ganplayground.devices import auto_threads, resolve_device  # noqa: E402
+from ganplayground.trainer import Trainer  # noqa: E402
 
 KERNEL_OPS = ("convolution", "convolution_backward", "mm", "addmm", "bmm", "matmul")
 

@@ -133,7 +133,8 @@ def _fmt_seconds(seconds: float) -> str:
 
 
 def cmd_train(args: argparse.Namespace) -> None:
-    from .trainer import Trainer, describe_device
+    from .devices import describe_device
+    from .trainer import Trainer
 
     saved = load_model(args.from_model) if args.from_model else None
     preset_name = args.preset or (None if saved else DEFAULT_PRESET)

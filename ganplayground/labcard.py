@@ -326,7 +326,8 @@ def _settings_text(facts: CardFacts) -> str:
              f"BatchNorm in G {'on' if c.g_batchnorm else 'off'} · spectral norm in D "
              f"{'on' if c.spectral_norm else 'off'}",
              f"weight average of G (EMA) {c.ema:g}" if c.ema else "no weight average of G (EMA 0)",
-             f"loss {c.loss} · {c.optimizer} lr D {c.lr_d:g} / G {c.lr_g:g} · betas ({c.beta1:g}, {c.beta2:g})",
+             f"loss {c.loss} · {c.optimizer} lr D {c.lr_d:g} / G {c.lr_g:g} · betas ({c.beta1:g}, {c.beta2:g})"
+             + (f" · {c.lr_decay_text()}" if c.lr_decay_start else ""),
              f"batch {c.batch_size} · {c.critic_steps} critic step(s) per G step"
              + (f" · gradient penalty {c.gp_weight:g}" if c.loss == "wgan-gp" else "")
              + (f" · clip {c.clip_value:g}" if c.loss == "wgan" else ""),

@@ -26,7 +26,8 @@ def write_card(folder: Path, saved: Any, result: dict[str, Any]) -> None:
              f"trained with `python -m ganplayground train` from preset `{card['preset']}` for {saved.step:,} steps "
              f"({saved.elapsed:.0f} s on {card['trained_on']}, {card['date']}); `pretrained/make.sh` has the "
              "exact command.", "",
-             f"Settings: {c.optimizer} lr D/G {c.lr_d:g}/{c.lr_g:g}, betas ({c.beta1:g}, {c.beta2:g}), "
+             f"Settings: {c.optimizer} lr D/G {c.lr_d:g}/{c.lr_g:g}"
+             f"{' (' + c.lr_decay_text() + ')' if c.lr_decay_start else ''}, betas ({c.beta1:g}, {c.beta2:g}), "
              f"{c.critic_steps} critic step(s) per generator step, batch {c.batch_size}, latent {c.latent_dim}, "
              f"width {c.width}, spectral norm {'on' if c.spectral_norm else 'off'}, "
              f"EMA {c.ema:g}.", ""]

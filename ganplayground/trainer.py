@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import math
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +23,7 @@ import torch
 from . import stepping
 from .config import Config, ConfigError
 from .data import ImageData, ToyData, get_dataset, toy_centres
+from .devices import auto_threads, compile_backend, describe_device, resolve_device, resolve_precision
 from .images import make_grid, to_uint8
 from .latent import grid_labels, noise_for_seed
 from .losses import LossSpec, clip_weights, get_loss, gradient_penalty
@@ -36,45 +36,6 @@ SURFACE_RESOLUTION = 64
 # Fields that define the networks: a mid-run change of these would need new networks.
 ARCHITECTURE_FIELDS = ("dataset", "arch", "conditional", "latent_dim", "width", "g_batchnorm", "spectral_norm")
 _STATS = ("loss_d", "loss_g", "d_real", "d_fake", "wasserstein")
-
-
-def resolve_device(name: str) -> torch.device:
-    """"auto" -> CUDA when available, else CPU; "cuda" without a GPU raises ConfigError."""
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name.startswith("cuda") and not torch.cuda.is_available():
-        raise ConfigError("device: CUDA was requested but no CUDA GPU is available; use cpu or auto")
-    return torch.device(name)
-
-
-def resolve_precision(precision: str, device: torch.device) -> str:
-    """"auto" -> "bf16" on a CUDA GPU that supports it, else "fp32". On CPUs without native bf16 (this
-    project's 2-core Ice Lake test machine) bf16 matmuls were 3x slower, so auto keeps fp32 there."""
-    if precision != "auto":
-        return precision
-    return "bf16" if device.type == "cuda" and torch.cuda.is_bf16_supported() else "fp32"
-
-
-def compile_backend() -> str:
-    """torch.compile backend ("inductor"; tests set GANPLAYGROUND_COMPILE_BACKEND=eager to check the
-    plumbing on a CPU in seconds)."""
-    return os.environ.get("GANPLAYGROUND_COMPILE_BACKEND", "inductor")
-
-
-def auto_threads() -> int:
-    """CPU threads for one headless run: every core this process may use, at most 8."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(8, cores))
-
-
-def describe_device(device: torch.device) -> str:
-    """A short human description: 'GPU (NVIDIA H100)' or 'CPU (2 threads)'."""
-    if device.type == "cuda":
-        return f"GPU ({torch.cuda.get_device_name(device)})"
-    return f"CPU ({torch.get_num_threads()} thread{'s' if torch.get_num_threads() > 1 else ''})"
 
 
 @dataclass(frozen=True)
@@ -382,7 +343,7 @@ class Trainer:
         with self._lock:
             if self.status == "diverged":
                 raise RuntimeError(self.reason)
-            self._apply_pending()
+            self._prepare_update()
             start = time.perf_counter()
             stats = update()
             self._accumulate(stats)
@@ -392,6 +353,14 @@ class Trainer:
             if not ok:
                 raise RuntimeError(self.reason)
             return StepStats(*values[:4], values[4] if self.loss_spec.wasserstein else None)
+
+    def _prepare_update(self) -> None:
+        # Before each update: a pending loss switch takes effect, and the learning rates follow the schedule.
+        self._apply_pending()
+        scale = self._config.lr_scale(self.step_count)
+        for optimizer, lr in ((self.opt_d, self._config.lr_d), (self.opt_g, self._config.lr_g)):
+            for group in optimizer.param_groups:
+                group["lr"] = lr * scale
 
     def d_step(self) -> StepStats:
         """One discriminator update alone (G unchanged, step count unchanged); see stepping.py."""
@@ -521,7 +490,7 @@ class Trainer:
                 continue  # paused or stopped while waiting for the next step's turn
             with self._lock:
                 start = time.perf_counter()
-                self._apply_pending()
+                self._prepare_update()
                 self._accumulate(self._train_step())
                 ok = True
                 if self._window.count >= sync_every:

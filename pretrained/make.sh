@@ -18,7 +18,7 @@ train default            --preset default     --steps 7500
 train conditional        --preset conditional --steps 7500
 train vanishing-minimax  --preset vanishing   --steps 700
 # The collapse and the ring's mode hopping are stories over time: frames.png shows six moments of each run.
-train collapsed-js       --preset collapse     --steps 12000 --threads 1 --frames 6
+train collapsed-js       --preset collapse     --steps 16000 --threads 1 --frames 6
 train ring-js            --preset ring-js      --steps 3000 --threads 1 --frames 6
 train ring-wgan-gp       --preset ring-wgan-gp --steps 2000 --threads 1 --frames 6
 # The index of shipped models, from their cards.

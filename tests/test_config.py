@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ganplayground.config import PRESETS, Config, ConfigError, get_preset
+from ganplayground.config import LR_DECAY_FLOOR, PRESETS, Config, ConfigError, get_preset
 
 
 @pytest.mark.parametrize(
@@ -43,6 +43,24 @@ def test_with_loss_adopts_the_papers_optimiser_settings() -> None:
     assert (wgan.optimizer, wgan.lr_d, wgan.critic_steps) == ("rmsprop", 5e-5, 5)
     gp = Config().with_loss("wgan-gp")
     assert (gp.optimizer, gp.lr_g, gp.beta1, gp.beta2, gp.critic_steps) == ("adam", 1e-3, 0.0, 0.9, 2)
+
+
+def test_a_learning_rate_decay_falls_linearly_to_a_tenth_and_stays_there() -> None:
+    assert Config().lr_scale(10**6) == 1.0  # off by default
+    decaying = Config(lr_decay_start=100, lr_decay_steps=50)
+    assert [decaying.lr_scale(step) for step in (0, 100, 125, 150, 10**6)] == pytest.approx(
+        [1.0, 1.0, 0.55, LR_DECAY_FLOOR, LR_DECAY_FLOOR])
+    assert LR_DECAY_FLOOR == 0.1
+
+
+def test_the_collapse_presets_decay_is_said_in_words_on_its_cards() -> None:
+    assert get_preset("collapse").config.lr_decay_text() == "both rates falling to 0.1x over steps 8,000-16,000"
+    assert get_preset("default").config.lr_decay_text() == ""
+
+
+def test_a_loss_switch_drops_the_decay_its_new_loss_starts_at_its_own_rates() -> None:
+    switched = Config(lr_decay_start=100).with_loss("wgan-gp")
+    assert switched.lr_decay_start == 0 and switched.lr_scale(10**6) == 1.0
 
 
 def test_config_round_trips_through_a_dict() -> None:

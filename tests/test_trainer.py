@@ -11,8 +11,9 @@ import pytest
 import torch
 
 from ganplayground.config import Config, ConfigError
+from ganplayground.devices import resolve_device
 from ganplayground.losses import LOSS_NAMES
-from ganplayground.trainer import Trainer, resolve_device
+from ganplayground.trainer import Trainer
 
 
 def _params(module: torch.nn.Module) -> torch.Tensor:
@@ -45,6 +46,33 @@ def test_wgan_keeps_the_critic_weights_clipped(tiny: Config) -> None:
     trainer = Trainer(tiny.with_loss("wgan").replace(lr_d=0.1))
     trainer.step()
     assert all(p.abs().max() <= tiny.clip_value + 1e-9 for p in trainer.discriminator.parameters())
+
+
+def test_the_learning_rates_follow_the_configured_decay_and_a_switch_restores_them(tiny: Config) -> None:
+    trainer = Trainer(tiny.replace(lr_d=1e-3, lr_g=2e-4, lr_decay_start=2, lr_decay_steps=4))
+
+    def rates() -> tuple[float, float]:
+        return trainer.opt_d.param_groups[0]["lr"], trainer.opt_g.param_groups[0]["lr"]
+
+    for _ in range(3):
+        trainer.step()
+    assert rates() == pytest.approx((1e-3, 2e-4))  # the third step ran at step 2: not falling yet
+    for _ in range(10):
+        trainer.step()
+    assert rates() == pytest.approx((1e-4, 2e-5))  # a tenth, after the fall of 4 steps
+    trainer.d_step()  # a single update runs at the scheduled rates too
+    assert rates() == pytest.approx((1e-4, 2e-5))
+    trainer.switch_loss("wgan-gp")
+    trainer.step()
+    assert rates() == pytest.approx((1e-3, 1e-3))  # WGAN-GP's own rates, no decay
+
+
+def test_a_run_follows_the_decay_as_the_page_trains(tiny: Config) -> None:
+    trainer = Trainer(tiny.replace(lr_d=1e-3, lr_g=2e-4, lr_decay_start=4, lr_decay_steps=4))
+    for snapshot in trainer.run(max_steps=6, every_steps=1):
+        if snapshot.step == 5:  # the update that made step 5 ran at step 4: not falling yet
+            assert trainer.opt_g.param_groups[0]["lr"] == pytest.approx(2e-4)
+    assert trainer.opt_d.param_groups[0]["lr"] == pytest.approx(1e-3 * (1 - 0.9 * 1 / 4))  # the 6th, at step 5
 
 
 def test_same_seed_gives_the_same_numbers(tiny: Config) -> None:

@@ -17,7 +17,7 @@ import gradio as gr
 import numpy as np
 import torch
 
-from ..trainer import describe_device, resolve_device
+from ..devices import describe_device, resolve_device
 from . import zerogpu
 from .checks import env_int, error
 from .duel_tab import DUEL_SIDE_OUTPUTS, DuelTab

@@ -78,7 +78,7 @@ class TrainTab:
         if loss != base.loss:
             spec_changes = base.with_loss(loss).to_dict()
             changes.update(loss=loss, optimizer=spec_changes["optimizer"], beta1=spec_changes["beta1"],
-                           beta2=spec_changes["beta2"])
+                           beta2=spec_changes["beta2"], lr_decay_start=spec_changes["lr_decay_start"])
         try:
             return base.replace(**changes)
         except ConfigError as exc:
