@@ -145,7 +145,8 @@ def _start_config(config: Config, history: list[dict[str, Any]]) -> tuple[Config
 # --- reproducing -------------------------------------------------------------------------------------------
 def segments(history: list[dict[str, Any]], final_step: int, final_loss: str) -> list[tuple[str, int]]:
     """The run as stretches under one loss: [(loss, last step of the stretch)], the last one ending at
-    final_step. A switch falls between two records (about a second of training apart)."""
+    final_step. The trainer records the old loss at the step of the switch itself (histories saved before it did
+    so: at the record up to a second before the switch)."""
     out: list[tuple[str, int]] = []
     for i, entry in enumerate(history):
         loss = entry.get("loss", final_loss)
@@ -216,8 +217,8 @@ def reproduce(start_config: Config, history: list[dict[str, Any]], final_step: i
                         f"--steps {max(1, end - done)} --out {new_out}")
         out, done = new_out, end
     if len(parts) > 1:
-        notes.append("Loss switches are placed at the step recorded just before them (within about a second of "
-                     "training of the real switch).")
+        notes.append("Each loss switch is placed at the last step recorded under the old loss (the switch itself, "
+                     "in runs recorded by this version).")
     return commands, notes
 
 

@@ -238,8 +238,11 @@ class Trainer:
     def _apply_pending(self) -> None:
         pending, self._pending = self._pending, None
         if pending is not None and pending != self._config:
-            self._flush()  # window stats belong to the old loss
             new_loss = pending.loss != self._config.loss
+            if self._flush() and new_loss:
+                # The old loss's last record sits at the switch itself: the curves and the lab card mark the switch
+                # at this step, and no record mixes the two losses' numbers.
+                self._record_window(time.perf_counter())
             self._config = pending
             self._build_optimizers()
             self._sync_ema()
@@ -563,28 +566,33 @@ class Trainer:
         """The run as it is now: window means since the last snapshot, a fixed-noise sample grid."""
         with self._lock:
             ok = self._flush()
-            w = self._window
-            stats = None
-            if w.total_count:
-                means = [t / w.total_count for t in w.totals]
-                stats = StepStats(*means[:4], means[4] if self.loss_spec.wasserstein else None)
-            elif self.history:
+            now = time.perf_counter()
+            stats, rate = self._record_window(now)
+            if stats is None and self.history:
                 last = self.history[-1]
                 stats = StepStats(*(last[k] for k in _STATS[:4]), last.get("wasserstein"))
-            now = time.perf_counter()
-            steps = self.step_count - self._last_snapshot_step
-            rate = steps / max(now - self._last_snapshot_time, 1e-9) if steps else 0.0
-            if w.total_count:
-                self._record(stats, rate)
-                self._window = _Window()
             if ok and self.status != "diverged" and self._weights_finite():
                 self._last_good = self._copy_weights()
-            self._last_snapshot_time, self._last_snapshot_step = now, self.step_count
             snap = Snapshot(step=self.step_count, samples_seen=self.samples_seen, elapsed=self.elapsed,
                             steps_per_sec=rate, loss=self._config.loss, stats=stats, status=self.status,
                             reason=self.reason, metrics=self.latest_metrics, metrics_step=self.latest_metrics_step,
                             device=self.device_text(), **self._visuals())
             return snap
+
+    def _record_window(self, now: float) -> tuple[StepStats | None, float]:
+        """Close the window: (its means, written to the history; None without steps) and the steps per second
+        since the previous record."""
+        w = self._window
+        steps = self.step_count - self._last_snapshot_step
+        rate = steps / max(now - self._last_snapshot_time, 1e-9) if steps else 0.0
+        stats = None
+        if w.total_count:
+            means = [t / w.total_count for t in w.totals]
+            stats = StepStats(*means[:4], means[4] if self.loss_spec.wasserstein else None)
+            self._record(stats, rate)
+            self._window = _Window()
+        self._last_snapshot_time, self._last_snapshot_step = now, self.step_count
+        return stats, rate
 
     def _record(self, stats: StepStats, rate: float) -> None:
         entry: dict[str, Any] = {"step": self.step_count, "samples_seen": self.samples_seen,

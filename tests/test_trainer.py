@@ -12,6 +12,7 @@ import torch
 
 from ganplayground.config import Config, ConfigError
 from ganplayground.devices import resolve_device
+from ganplayground.labcard import segments
 from ganplayground.losses import LOSS_NAMES
 from ganplayground.trainer import Trainer
 
@@ -73,6 +74,22 @@ def test_a_run_follows_the_decay_as_the_page_trains(tiny: Config) -> None:
         if snapshot.step == 5:  # the update that made step 5 ran at step 4: not falling yet
             assert trainer.opt_g.param_groups[0]["lr"] == pytest.approx(2e-4)
     assert trainer.opt_d.param_groups[0]["lr"] == pytest.approx(1e-3 * (1 - 0.9 * 1 / 4))  # the 6th, at step 5
+
+
+def test_a_loss_switch_is_recorded_at_the_step_it_happened(tiny: Config) -> None:
+    trainer = Trainer(tiny)
+    for _ in range(5):
+        trainer.step()
+    trainer.snapshot()  # a record at step 5
+    for _ in range(3):
+        trainer.step()
+    trainer.switch_loss("wgan-gp")
+    trainer.step()  # the switch takes effect before this step, at step 8
+    trainer.step()
+    trainer.snapshot()
+    assert [(e["step"], e["loss"]) for e in trainer.history] == [(5, "js"), (8, "js"), (10, "wgan-gp")]
+    assert segments(trainer.history, 10, "wgan-gp") == [("js", 8), ("wgan-gp", 10)]
+    assert trainer.history[-1]["wasserstein"] is not None and trainer.history[1]["wasserstein"] is None
 
 
 def test_same_seed_gives_the_same_numbers(tiny: Config) -> None:

@@ -71,7 +71,8 @@ def _segments(history: list[dict[str, Any]]) -> list[int]:
 
 
 def switches(history: list[dict[str, Any]]) -> list[tuple[int, str]]:
-    """Mid-run loss switches as (last recorded step under the old loss, new loss id)."""
+    """Mid-run loss switches as (the old loss's last recorded step, new loss id). The trainer records the old loss
+    at the step of the switch itself (older histories: up to a second of training before it)."""
     return [(history[i - 1]["step"], entry.get("loss", "")) for i, entry in enumerate(history)
             if i and entry.get("loss") != history[i - 1].get("loss")]
 
