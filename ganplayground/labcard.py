@@ -25,7 +25,7 @@ from .checkpoints import SavedModel, load_model, trainer_from_model
 from .config import PRESETS, Config, ConfigError
 from .data import TOY_DATASETS, toy_centres
 from .images import toy_plot
-from .metrics import MODE_THRESHOLD
+from .metrics import MODE_THRESHOLD, legibility_reference
 from .timeline import meter_words
 
 CARD_INCHES, CARD_DPI = (14.0, 10.0), 100
@@ -299,8 +299,9 @@ def _meter(ax_text: Any, ax_bars: Any, facts: CardFacts, word: str, total: int) 
         heading = f"Collapse: {m['modes']} of 10 digits"
     figures = []
     if m.get("class_fid") is not None:
-        figures.append(f"legibility {m['class_fid']:,.0f} (lower is better; real digits ~"
-                       f"{m.get('class_fid_floor', 65):.0f};\n    above 1,000 the meter calls them not digits)")
+        label, floor = legibility_reference(m) or ("real digits", 65.0)
+        figures.append(f"legibility {m['class_fid']:,.0f} (lower is better; {label} ~{floor:.0f};\n"
+                       "    above 1,000 the meter calls them not digits)")
     if "fid" in m:
         figures.append(f"FID {m['fid']:.0f}" + (f" (real digits {m['fid_floor']:.0f})" if "fid_floor" in m else ""))
     if "high_quality" in m:

@@ -158,6 +158,7 @@ def precision_recall(real: torch.Tensor, fake: torch.Tensor, k: int = PR_NEIGHBO
 
 
 _floor_cache: dict[int, dict[str, float]] = {}
+_digit_floor_cache: dict[tuple[int, int], float] = {}
 _floor_lock = threading.Lock()
 _class_cache: dict[str, dict[str, Any]] = {}
 _class_lock = threading.Lock()
@@ -175,13 +176,44 @@ def real_floors(n: int) -> dict[str, float]:
         return _floor_cache[n]
 
 
+def real_digit_floor(digit: int, n: int) -> float:
+    """What n real training digits of one class score on legibility (n at most that class's ~6,000): the best a
+    collapse onto that digit can get. Small samples vary a lot (1,000 real 1s: 6-16), so under 6,000 images
+    this is the mean over up to four draws."""
+    with _floor_lock:
+        if (digit, n) not in _digit_floor_cache:
+            model, _ = load_classifier()
+            images, labels = load_mnist("train")
+            pool = np.flatnonzero(labels == digit)
+            size = min(n, len(pool))
+            rng = np.random.default_rng(digit)
+            scores = []
+            for _ in range(max(1, min(4, 6000 // size))):
+                probs, feats, strokes = predict_with_strokes(model, images[rng.choice(pool, size, replace=False)])
+                scores.append(class_fid(probs.argmax(1), feats, strokes))
+            _digit_floor_cache[(digit, n)] = float(np.mean(scores))
+        return _digit_floor_cache[(digit, n)]
+
+
+def legibility_reference(m: dict[str, Any]) -> tuple[str, float] | None:
+    """What a reading's legibility compares with, for the page and the cards: ("real 1s", score) for a collapse
+    onto 1s (digit_floor), ("real digits", score) otherwise (class_fid_floor); None without either."""
+    if "digit_floor" in m:
+        shares = m.get("histogram") or [0.0]
+        return f"real {max(range(len(shares)), key=lambda d: shares[d])}s", m["digit_floor"]
+    if "class_fid_floor" in m:
+        return "real digits", m["class_fid_floor"]
+    return None
+
+
 def evaluate_images(images: np.ndarray | torch.Tensor, with_floor: bool = True,
                     precision_recall_samples: int = 0) -> dict[str, Any]:
     """Every digit metric for a batch of images (uint8 (N, 28, 28) or floats (N, 1, 28, 28) in [-1, 1]).
 
     Returns {"n", "histogram" (10 floats), "modes", "kl_uniform", "largest_share", "mean_confidence",
     "fid", "class_fid" (legibility, see class_fid), "verdict" (see verdict), "fid_floor",
-    "class_fid_floor" (what as many real digits score on those two)}; with
+    "class_fid_floor" (what as many real digits score on those two), and for a collapse "digit_floor" (what
+    as many real digits of the largest class score on legibility, see real_digit_floor)}; with
     precision_recall_samples > 0 also "precision" and "recall" on that many samples. The meter does
     not show precision: grey static scores 1.00 on it (its k-NN balls in feature space are wide).
     """
@@ -209,6 +241,8 @@ def evaluate_images(images: np.ndarray | torch.Tensor, with_floor: bool = True,
     if with_floor:
         floors = real_floors(n)
         result["fid_floor"], result["class_fid_floor"] = floors["fid"], floors["class_fid"]
+        if result["verdict"] == "collapse":
+            result["digit_floor"] = real_digit_floor(int(hist.argmax()), n)
     return result
 
 

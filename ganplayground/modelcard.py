@@ -12,7 +12,7 @@ from .timeline import meter_words
 
 def write_card(folder: Path, saved: Any, result: dict[str, Any]) -> None:
     """The model card: card.json (facts) and README.md (the same for people), beside the weights."""
-    from .metrics import LEGIBLE_CLASS_FID, TOY_COVER_RADIUS
+    from .metrics import LEGIBLE_CLASS_FID, TOY_COVER_RADIUS, legibility_reference
 
     c = saved.config
     card = {"preset": saved.info.get("preset"), "dataset": c.dataset, "arch": c.arch, "loss": c.loss,
@@ -32,13 +32,15 @@ def write_card(folder: Path, saved: Any, result: dict[str, Any]) -> None:
              f"width {c.width}, spectral norm {'on' if c.spectral_norm else 'off'}, "
              f"EMA {c.ema:g}.", ""]
     if "fid" in m:
+        reference = legibility_reference(m) if "digit_floor" in m else None  # a collapse: beside its own digit
+        beside = f" (as many {reference[0]}: {reference[1]:.0f})" if reference else ""
         lines += ["| metric (10,000 samples, bundled classifier) | value |", "|---|---|",
                   f"| FID (real digits: {m['fid_floor']:.1f}) | {m['fid']:.1f} |",
                   f"| digit classes with >= 2% of samples | {m['modes']} of 10 |",
                   rf"| KL(histogram \|\| uniform) | {m['kl_uniform']:.3f} |",
                   f"| largest class share | {m['largest_share']:.1%} |",
                   f"| legibility: per-class FID (lower is better; above {LEGIBLE_CLASS_FID:,.0f}: not digits) | "
-                  f"{m['class_fid']:.0f} |",
+                  f"{m['class_fid']:.0f}{beside} |",
                   f"| the meter reads | {meter_words(m)} |"]
         if "conditional_accuracy" in m:
             lines.append(f"| drawn as the requested digit | {m['conditional_accuracy']:.1%} |")

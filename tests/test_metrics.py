@@ -51,6 +51,16 @@ def test_real_digits_of_one_class_are_a_legible_collapse(train_digits: tuple, di
     assert m["fid"] > 500
 
 
+def test_a_collapse_is_compared_with_as_many_real_digits_of_its_digit(train_digits: tuple) -> None:
+    m = metrics.evaluate_images(_real(train_digits, 1))
+    assert m["verdict"] == "collapse" and m["digit_floor"] == metrics.real_digit_floor(1, m["n"])
+    assert metrics.legibility_reference(m) == ("real 1s", m["digit_floor"])
+    # Real 1s score about what real 1s score (~9 on 1,000, ~6 on 5,000), far below all ten digits' ~65.
+    assert 3 < metrics.real_digit_floor(1, 1000) < 20 and metrics.real_digit_floor(1, 5000) < 10
+    healthy = metrics.evaluate_images(_real(train_digits))
+    assert "digit_floor" not in healthy and metrics.legibility_reference(healthy)[0] == "real digits"
+
+
 def test_uniform_noise_is_not_digits_although_the_classifier_files_it_under_one() -> None:
     noise = np.random.default_rng(1).integers(0, 256, (N, 28, 28), dtype=np.uint8)
     m = metrics.evaluate_images(noise, with_floor=False)

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..config import Config
 from ..data import TOY_DATASETS, toy_centres
-from ..metrics import COLLAPSE_MAX_MODES, LEGIBLE_CLASS_FID, MODE_THRESHOLD
+from ..metrics import COLLAPSE_MAX_MODES, LEGIBLE_CLASS_FID, MODE_THRESHOLD, legibility_reference
 from ..trainer import Snapshot
 from . import plots
 from .labels import METER_ALL_DIGITS, METER_COLLAPSE, METER_MISSING, METER_NOT_DIGITS
@@ -83,7 +83,9 @@ def _meter_figures(m: dict[str, Any], step: int) -> str:
     legibility = m.get("class_fid")
     if legibility is not None:
         shown = f"{legibility:,.0f}" if math.isfinite(legibility) else "n/a"
-        real = f"real digits score ~{m['class_fid_floor']:.0f}; " if "class_fid_floor" in m else ""
+        # A collapse compares with as many real digits of the one it draws, not with all ten.
+        reference = legibility_reference(m)
+        real = f"{reference[0]} score ~{reference[1]:.0f}; " if reference else ""
         figures.append(f"legibility {shown} ({real}above {LEGIBLE_CLASS_FID:.0f} they are not digits; lower is "
                        "better)")
     if "fid" in m:

@@ -268,6 +268,9 @@ def test_meter_names_the_digits_a_collapsed_generator_makes() -> None:
     text, _ = Playground._meter(snapshot(ones), MNIST)
     assert text.startswith("### Collapse: 1 of 10 digits\n")
     assert "almost all 1s (97%)" in text and "legibility 140" in text and "largest digit: 1 with 97%" in text
+    assert "real digits score ~65" in text  # no floor for 1s in this reading: compared with all ten
+    text, _ = Playground._meter(snapshot({**ones, "digit_floor": 9.0}), MNIST)
+    assert "legibility 140 (real 1s score ~9;" in text  # a collapse is compared with real digits of its digit
     pair = digit_metrics([0, 0.6, 0, 0, 0, 0, 0, 0.38, 0, 0.02], 150.0, "collapse")
     text, _ = Playground._meter(snapshot(pair), MNIST)
     assert text.startswith("### Collapse: 3 of 10 digits\n") and "only 1s (60%), 7s (38%) and 9s (2%)" in text
