@@ -9,7 +9,6 @@ with matplotlib's Agg canvas (no pyplot, no global backend, no window).
 from __future__ import annotations
 
 import io
-import shlex
 import textwrap
 import time
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from .config import PRESETS, Config, ConfigError
 from .data import TOY_DATASETS, toy_centres
 from .images import toy_plot
 from .metrics import MODE_THRESHOLD, legibility_reference
+from .recipe import reproduce, segments
 from .timeline import meter_words
 
 CARD_INCHES, CARD_DPI = (14.0, 10.0), 100
@@ -40,14 +40,6 @@ LOSS_HUES = {
 }
 OTHER_HUE = ("#555555", "#aaaaaa")
 SWITCH_COLOR = "#9e9e9e"
-# Settings a page run can change that the command line sets with a flag (Config field -> flag).
-CLI_FLAGS = {"seed": "--seed", "batch_size": "--batch-size", "lr_d": "--lr-d", "lr_g": "--lr-g",
-             "critic_steps": "--critic-steps", "beta1": "--beta1", "threads": "--threads"}
-# Settings that only decide where and how fast a run computes, not what it learns: never reported as changes.
-_PLACE_FIELDS = ("device", "threads", "precision", "compile", "metrics_every", "metrics_samples", "max_steps",
-                 "max_seconds")
-
-
 @dataclass(frozen=True)
 class CardFacts:
     """Everything a card shows. `picture` is the final fixed-noise grid (uint8 (H, W)) or the toy plot
@@ -140,86 +132,6 @@ def _start_config(config: Config, history: list[dict[str, Any]]) -> tuple[Config
         return config, ""
     return config.with_loss(first), (f"The settings before the loss switch were not recorded: shown with {first}'s "
                                      "recommended optimiser settings.")
-
-
-# --- reproducing -------------------------------------------------------------------------------------------
-def segments(history: list[dict[str, Any]], final_step: int, final_loss: str) -> list[tuple[str, int]]:
-    """The run as stretches under one loss: [(loss, last step of the stretch)], the last one ending at
-    final_step. The trainer records the old loss at the step of the switch itself (histories saved before it did
-    so: at the record up to a second before the switch)."""
-    out: list[tuple[str, int]] = []
-    for i, entry in enumerate(history):
-        loss = entry.get("loss", final_loss)
-        if i and loss != history[i - 1].get("loss", final_loss):
-            out.append((history[i - 1].get("loss", final_loss), int(history[i - 1]["step"])))
-    out.append((history[-1].get("loss", final_loss) if history else final_loss, final_step))
-    return out
-
-
-def closest_preset(config: Config) -> str | None:
-    """The preset with this config's networks whose other settings differ least."""
-    from .trainer import ARCHITECTURE_FIELDS
-
-    best, best_diff = None, None
-    for name, preset in PRESETS.items():
-        base = preset.config
-        if any(getattr(base, f) != getattr(config, f) for f in ARCHITECTURE_FIELDS):
-            continue
-        if config.loss != base.loss:
-            base = base.with_loss(config.loss)
-        diff = sum(getattr(base, f) != getattr(config, f) for f in Config.__dataclass_fields__
-                   if f not in _PLACE_FIELDS)
-        if best_diff is None or diff < best_diff:
-            best, best_diff = name, diff
-    return best
-
-
-def _fmt(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def reproduce(start_config: Config, history: list[dict[str, Any]], final_step: int,
-              preset: str | None = None, final_loss: str | None = None) -> tuple[list[str], list[str]]:
-    """(commands, notes): `python -m ganplayground train ...` lines that train this run again (a loss switch
-    becomes `train --from` with the new loss, as the command line's collapse-and-cure does), and what they
-    cannot set. Step counts, not seconds, so the same seed gives the same run on the same machine."""
-    notes: list[str] = []
-    preset = preset if preset in PRESETS else closest_preset(start_config)
-    parts = segments(history, final_step, final_loss or start_config.loss)
-    if preset is None:
-        return [], ["No preset has these networks (" + ", ".join(
-            f"{f} {_fmt(getattr(start_config, f))}" for f in ("dataset", "arch", "latent_dim", "width"))
-            + "): the command line cannot build them; the settings above are the whole recipe."]
-    base = PRESETS[preset].config
-    first_loss = parts[0][0]
-    args = ["python -m ganplayground train", f"--preset {preset}"]
-    if first_loss != base.loss:
-        args.append(f"--loss {first_loss}")
-        base = base.with_loss(first_loss)
-    for name, flag in CLI_FLAGS.items():
-        if name == "threads" and not start_config.threads:
-            continue
-        if getattr(start_config, name) != getattr(base, name) or name in ("seed", "threads"):
-            args.append(f"{flag} {_fmt(getattr(start_config, name))}")
-    from .trainer import ARCHITECTURE_FIELDS
-
-    unset = [f for f in Config.__dataclass_fields__ if f not in CLI_FLAGS and f not in _PLACE_FIELDS
-             and f not in ARCHITECTURE_FIELDS and f != "loss" and getattr(start_config, f) != getattr(base, f)]
-    if unset:
-        notes.append("The command line has no flag for " + ", ".join(
-            f"{f} {_fmt(getattr(start_config, f))} (preset: {_fmt(getattr(base, f))})" for f in unset) + ".")
-    out = "run" if len(parts) == 1 else "run-1"
-    commands = [" ".join([*args, f"--steps {max(1, parts[0][1])}", f"--out {out}"])]
-    done = parts[0][1]
-    for i, (loss, end) in enumerate(parts[1:], start=2):
-        new_out = "run" if i == len(parts) else f"run-{i}"
-        commands.append(f"python -m ganplayground train --from {out} --loss {shlex.quote(loss)} "
-                        f"--steps {max(1, end - done)} --out {new_out}")
-        out, done = new_out, end
-    if len(parts) > 1:
-        notes.append("Each loss switch is placed at the last step recorded under the old loss (the switch itself, "
-                     "in runs recorded by this version).")
-    return commands, notes
 
 
 # --- drawing -----------------------------------------------------------------------------------------------

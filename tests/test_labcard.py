@@ -14,17 +14,8 @@ import pytest
 from ganplayground import cli
 from ganplayground.checkpoints import load_model, save_trainer
 from ganplayground.config import PRESETS, Config, get_preset
-from ganplayground.labcard import (
-    CARD_SIZE,
-    card_png,
-    closest_preset,
-    facts_from_model,
-    facts_from_trainer,
-    render_card,
-    reproduce,
-    save_card,
-    segments,
-)
+from ganplayground.labcard import CARD_SIZE, card_png, facts_from_model, facts_from_trainer, render_card, save_card
+from ganplayground.recipe import closest_preset, reproduce, segments
 from ganplayground.trainer import Trainer
 
 

@@ -12,8 +12,8 @@ import torch
 
 from ganplayground.config import Config, ConfigError
 from ganplayground.devices import resolve_device
-from ganplayground.labcard import segments
 from ganplayground.losses import LOSS_NAMES
+from ganplayground.recipe import segments
 from ganplayground.trainer import Trainer
 
 

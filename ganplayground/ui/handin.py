@@ -21,7 +21,8 @@ import gradio as gr
 
 from ..bundles import MAX_UPLOAD_BYTES, BundleError, read_upload, zip_trainer
 from ..data import TOY_DATASETS
-from ..labcard import closest_preset, facts_from_trainer, save_card
+from ..labcard import facts_from_trainer, save_card
+from ..recipe import closest_preset
 from .sessions import Run
 
 MAX_UPLOADS = 4  # models one session keeps uploaded (the oldest goes first)
