@@ -20,7 +20,8 @@ from .config import ConfigError
 from .losses import LossSpec, clip_weights, gradient_penalty
 
 if TYPE_CHECKING:
-    from .trainer import StepStats, Trainer
+    from .snapshots import StepStats
+    from .trainer import Trainer
 
 MAX_STEPS_PER_SECOND = 1000.0  # a pace above this is no pace at all: use 0 (full speed)
 _SLICE = 0.05  # seconds: a paced loop wakes this often to see a pause, a stop or a new pace

@@ -14,7 +14,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -28,6 +27,7 @@ from .images import make_grid, to_uint8
 from .latent import grid_labels, noise_for_seed
 from .losses import LossSpec, clip_weights, get_loss, gradient_penalty
 from .models import Discriminator, Generator, build_models
+from .snapshots import STAT_NAMES, Snapshot, StatsWindow, StepStats
 
 GRID_SAMPLES = 100  # 10 x 10 grid of fixed-noise samples (one digit per row when conditional)
 GRID_COLUMNS = 10
@@ -35,53 +35,6 @@ TOY_POINTS = 1000  # fixed-noise points shown for the 2-D toys
 SURFACE_RESOLUTION = 64
 # Fields that define the networks: a mid-run change of these would need new networks.
 ARCHITECTURE_FIELDS = ("dataset", "arch", "conditional", "latent_dim", "width", "g_batchnorm", "spectral_norm")
-_STATS = ("loss_d", "loss_g", "d_real", "d_fake", "wasserstein")
-
-
-@dataclass(frozen=True)
-class StepStats:
-    """Losses and mean D outputs of one generator iteration (the last critic step for D's terms).
-
-    d_real / d_fake are probabilities sigma(s) for the JS losses and raw scores otherwise;
-    wasserstein = E[s_r] - E[s_f] for the Wasserstein losses, else None.
-    """
-
-    loss_d: float
-    loss_g: float
-    d_real: float
-    d_fake: float
-    wasserstein: float | None
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What a run looks like at one moment; successive grids use the same fixed noise."""
-
-    step: int  # generator iterations done
-    samples_seen: int  # real samples shown to D
-    elapsed: float  # seconds of training (pauses excluded)
-    steps_per_sec: float  # over the window since the previous snapshot
-    loss: str  # loss id in use
-    stats: StepStats | None  # window means; None before the first step
-    status: str  # "ready" | "running" | "paused" | "stopped" | "finished" | "diverged"
-    reason: str = ""  # why the run stopped or paused, in plain words
-    grid: np.ndarray | None = None  # uint8 (H, W) tiled fixed-noise samples (images)
-    points: np.ndarray | None = None  # float32 (N, 2) fixed-noise samples (toys)
-    surface: np.ndarray | None = None  # float32 (R, R) D over the toy's plane, rows = y from -L..L
-    extent: float = 0.0  # the surface covers [-extent, extent]^2
-    metrics: dict[str, Any] | None = None  # latest live metrics (see metrics.py)
-    metrics_step: int = -1  # step at which `metrics` were computed
-    device: str = ""  # "CPU (2 threads)" / "GPU (...)"
-
-
-@dataclass
-class _Window:
-    """Running sums of step statistics between two flushes (kept on the device)."""
-
-    sums: torch.Tensor | None = None
-    count: int = 0
-    totals: list[float] = field(default_factory=lambda: [0.0] * len(_STATS))
-    total_count: int = 0
 
 
 class Trainer:
@@ -128,7 +81,7 @@ class Trainer:
         self._resume.set()
         self._stop = threading.Event()
         self._pending: Config | None = None
-        self._window = _Window()
+        self._window = StatsWindow()
         self._last_snapshot_time = time.perf_counter()
         self._last_snapshot_step = step
         self.pace = stepping.Pace()  # run()'s speed limit (steps per second; 0: full speed)
@@ -423,7 +376,7 @@ class Trainer:
             if self.generator_ema is not None and self._last_good["generator_ema"] is not None:
                 self.generator_ema.load_state_dict(self._last_good["generator_ema"])
             self._build_optimizers()  # Adam's moments may hold NaNs too
-            self._window = _Window()
+            self._window = StatsWindow()
             if self.status == "diverged":
                 self.status, self.reason = "paused" if self.paused else "ready", ""
             return self._last_good["step"]
@@ -570,7 +523,7 @@ class Trainer:
             stats, rate = self._record_window(now)
             if stats is None and self.history:
                 last = self.history[-1]
-                stats = StepStats(*(last[k] for k in _STATS[:4]), last.get("wasserstein"))
+                stats = StepStats(*(last[k] for k in STAT_NAMES[:4]), last.get("wasserstein"))
             if ok and self.status != "diverged" and self._weights_finite():
                 self._last_good = self._copy_weights()
             snap = Snapshot(step=self.step_count, samples_seen=self.samples_seen, elapsed=self.elapsed,
@@ -590,7 +543,7 @@ class Trainer:
             means = [t / w.total_count for t in w.totals]
             stats = StepStats(*means[:4], means[4] if self.loss_spec.wasserstein else None)
             self._record(stats, rate)
-            self._window = _Window()
+            self._window = StatsWindow()
         self._last_snapshot_time, self._last_snapshot_step = now, self.step_count
         return stats, rate
 

@@ -23,7 +23,8 @@ from ganplayground.recording import (
     duel_gif_bytes,
     gif_bytes,
 )
-from ganplayground.trainer import Snapshot, StepStats, Trainer
+from ganplayground.snapshots import Snapshot, StepStats
+from ganplayground.trainer import Trainer
 
 COLLAPSED = {"modes": 1, "verdict": "collapse"}
 

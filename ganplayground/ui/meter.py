@@ -12,7 +12,7 @@ from typing import Any
 from ..config import Config
 from ..data import TOY_DATASETS, toy_centres
 from ..metrics import COLLAPSE_MAX_MODES, LEGIBLE_CLASS_FID, MODE_THRESHOLD, legibility_reference
-from ..trainer import Snapshot
+from ..snapshots import Snapshot
 from . import plots
 from .labels import METER_ALL_DIGITS, METER_COLLAPSE, METER_MISSING, METER_NOT_DIGITS
 

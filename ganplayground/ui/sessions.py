@@ -24,7 +24,8 @@ from typing import Any
 
 from ..config import Config
 from ..recording import Recording
-from ..trainer import Snapshot, Trainer
+from ..snapshots import Snapshot
+from ..trainer import Trainer
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 

@@ -14,7 +14,8 @@ from ..config import PRESETS, Config, ConfigError, get_preset
 from ..data import TOY_DATASETS, DataError, fashion_mnist_available, get_dataset
 from ..images import toy_plot
 from ..losses import LOSS_NAMES
-from ..trainer import Snapshot, Trainer
+from ..snapshots import Snapshot
+from ..trainer import Trainer
 from . import plots, zerogpu
 from .checks import error, number
 from .labels import ARCH_LABELS, DATASET_LABELS, LOSS_LABELS, key_of

@@ -14,7 +14,7 @@ import pytest
 
 from ganplayground.config import get_preset
 from ganplayground.metrics import LEGIBLE_CLASS_FID
-from ganplayground.trainer import Snapshot
+from ganplayground.snapshots import Snapshot
 from ganplayground.ui import plots
 from ganplayground.ui.handlers import DUEL_SIDE_OUTPUTS, NUM_SLIDERS, SESSION_MODEL, Playground
 from ganplayground.ui.labels import LESSONS

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from ganplayground.config import get_preset
-from ganplayground.trainer import Snapshot
+from ganplayground.snapshots import Snapshot
 from ganplayground.ui.handlers import DUEL_SIDE_OUTPUTS, Playground
 from ganplayground.ui.narration import MARK, narrator_line
 from ganplayground.ui.sessions import new_token
