@@ -13,7 +13,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,7 @@ from .data import ImageData, ToyData, get_dataset, toy_centres
 from .devices import auto_threads, compile_backend, describe_device, resolve_device, resolve_precision
 from .images import make_grid, to_uint8
 from .latent import grid_labels, noise_for_seed
+from .live_metrics import LiveMetrics
 from .losses import LossSpec, clip_weights, get_loss, gradient_penalty
 from .models import Discriminator, Generator, build_models
 from .snapshots import STAT_NAMES, Snapshot, StatsWindow, StepStats
@@ -73,10 +74,8 @@ class Trainer:
         self.history: list[dict[str, Any]] = list(history or [])
         self.status = "ready"
         self.reason = ""
-        self.latest_metrics: dict[str, Any] | None = None
-        self.latest_metrics_step = -1
-        self._metrics_job: Future | None = None  # live metrics being computed off the training thread
         self._lock = threading.RLock()  # held for a whole step; controls never wait on it
+        self.live = LiveMetrics(self._lock)
         self._resume = threading.Event()
         self._resume.set()
         self._stop = threading.Event()
@@ -452,12 +451,12 @@ class Trainer:
                 if self._window.count >= sync_every:
                     ok = self._flush()
                 if ok and self._config.metrics_every and self.step_count % self._config.metrics_every == 0:
-                    self._compute_metrics()  # the run's own work: counted in its time
+                    self.live.measure(self.sampler, self._config, self.step_count)  # the run's own work: its time
                 elif ok and self.elapsed >= next_metrics:
                     if metrics_pool is None:
-                        self._compute_metrics()
+                        self.live.measure(self.sampler, self._config, self.step_count)
                     else:
-                        self._start_metrics(metrics_pool)
+                        self.live.start(metrics_pool, self.sampler, self._config, self.step_count)
                     next_metrics = self.elapsed + metrics_seconds
                 self.elapsed += time.perf_counter() - start
             if not ok:
@@ -476,7 +475,7 @@ class Trainer:
                 yield self._timed_snapshot()
                 if every_seconds:
                     next_snapshot_time = time.perf_counter() + every_seconds
-        self.wait_for_metrics()
+        self.live.wait()
         yield self._timed_snapshot()
 
     def _timed_snapshot(self) -> Snapshot:
@@ -486,33 +485,6 @@ class Trainer:
         snap = self.snapshot()
         self.elapsed += time.perf_counter() - start
         return snap
-
-    def _compute_metrics(self) -> None:
-        self._measure(self.sampler, self._config, self.step_count)
-
-    def _start_metrics(self, pool: Executor) -> None:
-        if self._metrics_job is not None and not self._metrics_job.done():
-            return  # the previous measurement is still under way: skip this tick
-        sampler = copy.deepcopy(self.sampler).requires_grad_(False).eval()  # ~1 ms; training goes on
-        self._metrics_job = pool.submit(self._measure, sampler, self._config, self.step_count)
-
-    def _measure(self, sampler: Generator, config: Config, step: int) -> None:
-        """Live metrics of `sampler` (the run's, or a copy of it taken at `step`); a result never replaces
-        a newer one."""
-        from . import metrics  # lazily: loading the classifier is only needed when asked for
-
-        result = metrics.evaluate_generator(sampler, config, config.metrics_samples, seed=config.seed + 3)
-        with self._lock:
-            if step >= self.latest_metrics_step:
-                self.latest_metrics, self.latest_metrics_step = result, step
-
-    def wait_for_metrics(self, timeout: float | None = 30.0) -> None:
-        """Let a measurement that run() started off the training thread finish (or fail: its error is
-        dropped, as the run's next tick would measure again)."""
-        job = self._metrics_job
-        if job is not None:
-            with contextlib.suppress(Exception):
-                job.result(timeout)
 
     # --- observing --------------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
@@ -528,7 +500,7 @@ class Trainer:
                 self._last_good = self._copy_weights()
             snap = Snapshot(step=self.step_count, samples_seen=self.samples_seen, elapsed=self.elapsed,
                             steps_per_sec=rate, loss=self._config.loss, stats=stats, status=self.status,
-                            reason=self.reason, metrics=self.latest_metrics, metrics_step=self.latest_metrics_step,
+                            reason=self.reason, metrics=self.live.latest, metrics_step=self.live.step,
                             device=self.device_text(), **self._visuals())
             return snap
 
@@ -552,9 +524,9 @@ class Trainer:
                                  "elapsed": round(self.elapsed, 4), "steps_per_sec": round(rate, 3),
                                  "loss": self._config.loss, "loss_d": stats.loss_d, "loss_g": stats.loss_g,
                                  "d_real": stats.d_real, "d_fake": stats.d_fake, "wasserstein": stats.wasserstein}
-        if self.latest_metrics is not None and self.latest_metrics_step > self._last_recorded_metrics_step():
-            entry["metrics_step"] = self.latest_metrics_step
-            entry["metrics"] = self.latest_metrics
+        if self.live.latest is not None and self.live.step > self._last_recorded_metrics_step():
+            entry["metrics_step"] = self.live.step
+            entry["metrics"] = self.live.latest
         self.history.append(entry)
 
     def _last_recorded_metrics_step(self) -> int:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = ["bundles", "checkpoints", "classifier", "cli", "config", "data", "devices", "game", "images", "labcard",
-          "latent", "links", "losses", "metrics", "modelcard", "models", "narrator", "recipe", "recording",
-          "snapshots", "stepping", "timeline", "trainer"]
+          "latent", "links", "live_metrics", "losses", "metrics", "modelcard", "models", "narrator", "recipe",
+          "recording", "snapshots", "stepping", "timeline", "trainer"]
 
 
 def test_the_engine_imports_without_gradio() -> None:
