@@ -1,6 +1,7 @@
 """What every browser test shares: Debian's Chromium driven by Playwright (skipped where it is missing, a
 failure where GANPLAYGROUND_REQUIRE_BROWSER is set, as in CI), its launch flags, a wait that fails with a
-plain message, and where screenshots go (docs/screenshots/ with GANPLAYGROUND_SCREENSHOTS=1)."""
+plain message, opening the app and starting a duel, and where screenshots go (docs/screenshots/ with
+GANPLAYGROUND_SCREENSHOTS=1)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,23 @@ def require_chromium() -> ModuleType:
 def launch(p: Any) -> Any:
     """A headless Chromium from a sync_playwright() context."""
     return p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+
+
+def open_app(browser: Any, url: str, height: int = 1100, downloads: bool = False) -> Any:
+    """A new page (1400 px wide) on the app at `url`, once its Start button is there."""
+    page = browser.new_page(viewport={"width": 1400, "height": height}, accept_downloads=downloads)
+    page.goto(url)
+    page.wait_for_selector("#start", timeout=30_000)
+    return page
+
+
+def start_duel(page: Any, seconds: float) -> None:
+    """Open the Duel tab, set its time budget and press Start duel."""
+    page.get_by_role("tab", name="Duel").click()
+    budget = page.locator("#duel-budget input[type=number]")
+    budget.fill(str(seconds))
+    budget.press("Enter")
+    page.click("#duel-start")
 
 
 def wait(condition: Any, timeout: float, what: str) -> None:

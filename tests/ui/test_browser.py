@@ -15,7 +15,7 @@ import pytest
 
 from ganplayground.ui import plots
 
-from .browser import click_start, launch, require_chromium, shots_dir, wait
+from .browser import click_start, launch, open_app, require_chromium, shots_dir, start_duel, wait
 
 METER_STATES = ("Not digits yet", "Collapse:", "of 10 digits")
 DUEL_BUDGET = 20  # seconds: long enough for a few live measurements on each side (a curve needs two)
@@ -42,9 +42,7 @@ def test_train_watch_stop_and_explore_in_a_real_browser(app_url: str, tmp_path: 
     SHOTS.mkdir(parents=True, exist_ok=True)
     with playwright.sync_playwright() as p:
         browser = launch(p)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
-        page.goto(app_url)
-        page.wait_for_selector("#start", timeout=30_000)
+        page = open_app(browser, app_url)
         assert "CPU" in page.locator("#device").inner_text() or "GPU" in page.locator("#device").inner_text()
 
         click_start(page)
@@ -108,11 +106,7 @@ def test_train_watch_stop_and_explore_in_a_real_browser(app_url: str, tmp_path: 
         page.screenshot(path=str(SHOTS / "explore.png"))
 
         # A short duel: both sides get a meter state and a coverage curve.
-        page.get_by_role("tab", name="Duel").click()
-        budget = page.locator("#duel-budget input[type=number]")
-        budget.fill(str(DUEL_BUDGET))
-        budget.press("Enter")
-        page.click("#duel-start")
+        start_duel(page, DUEL_BUDGET)
         for side in ("left", "right"):
             wait(lambda side=side: _meter_state(page, f"#duel-meter-{side}"), 90, f"the {side} meter")
             loss = "JS" if side == "left" else "WGAN-GP"

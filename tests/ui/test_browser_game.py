@@ -15,7 +15,7 @@ import pytest
 from ganplayground import game
 from ganplayground.ui.game import CELL_H, CELL_W, COLUMNS, GAP
 
-from .browser import launch, require_chromium, shots_dir, wait
+from .browser import launch, open_app, require_chromium, shots_dir, wait
 
 MODEL, SEED = "default", 0
 EASY = "collapsed-js"
@@ -40,9 +40,7 @@ def test_play_a_round_of_be_the_discriminator_in_a_real_browser(app_url: str, tm
     d_right = round_.score(game.tiles_of(round_.opponent("discriminator").marks)).correct
     with playwright.sync_playwright() as p:
         browser = launch(p)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
-        page.goto(app_url)
-        page.wait_for_selector("#start", timeout=30_000)
+        page = open_app(browser, app_url)
         page.get_by_role("tab", name="Learn").click()
         page.locator("#game-new").scroll_into_view_if_needed(timeout=30_000)
 

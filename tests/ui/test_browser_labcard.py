@@ -16,7 +16,7 @@ import pytest
 
 from ganplayground.labcard import CARD_SIZE
 
-from .browser import DOCS_SHOTS, click_start, launch, require_chromium, shots_dir, wait
+from .browser import DOCS_SHOTS, click_start, launch, open_app, require_chromium, shots_dir, wait
 
 METER_STATES = ("Not digits yet", "Collapse:", "of 10 digits")
 
@@ -44,9 +44,7 @@ def test_card_and_model_download_then_upload_in_explore(app_url: str, tmp_path: 
     shots.mkdir(parents=True, exist_ok=True)
     with playwright.sync_playwright() as p:
         browser = launch(p)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
-        page.goto(app_url)
-        page.wait_for_selector("#start", timeout=30_000)
+        page = open_app(browser, app_url, downloads=True)
         click_start(page)
         wait(lambda: any(w in page.locator("#meter").inner_text() for w in METER_STATES), 60, "the mode meter")
         page.wait_for_timeout(20_000 if shots == DOCS_SHOTS else 3000)  # a few seconds of training

@@ -16,7 +16,7 @@ import pytest
 from ganplayground.ui.labels import LESSONS
 from ganplayground.ui.narration import MARK
 
-from .browser import click_start, launch, require_chromium, shots_dir, wait
+from .browser import click_start, launch, open_app, require_chromium, shots_dir, start_duel, wait
 
 DUEL_BUDGET = 10  # seconds: enough for each side's first lines
 
@@ -31,9 +31,7 @@ def test_the_narrator_tells_what_a_run_does_in_a_real_browser(app_url: str, tmp_
     vanishing = next(lesson for lesson in LESSONS if lesson["preset"] == "vanishing")
     with playwright.sync_playwright() as p:
         browser = launch(p)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(app_url)
-        page.wait_for_selector("#start", timeout=30_000)
+        page = open_app(browser, app_url, height=1000)
         narrator = page.locator("#narrator")
 
         # The lesson fills the Train tab with the vanishing preset (the original minimax loss) and goes there.
@@ -56,11 +54,7 @@ def test_the_narrator_tells_what_a_run_does_in_a_real_browser(app_url: str, tmp_
         assert "D is winning outright" in narrator.inner_text()  # the story stays after Stop
 
         # A short duel: each side gets its own line under its status.
-        page.get_by_role("tab", name="Duel").click()
-        budget = page.locator("#duel-budget input[type=number]")
-        budget.fill(str(DUEL_BUDGET))
-        budget.press("Enter")
-        page.click("#duel-start")
+        start_duel(page, DUEL_BUDGET)
         for side in ("left", "right"):
             wait(lambda side=side: MARK in page.locator(f"#duel-narrator-{side}").inner_text(), 60,
                  f"the {side} narrator")

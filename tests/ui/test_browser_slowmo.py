@@ -19,7 +19,7 @@ import numpy as np
 import PIL.Image
 import pytest
 
-from .browser import launch, require_chromium, shots_dir, wait
+from .browser import launch, open_app, require_chromium, shots_dir, wait
 
 RED, BLACK = (200, 0, 60), (20, 20, 20)  # generated and real points on the toy plot (images.toy_plot)
 
@@ -51,9 +51,7 @@ def test_d_step_reshapes_the_heat_map_and_g_step_moves_the_points(app_url: str, 
     shots.mkdir(parents=True, exist_ok=True)
     with playwright.sync_playwright() as p:
         browser = launch(p)
-        page = browser.new_page(viewport={"width": 1400, "height": 1500})
-        page.goto(app_url)
-        page.wait_for_selector("#start", timeout=30_000)
+        page = open_app(browser, app_url, height=1500)
         status = page.locator("#status")
 
         # Slow: 10 steps a second. The speed reaches the server before Start (it is said in the status line).

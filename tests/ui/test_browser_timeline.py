@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from .browser import DOCS_SHOTS, click_start, launch, require_chromium, wait
+from .browser import DOCS_SHOTS, click_start, launch, open_app, require_chromium, start_duel, wait
 
 TRAIN_SECONDS = 6  # of training before scrubbing (screenshots: until the meter says Collapse)
 
@@ -55,9 +55,7 @@ def test_scrub_the_timeline_and_download_the_gifs_in_a_real_browser(app_url: str
     shots.mkdir(parents=True, exist_ok=True)
     with playwright.sync_playwright() as p:
         browser = launch(p)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
-        page.goto(app_url)
-        page.wait_for_selector("#start", timeout=30_000)
+        page = open_app(browser, app_url, downloads=True)
 
         # Before any run: a plain message, no download.
         page.click("#timeline-gif-button")
@@ -115,11 +113,7 @@ def test_scrub_the_timeline_and_download_the_gifs_in_a_real_browser(app_url: str
         page.locator("#timeline").screenshot(path=str(shots / "timeline.png"))
 
         # The duel's side-by-side GIF.
-        page.get_by_role("tab", name="Duel").click()
-        budget = page.locator("#duel-budget input[type=number]")
-        budget.fill("10")
-        budget.press("Enter")
-        page.click("#duel-start")
+        start_duel(page, 10)
         wait(lambda: "time budget of 10 s" in page.locator("#duel-status-right").inner_text(), 90,
              "the duel to end on its short budget")
         with page.expect_download(timeout=60_000) as download:
