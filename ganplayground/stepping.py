@@ -122,8 +122,8 @@ def generator_update(trainer: Trainer) -> torch.Tensor:
         trainer.opt_g.step()
     finally:
         D.requires_grad_(True)
-    if trainer.generator_ema is not None:
-        trainer._update_ema()
+    if trainer.average is not None:
+        trainer.average.update(trainer.generator)
     trainer.step_count += 1
     return step_stats(spec, spec.d_loss(score_real, score_fake.detach()), loss_g, score_real, score_fake)
 

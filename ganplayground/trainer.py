@@ -8,7 +8,6 @@ two steps. A non-finite loss stops (or pauses) the run with a reason and keeps t
 from __future__ import annotations
 
 import contextlib
-import copy
 import math
 import threading
 import time
@@ -29,6 +28,7 @@ from .live_metrics import LiveMetrics
 from .losses import LossSpec, clip_weights, get_loss, gradient_penalty
 from .models import Discriminator, Generator, build_models
 from .snapshots import STAT_NAMES, Snapshot, StatsWindow, StepStats
+from .weights import WeightAverage, WeightCopy, weights_finite
 
 GRID_SAMPLES = 100  # 10 x 10 grid of fixed-noise samples (one digit per row when conditional)
 GRID_COLUMNS = 10
@@ -58,8 +58,8 @@ class Trainer:
                                else torch.contiguous_format)
         self.generator = generator.to(self.device, memory_format=self._memory_format)
         self.discriminator = discriminator.to(self.device, memory_format=self._memory_format)
-        self.generator_ema: Generator | None = None  # weight average used for sampling when config.ema > 0
-        self._sync_ema()
+        self.average: WeightAverage | None = None  # what samples are drawn from when config.ema > 0
+        self._sync_average()
         self.precision = resolve_precision(config.precision, self.device)
         self.compile_note = ""  # why compilation is off, if it was asked for and failed
         self._build_step_modules()
@@ -85,7 +85,7 @@ class Trainer:
         self._last_snapshot_step = step
         self.pace = stepping.Pace()  # run()'s speed limit (steps per second; 0: full speed)
         self._build_optimizers()
-        self._last_good = self._copy_weights()
+        self._last_good = self._copy_weights()  # what a diverged run goes back to
 
     # --- configuration --------------------------------------------------------------------------
     @property
@@ -142,35 +142,28 @@ class Trainer:
         return self._G is not self.generator
 
     @property
+    def generator_ema(self) -> Generator | None:
+        """The weight average of G (None when config.ema is 0)."""
+        return self.average.module if self.average is not None else None
+
+    @property
     def sampler(self) -> Generator:
         """The generator to draw samples from: the weight average when config.ema > 0."""
-        return self.generator_ema if self.generator_ema is not None else self.generator
+        return self.average.module if self.average is not None else self.generator
 
-    def _sync_ema(self) -> None:
-        if self._config.ema > 0 and self.generator_ema is None:
-            self.generator_ema = copy.deepcopy(self.generator).requires_grad_(False).eval()
-            self._ema_updates = 0
-        elif self._config.ema == 0:
-            self.generator_ema = None
+    def _sync_average(self) -> None:
+        if self._config.ema == 0:
+            self.average = None
+        elif self.average is None:
+            self.average = WeightAverage(self.generator, self._config.ema)
+        else:
+            self.average.decay = self._config.ema
 
     def load_weight_average(self, state: dict[str, torch.Tensor], updates: int) -> None:
-        """Adopt a saved weight average that has already averaged `updates` steps: its warm-up goes on from
-        there instead of restarting (which would replace it with the raw weights within a few steps)."""
-        if self.generator_ema is None:
+        """Adopt a saved weight average that has already averaged `updates` steps (WeightAverage.load)."""
+        if self.average is None:
             raise ConfigError("this run keeps no weight average (ema is 0)")
-        self.generator_ema.load_state_dict(state)
-        self._ema_updates = updates
-
-    @torch.no_grad()
-    def _update_ema(self) -> None:
-        # Exponential moving average of G's weights (Yazici et al. 2019): averages out the
-        # oscillation of a high learning rate. Warm-up: decay (1 + t) / (10 + t) until it reaches ema.
-        self._ema_updates += 1
-        decay = min(self._config.ema, (1 + self._ema_updates) / (10 + self._ema_updates))
-        ema_params = list(self.generator_ema.parameters())
-        torch._foreach_lerp_(ema_params, list(self.generator.parameters()), 1.0 - decay)
-        for b_ema, b in zip(self.generator_ema.buffers(), self.generator.buffers(), strict=True):
-            b_ema.copy_(b)  # BatchNorm statistics follow the trained generator
+        self.average.load(state, updates)
 
     def reconfigure(self, new: Config) -> None:
         """Adopt new training settings at the next step: networks kept, optimisers rebuilt.
@@ -197,11 +190,11 @@ class Trainer:
                 self._record_window(time.perf_counter())
             self._config = pending
             self._build_optimizers()
-            self._sync_ema()
-            if new_loss and self.generator_ema is not None:
+            self._sync_average()
+            if new_loss and self.average is not None:
                 # The weight average restarts its warm-up: averaged over ~1/(1 - ema) steps of the old loss, it
                 # would hide what the new loss does for that long (10-20 s of a cure with EMA 0.999).
-                self._ema_updates = 0
+                self.average.restart()
 
     # --- one step ---------------------------------------------------------------------------------
     def _autocast(self) -> contextlib.AbstractContextManager:
@@ -254,8 +247,8 @@ class Trainer:
         loss_g.backward()
         self.opt_g.step()
         self.discriminator.requires_grad_(True)
-        if self.generator_ema is not None:
-            self._update_ema()
+        if self.average is not None:
+            self.average.update(self.generator)
         self.step_count += 1
         self.samples_seen += B * cfg.critic_steps
         return stepping.step_stats(spec, loss_d, loss_g, score_real, score_fake)
@@ -275,7 +268,7 @@ class Trainer:
         w.sums, w.count = None, 0
         if not all(math.isfinite(s) for s in sums):
             which = "discriminator" if not math.isfinite(sums[0]) else "generator"
-            good = self._last_good["step"]
+            good = self._last_good.step
             self.status = "diverged"
             self.reason = (f"Training diverged: the {which} loss became NaN or infinite near step "
                            f"{self.step_count}. The last good weights (step {good}) are kept; restore them "
@@ -354,37 +347,24 @@ class Trainer:
         """Hold the run between two steps (to save or copy its weights while it trains in another thread)."""
         return self._lock
 
-    @torch.no_grad()
-    def _weights_finite(self) -> bool:
-        # An update can turn weights NaN after a finite loss: check them before calling them good.
-        params = [p for m in (self.generator, self.discriminator) for p in m.parameters()]
-        return bool(torch.stack([torch.isfinite(p).all() for p in params]).all())
-
-    def _copy_weights(self) -> dict[str, Any]:
-        return {"step": self.step_count,
-                "generator": copy.deepcopy(self.generator.state_dict()),
-                "discriminator": copy.deepcopy(self.discriminator.state_dict()),
-                "generator_ema": (copy.deepcopy(self.generator_ema.state_dict())
-                                  if self.generator_ema is not None else None)}
+    def _copy_weights(self) -> WeightCopy:
+        return WeightCopy.of(self.step_count, self.generator, self.discriminator, self.average)
 
     def restore_last_good(self) -> int:
         """Put back the weights of the last snapshot whose losses were finite; returns its step."""
         with self._lock:
-            self.generator.load_state_dict(self._last_good["generator"])
-            self.discriminator.load_state_dict(self._last_good["discriminator"])
-            if self.generator_ema is not None and self._last_good["generator_ema"] is not None:
-                self.generator_ema.load_state_dict(self._last_good["generator_ema"])
+            self._last_good.restore(self.generator, self.discriminator, self.average)
             self._build_optimizers()  # Adam's moments may hold NaNs too
             self._window = StatsWindow()
             if self.status == "diverged":
                 self.status, self.reason = "paused" if self.paused else "ready", ""
-            return self._last_good["step"]
+            return self._last_good.step
 
     def good_weights(self) -> dict[str, dict[str, torch.Tensor] | None]:
         """State dicts that are safe to save: the current ones, or the last good ones after a
         divergence. Keys: "generator", "discriminator", "generator_ema" (None without EMA)."""
         if self.status == "diverged":
-            return {k: v for k, v in self._last_good.items() if k != "step"}
+            return self._last_good.states()
         return {"generator": self.generator.state_dict(), "discriminator": self.discriminator.state_dict(),
                 "generator_ema": self.generator_ema.state_dict() if self.generator_ema is not None else None}
 
@@ -496,7 +476,7 @@ class Trainer:
             if stats is None and self.history:
                 last = self.history[-1]
                 stats = StepStats(*(last[k] for k in STAT_NAMES[:4]), last.get("wasserstein"))
-            if ok and self.status != "diverged" and self._weights_finite():
+            if ok and self.status != "diverged" and weights_finite(self.generator, self.discriminator):
                 self._last_good = self._copy_weights()
             snap = Snapshot(step=self.step_count, samples_seen=self.samples_seen, elapsed=self.elapsed,
                             steps_per_sec=rate, loss=self._config.loss, stats=stats, status=self.status,

@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = ["bundles", "checkpoints", "classifier", "cli", "config", "data", "devices", "game", "images", "labcard",
           "latent", "links", "live_metrics", "losses", "metrics", "modelcard", "models", "narrator", "recipe",
-          "recording", "snapshots", "stepping", "timeline", "trainer"]
+          "recording", "snapshots", "stepping", "timeline", "trainer", "weights"]
 
 
 def test_the_engine_imports_without_gradio() -> None:

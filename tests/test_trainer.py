@@ -194,7 +194,7 @@ def test_a_loss_switch_restarts_the_weight_average_so_samples_follow_the_new_los
     assert torch.allclose(average, raw, atol=0.05 * raw.abs().max().item())
     trainer.reconfigure(trainer.config.replace(lr_g=1e-4))  # same loss, other settings: the average goes on
     trainer.step()
-    assert trainer._ema_updates == 2
+    assert trainer.average.updates == 2
 
 
 def test_the_architecture_cannot_change_mid_run(tiny: Config) -> None:
