@@ -17,6 +17,7 @@ from ganplayground.config import LR_DECAY_FLOOR, PRESETS, Config, ConfigError, g
         ({"lr_d": float("nan")}, r"lr_d must be a finite number in \(0, 1\]"),
         ({"lr_g": float("inf")}, r"lr_g must be a finite number"),
         ({"lr_g": 0.0}, r"lr_g must be a finite number in \(0, 1\]"),
+        ({"lr_decay_floor": 0.0}, r"lr_decay_floor must be a finite number in \(0, 1\]"),
         ({"loss": "lsgan"}, r"loss must be one of js-minimax, js, wgan, wgan-gp, hinge"),
         ({"dataset": "cifar"}, r"dataset must be one of mnist, fashion-mnist, ring, grid"),
         ({"critic_steps": 0}, r"critic_steps must be in \[1, 20\]"),
@@ -45,16 +46,18 @@ def test_with_loss_adopts_the_papers_optimiser_settings() -> None:
     assert (gp.optimizer, gp.lr_g, gp.beta1, gp.beta2, gp.critic_steps) == ("adam", 1e-3, 0.0, 0.9, 2)
 
 
-def test_a_learning_rate_decay_falls_linearly_to_a_tenth_and_stays_there() -> None:
+def test_a_learning_rate_decay_falls_linearly_to_its_floor_and_stays_there() -> None:
     assert Config().lr_scale(10**6) == 1.0  # off by default
     decaying = Config(lr_decay_start=100, lr_decay_steps=50)
     assert [decaying.lr_scale(step) for step in (0, 100, 125, 150, 10**6)] == pytest.approx(
         [1.0, 1.0, 0.55, LR_DECAY_FLOOR, LR_DECAY_FLOOR])
     assert LR_DECAY_FLOOR == 0.1
+    halving = decaying.replace(lr_decay_floor=0.5)
+    assert [halving.lr_scale(step) for step in (100, 125, 150, 10**6)] == pytest.approx([1.0, 0.75, 0.5, 0.5])
 
 
 def test_the_collapse_presets_decay_is_said_in_words_on_its_cards() -> None:
-    assert get_preset("collapse").config.lr_decay_text() == "both rates falling to 0.1x over steps 8,000-16,000"
+    assert get_preset("collapse").config.lr_decay_text() == "both rates falling to 0.5x over steps 8,000-16,000"
     assert get_preset("default").config.lr_decay_text() == ""
 
 
