@@ -205,7 +205,7 @@ def _presets() -> dict[str, Preset]:
     # steps. Batch 32 and width 128 make the steps cheap (~200/s on one CPU thread), so that happens in well
     # under a minute. Left at full rates it keeps drifting (seed 3: 87% ones after 22,000 steps), so both
     # rates fall to half between steps 8,000 and 16,000: 98-99% ones at 90 s on seeds 0-4. Half, not a tenth
-    # (98-99% ones too): the ones that go on moving stay more varied, per-class FID 17-23 at 90 s instead of
+    # (98-99% ones too): the ones that go on moving stay more varied, per-class FID 19-24 at 90 s instead of
     # 28-35 (benchmarks/legibility.py: the gap to real 1s is their variety); at 0.7, seed 3 starts to drift
     # (96% ones). Sampling from the weight average over ~1,000 steps (EMA 0.999) takes the speckle off the ones
     # (per-class FID 31-80 instead of 65-140 at 13,000 steps, seeds 0 and 3) at the cost of a lag of about
@@ -232,7 +232,7 @@ def _presets() -> dict[str, Preset]:
                "generator. For the first half minute the generator draws blurry versions of most digits; then it "
                "drifts onto the one or two digits the discriminator finds hardest to reject (usually 1) and "
                "keeps drawing those, legibly: mode collapse. (After 8,000 steps both learning rates slow down to "
-               "a tenth, so it stays there instead of drifting on.) Switch the loss to Wasserstein (gradient penalty) "
+               "half, so it stays there instead of drifting on.) Switch the loss to Wasserstein (gradient penalty) "
                "and the other digits come back within seconds, on the same networks."),
         Preset("vanishing", fragile, "Vanishing gradient: the original minimax loss",
                "The original (saturating) minimax loss on MLPs without BatchNorm and a strong discriminator: D "

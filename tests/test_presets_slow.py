@@ -40,9 +40,9 @@ def test_default_draws_all_ten_digits_with_a_low_fid_in_its_minute(seed: int) ->
 def test_collapse_ends_on_one_or_two_legible_digits(seed: int) -> None:
     trainer, metrics = _train("collapse", seed)
     assert metrics["modes"] <= 2 and metrics["largest_share"] >= 0.9, metrics
-    # Legible ones, less varied than real ones: 28-35 in benchmarks/presets.py, where 5,000 real 1s score ~6 and
-    # static 2,000+ (benchmarks/legibility.py: the gap is the variety of the ones, not their strokes).
-    assert metrics["verdict"] == "collapse" and metrics["class_fid"] <= 60, metrics
+    # Legible ones, less varied than real ones: 19-24 in benchmarks/presets.py, where 5,000 real 1s score ~6, real
+    # digits of one class 6-16 and static 2,000+ (benchmarks/legibility.py: the gap is the variety of the ones).
+    assert metrics["verdict"] == "collapse" and metrics["class_fid"] <= 40, metrics
     assert any(m["modes"] >= 5 for m in _live(trainer)), "it should draw several digits before collapsing"
 
 

@@ -38,7 +38,7 @@ METER_MISSING = "Legible digits; missing: {missing}."
 DUEL_INTRO = (
     "Two runs side by side: the **same networks, seed and fixed noise**; only the loss differs. With the "
     "default choice, the left generator (non-saturating JS) first draws blurry versions of many digits, then, "
-    "within about half a minute, **collapses onto one or two digits** (usually 1s) that stay legible: its meter "
+    "after 20 to 45 seconds, **collapses onto one or two digits** (usually 1s) that stay legible: its meter "
     "turns to *Collapse* and its coverage curve falls. On the right, the **Wasserstein critic** (gradient "
     "penalty) keeps all ten digits, legible within about 20 seconds. Each side gets one CPU thread; the "
     "Wasserstein side does fewer steps per second (two critic steps and a gradient penalty each)."
