@@ -27,7 +27,7 @@ from .latent import grid_labels, noise_for_seed
 from .live_metrics import LiveMetrics
 from .losses import LossSpec, clip_weights, get_loss, gradient_penalty
 from .models import Discriminator, Generator, build_models
-from .snapshots import STAT_NAMES, Snapshot, StatsWindow, StepStats
+from .snapshots import RunLog, Snapshot, StepStats
 from .weights import WeightAverage, WeightCopy, weights_finite
 
 GRID_SAMPLES = 100  # 10 x 10 grid of fixed-noise samples (one digit per row when conditional)
@@ -71,7 +71,7 @@ class Trainer:
         self.step_count = step
         self.samples_seen = samples_seen
         self.elapsed = elapsed
-        self.history: list[dict[str, Any]] = list(history or [])
+        self.log = RunLog(history, step)  # the records over time and the stats since the last one
         self.status = "ready"
         self.reason = ""
         self._lock = threading.RLock()  # held for a whole step; controls never wait on it
@@ -80,9 +80,6 @@ class Trainer:
         self._resume.set()
         self._stop = threading.Event()
         self._pending: Config | None = None
-        self._window = StatsWindow()
-        self._last_snapshot_time = time.perf_counter()
-        self._last_snapshot_step = step
         self.pace = stepping.Pace()  # run()'s speed limit (steps per second; 0: full speed)
         self._build_optimizers()
         self._last_good = self._copy_weights()  # what a diverged run goes back to
@@ -92,6 +89,11 @@ class Trainer:
     def config(self) -> Config:
         """The config in force (or about to be, after a pending loss switch)."""
         return self._pending or self._config
+
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        """One record per snapshot with steps (RunLog.record): losses, D's outputs, the live metrics."""
+        return self.log.history
 
     @property
     def loss_spec(self) -> LossSpec:
@@ -253,30 +255,16 @@ class Trainer:
         self.samples_seen += B * cfg.critic_steps
         return stepping.step_stats(spec, loss_d, loss_g, score_real, score_fake)
 
-    def _accumulate(self, stats: torch.Tensor) -> None:
-        w = self._window
-        w.sums = stats if w.sums is None else w.sums + stats
-        w.count += 1
-
     def _flush(self) -> bool:
-        """Bring the window's sums to the host; False (and status "diverged") if any is not finite."""
-        w = self._window
-        if w.sums is None:
+        """Bring the log's sums to the host; False (and status "diverged") if any is not finite."""
+        which = self.log.flush()
+        if which is None:
             return True
-        sums = w.sums.tolist()
-        count = w.count
-        w.sums, w.count = None, 0
-        if not all(math.isfinite(s) for s in sums):
-            which = "discriminator" if not math.isfinite(sums[0]) else "generator"
-            good = self._last_good.step
-            self.status = "diverged"
-            self.reason = (f"Training diverged: the {which} loss became NaN or infinite near step "
-                           f"{self.step_count}. The last good weights (step {good}) are kept; restore them "
-                           f"and try a lower learning rate.")
-            return False
-        w.totals = [t + s for t, s in zip(w.totals, sums, strict=True)]
-        w.total_count += count
-        return True
+        self.status = "diverged"
+        self.reason = (f"Training diverged: the {which} loss became NaN or infinite near step {self.step_count}. "
+                       f"The last good weights (step {self._last_good.step}) are kept; restore them and try a "
+                       f"lower learning rate.")
+        return False
 
     def step(self) -> StepStats:
         """One generator iteration (critic_steps D updates, then one G update), synchronously.
@@ -294,7 +282,7 @@ class Trainer:
             self._prepare_update()
             start = time.perf_counter()
             stats = update()
-            self._accumulate(stats)
+            self.log.add(stats)
             values = stats.tolist()
             ok = self._flush()
             self.elapsed += time.perf_counter() - start
@@ -355,7 +343,7 @@ class Trainer:
         with self._lock:
             self._last_good.restore(self.generator, self.discriminator, self.average)
             self._build_optimizers()  # Adam's moments may hold NaNs too
-            self._window = StatsWindow()
+            self.log.drop_window()
             if self.status == "diverged":
                 self.status, self.reason = "paused" if self.paused else "ready", ""
             return self._last_good.step
@@ -413,7 +401,7 @@ class Trainer:
                     continue
                 self.status = "running"
                 next_snapshot_time = time.perf_counter() + (every_seconds or math.inf)
-                self._last_snapshot_time = time.perf_counter()
+                self.log.restart_clock()
                 continue
             if max_steps and self.step_count >= max_steps:
                 self.status, self.reason = "finished", f"Reached {max_steps} steps."
@@ -426,9 +414,9 @@ class Trainer:
             with self._lock:
                 start = time.perf_counter()
                 self._prepare_update()
-                self._accumulate(self._train_step())
+                self.log.add(self._train_step())
                 ok = True
-                if self._window.count >= sync_every:
+                if self.log.window.count >= sync_every:
                     ok = self._flush()
                 if ok and self._config.metrics_every and self.step_count % self._config.metrics_every == 0:
                     self.live.measure(self.sampler, self._config, self.step_count)  # the run's own work: its time
@@ -473,9 +461,8 @@ class Trainer:
             ok = self._flush()
             now = time.perf_counter()
             stats, rate = self._record_window(now)
-            if stats is None and self.history:
-                last = self.history[-1]
-                stats = StepStats(*(last[k] for k in STAT_NAMES[:4]), last.get("wasserstein"))
+            if stats is None:
+                stats = self.log.last_stats()
             if ok and self.status != "diverged" and weights_finite(self.generator, self.discriminator):
                 self._last_good = self._copy_weights()
             snap = Snapshot(step=self.step_count, samples_seen=self.samples_seen, elapsed=self.elapsed,
@@ -485,35 +472,9 @@ class Trainer:
             return snap
 
     def _record_window(self, now: float) -> tuple[StepStats | None, float]:
-        """Close the window: (its means, written to the history; None without steps) and the steps per second
-        since the previous record."""
-        w = self._window
-        steps = self.step_count - self._last_snapshot_step
-        rate = steps / max(now - self._last_snapshot_time, 1e-9) if steps else 0.0
-        stats = None
-        if w.total_count:
-            means = [t / w.total_count for t in w.totals]
-            stats = StepStats(*means[:4], means[4] if self.loss_spec.wasserstein else None)
-            self._record(stats, rate)
-            self._window = StatsWindow()
-        self._last_snapshot_time, self._last_snapshot_step = now, self.step_count
-        return stats, rate
-
-    def _record(self, stats: StepStats, rate: float) -> None:
-        entry: dict[str, Any] = {"step": self.step_count, "samples_seen": self.samples_seen,
-                                 "elapsed": round(self.elapsed, 4), "steps_per_sec": round(rate, 3),
-                                 "loss": self._config.loss, "loss_d": stats.loss_d, "loss_g": stats.loss_g,
-                                 "d_real": stats.d_real, "d_fake": stats.d_fake, "wasserstein": stats.wasserstein}
-        if self.live.latest is not None and self.live.step > self._last_recorded_metrics_step():
-            entry["metrics_step"] = self.live.step
-            entry["metrics"] = self.live.latest
-        self.history.append(entry)
-
-    def _last_recorded_metrics_step(self) -> int:
-        for entry in reversed(self.history):
-            if "metrics_step" in entry:
-                return entry["metrics_step"]
-        return -1
+        """Close the log's window (RunLog.record): (its means, or None without steps; the steps per second)."""
+        return self.log.record(now, self.step_count, self.samples_seen, self.elapsed, self._config.loss,
+                               self.loss_spec.wasserstein, self.live.latest, self.live.step)
 
     @torch.no_grad()
     def sample_fixed(self) -> torch.Tensor:
