@@ -34,7 +34,7 @@ def _space(images: np.ndarray | torch.Tensor, digit: int) -> torch.Tensor:
     """The legibility space (N', 192) of the images the classifier files under `digit`."""
     model, _ = load_classifier()
     probs, feats, strokes = predict_with_strokes(model, images)
-    space = metrics._legibility_space(feats, strokes, metrics.class_statistics()["stroke_scale"])
+    space = metrics.legibility_space(feats, strokes)
     return space[probs.argmax(1) == digit]
 
 

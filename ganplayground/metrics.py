@@ -73,6 +73,12 @@ def _legibility_space(feats: torch.Tensor, strokes: torch.Tensor, stroke_scale: 
     return torch.cat([feats, stroke_scale * strokes], dim=1)  # (N, 128 + 64)
 
 
+def legibility_space(features: torch.Tensor, strokes: torch.Tensor) -> torch.Tensor:
+    """The space the legibility figure measures in (N, 192): the classifier's features (N, 128) beside its stroke
+    statistics (N, 64), scaled as for the real test digits (class_statistics)."""
+    return _legibility_space(features, strokes, class_statistics()["stroke_scale"])
+
+
 def class_statistics() -> dict[str, Any]:
     """The real test digits in the legibility space: {"stroke_scale": float, "classes": [(mean, cov)] * 10},
     computed once per process (~1 s)."""
@@ -110,7 +116,7 @@ def class_fid(predicted: torch.Tensor, features: torch.Tensor, strokes: torch.Te
     model made half its figure.
     """
     stats = class_statistics()
-    space = _legibility_space(features, strokes, stats["stroke_scale"])
+    space = legibility_space(features, strokes)
     least = max(min_samples, math.ceil(min_share * len(predicted)))
     total, weighted = 0, 0.0
     for c in range(10):

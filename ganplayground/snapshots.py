@@ -64,10 +64,10 @@ class RunLog:
     """A run's records over time (`history`: one dict per record, oldest first) and the step statistics since
     the last record, summed on the device between flushes so that a step needs no host sync."""
 
-    def __init__(self, history: list[dict[str, Any]] | None = None, step: int = 0) -> None:
+    def __init__(self, history: list[dict[str, Any]] | None = None, step: int = 0, now: float | None = None) -> None:
         self.history: list[dict[str, Any]] = list(history or [])
         self.window = StatsWindow()
-        self._last_time = time.perf_counter()
+        self._last_time = time.perf_counter() if now is None else now  # perf_counter seconds of the last record
         self._last_step = step
 
     def add(self, stats: torch.Tensor) -> None:

@@ -395,11 +395,8 @@ class Trainer:
             if not self._resume.is_set():
                 self.status = "paused"
                 yield self._timed_snapshot()
-                while not self._resume.wait(0.1):
-                    pass
-                if self._stop.is_set():
+                if not self._wait_for_resume():
                     continue
-                self.status = "running"
                 next_snapshot_time = time.perf_counter() + (every_seconds or math.inf)
                 self.log.restart_clock()
                 continue
@@ -432,11 +429,7 @@ class Trainer:
                 if on_divergence == "stop":
                     return
                 self._resume.clear()
-                while not self._resume.wait(0.1):
-                    pass
-                if self._stop.is_set():
-                    continue
-                self.status = "running"
+                self._wait_for_resume()
                 continue
             now = time.perf_counter()
             if (every_steps and self.step_count % every_steps == 0) or now >= next_snapshot_time:
@@ -445,6 +438,15 @@ class Trainer:
                     next_snapshot_time = time.perf_counter() + every_seconds
         self.live.wait()
         yield self._timed_snapshot()
+
+    def _wait_for_resume(self) -> bool:
+        """Wait until resume() or stop(); True (status "running" again) when resumed."""
+        while not self._resume.wait(0.1):
+            pass
+        if self._stop.is_set():
+            return False
+        self.status = "running"
+        return True
 
     def _timed_snapshot(self) -> Snapshot:
         # A snapshot is the run's own work (grid, weight copy): it counts as training time, so a

@@ -12,11 +12,11 @@ from ganplayground.snapshots import RunLog
 
 
 def test_records_hold_the_means_of_the_flushed_steps_and_the_step_rate() -> None:
-    log = RunLog(step=10)
+    log = RunLog(step=10, now=100.0)
     log.add(torch.tensor([1.0, 2.0, 0.5, 0.25, 3.0]))
     log.add(torch.tensor([3.0, 4.0, 0.7, 0.35, 5.0]))
     assert log.window.count == 2 and log.flush() is None and log.window.count == 0
-    now = log._last_time + 2.0  # 2 s after the log was opened
+    now = 102.0  # 2 s after the log was opened
     stats, rate = log.record(now, step=14, samples_seen=256, elapsed=1.23456, loss="wgan-gp", wasserstein=True,
                              metrics=None, metrics_step=-1)
     assert (stats.loss_d, stats.loss_g, stats.d_real, stats.d_fake, stats.wasserstein) == pytest.approx(
@@ -41,11 +41,11 @@ def test_a_non_finite_loss_names_its_network_and_its_sums_are_dropped() -> None:
 
 
 def test_a_live_measurement_goes_into_one_record_only() -> None:
-    log = RunLog()
+    log = RunLog(now=0.0)
     reading = {"modes": 3}
     for step in (1, 2):
         log.add(torch.zeros(5))
         log.flush()
-        log.record(log._last_time + 1.0, step, step, float(step), "js", False, reading, metrics_step=1)
+        log.record(float(step), step, step, float(step), "js", False, reading, metrics_step=1)
     assert [e.get("metrics_step") for e in log.history] == [1, None]
     assert log.history[0]["metrics"] is reading and log.history[1]["wasserstein"] is None
