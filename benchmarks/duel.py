@@ -24,9 +24,9 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ganplayground.metrics import evaluate_generator  # noqa: E402
+from ganplayground.measure.metrics import evaluate_generator  # noqa: E402
 from ganplayground.ui.app import DUEL_BUDGET_SECONDS  # noqa: E402
-from ganplayground.ui.handlers import Playground  # noqa: E402
+from ganplayground.ui.server.playground import Playground  # noqa: E402
 
 
 def first_time(history: list[dict], wanted) -> float | None:  # noqa: ANN001 - a predicate on metrics

@@ -1,7 +1,7 @@
 """An independent MNIST classifier for cross-checking the bundled one's FID (a different architecture
 and seed: the pytorch/examples MNIST net, 3x3 convs + max-pool + a 128-d penultimate layer).
 
-The bundled classifier (ganplayground/classifier.py) scores the app's live metrics; this one only
+The bundled classifier (ganplayground/measure/classifier.py) scores the app's live metrics; this one only
 checks that the presets' claims do not depend on that particular network. Trained on first use
 (~3 CPU minutes) and cached under ~/.cache/ganplayground/independent/.
 
@@ -19,9 +19,9 @@ import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from ganplayground.classifier import _random_shift, images_to_input
-from ganplayground.data import load_mnist
-from ganplayground.metrics import frechet_distance, gaussian_fit
+from ganplayground.measure.classifier import _random_shift, images_to_input
+from ganplayground.train.data import load_mnist
+from ganplayground.measure.metrics import frechet_distance, gaussian_fit
 
 CACHE = Path.home() / ".cache" / "ganplayground" / "independent"
 

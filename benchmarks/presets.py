@@ -32,8 +32,8 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ganplayground.config import PRESET_NAMES, get_preset  # noqa: E402
-from ganplayground.metrics import evaluate_generator, generate  # noqa: E402
-from ganplayground.trainer import Trainer  # noqa: E402
+from ganplayground.measure.metrics import evaluate_generator, generate  # noqa: E402
+from ganplayground.train.trainer import Trainer  # noqa: E402
 
 CURE = "cure"  # the collapse preset, then WGAN-GP on the same networks
 CURE_SECONDS = 60.0
@@ -77,7 +77,7 @@ def run_preset(name: str, seed: int, seconds: float | None, independent: bool, n
         row["most_at_once"] = max((len(c) for c in covered), default=0)
         row["visited"] = len(set().union(*covered)) if covered else 0
     if config.conditional:
-        from ganplayground.metrics import conditional_accuracy
+        from ganplayground.measure.metrics import conditional_accuracy
 
         row["conditional_accuracy"] = conditional_accuracy(trainer.sampler, 2000, seed)
     if independent and config.dataset == "mnist":

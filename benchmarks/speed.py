@@ -28,8 +28,8 @@ from torch.utils.flop_counter import FlopCounterMode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ganplayground.config import Config, get_preset  # noqa: E402
-from ganplayground.devices import auto_threads, resolve_device  # noqa: E402
-from ganplayground.trainer import Trainer  # noqa: E402
+from ganplayground.train.devices import auto_threads, resolve_device  # noqa: E402
+from ganplayground.train.trainer import Trainer  # noqa: E402
 
 KERNEL_OPS = ("convolution", "convolution_backward", "mm", "addmm", "bmm", "matmul")
 
@@ -128,7 +128,7 @@ def levers(device: str) -> None:
 
 def gpu() -> None:
     """Samples/s per model and seconds to FID <= 20 (needs CUDA)."""
-    from ganplayground.metrics import evaluate_generator
+    from ganplayground.measure.metrics import evaluate_generator
 
     print(f"\n## GPU: {torch.cuda.get_device_name()}\n")
     print("| model | batch | precision | compiled | steps/s | samples/s |\n|---|---|---|---|---|---|")

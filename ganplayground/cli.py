@@ -18,15 +18,15 @@ from typing import Any, NoReturn
 import numpy as np
 import torch
 
-from .checkpoints import CheckpointError, SavedModel, load_model, save_trainer, trainer_from_model
-from .classifier import ClassifierMissing
+from .export.checkpoints import CheckpointError, SavedModel, load_model, save_trainer, trainer_from_model
+from .measure.classifier import ClassifierMissing
 from .config import DEFAULT_PRESET, PRESET_NAMES, PRESETS, ConfigError, get_preset
-from .data import DataError
-from .images import make_grid, save_png, to_uint8, toy_plot, upscale
-from .losses import LOSS_NAMES
-from .modelcard import write_card
-from .recording import Recording, gif_bytes
-from .timeline import Frame, frame_of, frame_strip
+from .train.data import DataError
+from .train.images import make_grid, save_png, to_uint8, toy_plot, upscale
+from .train.losses import LOSS_NAMES
+from .export.modelcard import write_card
+from .export.recording import Recording, gif_bytes
+from .export.timeline import Frame, frame_of, frame_strip
 
 EXIT_USAGE = 2
 GIF_MOMENTS = 100  # train --gif --steps N: a snapshot every N / 100 steps (a time budget: every second)
@@ -133,8 +133,8 @@ def _fmt_seconds(seconds: float) -> str:
 
 
 def cmd_train(args: argparse.Namespace) -> None:
-    from .devices import describe_device
-    from .trainer import Trainer
+    from .train.devices import describe_device
+    from .train.trainer import Trainer
 
     saved = load_model(args.from_model) if args.from_model else None
     preset_name = args.preset or (None if saved else DEFAULT_PRESET)
@@ -241,7 +241,7 @@ def _frame_due(taken: int, wanted: int, snap: Any, done_steps: int, budget_steps
 
 
 def _frame(trainer: Any) -> Frame:
-    from .metrics import evaluate_generator
+    from .measure.metrics import evaluate_generator
 
     config = trainer.config
     measurable = config.dataset in ("mnist", "ring", "grid")
@@ -275,7 +275,7 @@ def cmd_sample(args: argparse.Namespace) -> None:
 
 
 def _sample_digits(saved: SavedModel, args: argparse.Namespace, suffix: str) -> None:
-    from .metrics import generate
+    from .measure.metrics import generate
 
     labels = torch.full((args.n,), args.label, dtype=torch.long) if args.label is not None else None
     images = to_uint8(generate(saved.generator, args.n, args.seed, saved.config.conditional, labels))  # (N, 28, 28)
@@ -297,7 +297,7 @@ def _sample_points(saved: SavedModel, args: argparse.Namespace, suffix: str) -> 
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
-    from .metrics import conditional_accuracy, evaluate_generator
+    from .measure.metrics import conditional_accuracy, evaluate_generator
 
     saved = load_model(args.model)
     start = time.perf_counter()
@@ -319,8 +319,8 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
 
 
 def cmd_card(args: argparse.Namespace) -> None:
-    from .bundles import read_upload
-    from .labcard import facts_from_model, save_card
+    from .export.bundles import read_upload
+    from .export.labcard import facts_from_model, save_card
 
     if args.out.suffix.lower() != ".png":
         raise UserError(f"--out must end in .png, got {args.out.name!r}")
@@ -336,7 +336,7 @@ def cmd_presets(_args: argparse.Namespace) -> None:
 
 
 def cmd_train_classifier(args: argparse.Namespace) -> None:
-    from .classifier import classifier_dir, save_classifier, train_classifier
+    from .measure.classifier import classifier_dir, save_classifier, train_classifier
 
     out = args.out or classifier_dir()
     start = time.perf_counter()

@@ -12,8 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .data import DATASETS, IMAGE_DATASETS, TOY_DATASETS
-from .losses import LOSS_NAMES, get_loss
+from .train.data import DATASETS, IMAGE_DATASETS, TOY_DATASETS
+from .train.losses import LOSS_NAMES, get_loss
 
 ARCHS = ("mlp", "dcgan")
 OPTIMIZERS = ("adam", "rmsprop")

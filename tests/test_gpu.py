@@ -11,8 +11,8 @@ import pytest
 import torch
 
 from ganplayground.config import Config, get_preset
-from ganplayground.metrics import evaluate_generator
-from ganplayground.trainer import Trainer
+from ganplayground.measure.metrics import evaluate_generator
+from ganplayground.train.trainer import Trainer
 
 pytestmark = [pytest.mark.gpu,
               pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU (run with -m gpu there)")]

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from ganplayground.config import get_preset
-from ganplayground.metrics import conditional_accuracy, evaluate_generator
-from ganplayground.trainer import Trainer
+from ganplayground.measure.metrics import conditional_accuracy, evaluate_generator
+from ganplayground.train.trainer import Trainer
 
 pytestmark = pytest.mark.slow
 

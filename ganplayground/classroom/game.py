@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from . import pretrained
-from .checkpoints import SavedModel
-from .classifier import ClassifierMissing, load_classifier, predict
-from .data import load_mnist
-from .images import to_uint8
-from .losses import get_loss
+from ..export import pretrained
+from ..export.checkpoints import SavedModel
+from ..measure.classifier import ClassifierMissing, load_classifier, predict
+from ..train.data import load_mnist
+from ..train.images import to_uint8
+from ..train.losses import get_loss
 
 DEFAULT_TILES = 16  # a 4 x 4 board
 MIN_TILES, MAX_TILES = 4, 64

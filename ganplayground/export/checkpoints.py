@@ -17,8 +17,8 @@ import torch
 from safetensors import safe_open
 from safetensors.torch import save_file
 
-from .config import Config, ConfigError
-from .models import Discriminator, Generator, build_models
+from ..config import Config, ConfigError
+from ..train.models import Discriminator, Generator, build_models
 
 FORMAT = "ganplayground-model"
 VERSION = 1
@@ -202,7 +202,7 @@ def trainer_from_model(saved: SavedModel, config: Config | None = None) -> Any:
     from the saved model's raise ConfigError naming each one. A saved weight average stays the
     weight average, continuing its warm-up where it stopped.
     """
-    from .trainer import ARCHITECTURE_FIELDS, Trainer
+    from ..train.trainer import ARCHITECTURE_FIELDS, Trainer
 
     config = config or saved.config
     changed = [f"{name} {getattr(config, name)} (saved: {getattr(saved.config, name)})"

@@ -21,10 +21,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .checkpoints import SavedModel, load_model, trainer_from_model
-from .config import PRESETS, Config, ConfigError
-from .data import TOY_DATASETS, toy_centres
-from .images import toy_plot
-from .metrics import MODE_THRESHOLD, legibility_reference
+from ..config import PRESETS, Config, ConfigError
+from ..train.data import TOY_DATASETS, toy_centres
+from ..train.images import toy_plot
+from ..measure.metrics import MODE_THRESHOLD, legibility_reference
 from .recipe import reproduce, segments
 from .timeline import meter_words
 
@@ -109,7 +109,7 @@ def facts_from_model(saved: SavedModel, measure: bool = True) -> CardFacts:
     metrics, metrics_step = _last_metrics(saved.history)
     start, note = (start, "") if start is not None else _start_config(saved.config, saved.history)
     if metrics is None and measure and saved.config.dataset in ("mnist", "ring", "grid"):
-        from .metrics import evaluate_generator
+        from ..measure.metrics import evaluate_generator
 
         metrics = evaluate_generator(trainer.sampler, saved.config, 1000, seed=saved.config.seed + 3)
         metrics_step = saved.step

@@ -12,7 +12,7 @@ from .timeline import meter_words
 
 def write_card(folder: Path, saved: Any, result: dict[str, Any]) -> None:
     """The model card: card.json (facts) and README.md (the same for people), beside the weights."""
-    from .metrics import LEGIBLE_CLASS_FID, TOY_COVER_RADIUS, legibility_reference
+    from ..measure.metrics import LEGIBLE_CLASS_FID, TOY_COVER_RADIUS, legibility_reference
 
     c = saved.config
     card = {"preset": saved.info.get("preset"), "dataset": c.dataset, "arch": c.arch, "loss": c.loss,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .checkpoints import CONFIG_FILE, SavedModel, load_model
-from .classifier import pretrained_dir
+from ..measure.classifier import pretrained_dir
 
 _cache: dict[str, SavedModel] = {}
 _lock = threading.Lock()

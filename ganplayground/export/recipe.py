@@ -7,7 +7,7 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from .config import PRESETS, Config
+from ..config import PRESETS, Config
 
 # Settings a page run can change that the command line sets with a flag (Config field -> flag).
 CLI_FLAGS = {"seed": "--seed", "batch_size": "--batch-size", "lr_d": "--lr-d", "lr_g": "--lr-g",
@@ -32,7 +32,7 @@ def segments(history: list[dict[str, Any]], final_step: int, final_loss: str) ->
 
 def closest_preset(config: Config) -> str | None:
     """The preset with this config's networks whose other settings differ least."""
-    from .trainer import ARCHITECTURE_FIELDS
+    from ..train.trainer import ARCHITECTURE_FIELDS
 
     best, best_diff = None, None
     for name, preset in PRESETS.items():
@@ -75,7 +75,7 @@ def reproduce(start_config: Config, history: list[dict[str, Any]], final_step: i
             continue
         if getattr(start_config, name) != getattr(base, name) or name in ("seed", "threads"):
             args.append(f"{flag} {_fmt(getattr(start_config, name))}")
-    from .trainer import ARCHITECTURE_FIELDS
+    from ..train.trainer import ARCHITECTURE_FIELDS
 
     unset = [f for f in Config.__dataclass_fields__ if f not in CLI_FLAGS and f not in _PLACE_FIELDS
              and f not in ARCHITECTURE_FIELDS and f != "loss" and getattr(start_config, f) != getattr(base, f)]

@@ -19,12 +19,12 @@ import numpy as np
 import torch
 from PIL import Image
 
-from .data import TOY_DATASETS, get_dataset
-from .images import toy_plot
+from ..train.data import TOY_DATASETS, get_dataset
+from ..train.images import toy_plot
 from .timeline import Frame, frame_strip, meter_words
 
 if TYPE_CHECKING:
-    from .snapshots import Snapshot
+    from ..train.snapshots import Snapshot
 
 MAX_FRAMES = 200  # moments kept per run: a packed 302 x 302 grid takes 1-30 KB, so a run holds at most ~5 MB
 GREY_LEVELS = 16  # grids are kept (and animated) in 16 grey levels: a third of the bytes, digits look the same

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from ..images import _colormap, toy_plot
+from ..train.images import _colormap, toy_plot
 
 SIZE = 384  # px, as the Train tab's toy plot
 ARROWS = 80  # lines drawn after a G step (of the 1,000 fixed-noise points): more would be a smear

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw, ImageFont
 
-from .images import make_grid, to_uint8, toy_plot, upscale
+from ..train.images import make_grid, to_uint8, toy_plot, upscale
 
 FRAME_SAMPLES = 16  # the first 16 fixed-noise samples (4 x 4) stand for the grid in a strip
 TOY_FRAME_SIZE = 200

@@ -19,14 +19,14 @@ import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from .data import load_mnist
+from ..train.data import load_mnist
 
 FEATURE_DIM = 128
 
 
 def pretrained_dir() -> Path:
     """The shipped models' folder: ./pretrained beside the package (GANPLAYGROUND_PRETRAINED overrides)."""
-    default = Path(__file__).resolve().parent.parent / "pretrained"
+    default = Path(__file__).resolve().parents[2] / "pretrained"
     return Path(os.environ.get("GANPLAYGROUND_PRETRAINED", default))
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-ASSETS = Path(__file__).parent / "assets" / "mnist"
+ASSETS = Path(__file__).resolve().parent.parent / "assets" / "mnist"
 IMAGE_DATASETS = ("mnist", "fashion-mnist")
 TOY_DATASETS = ("ring", "grid")
 DATASETS = IMAGE_DATASETS + TOY_DATASETS

@@ -8,7 +8,7 @@ import os
 
 import torch
 
-from .config import ConfigError
+from ..config import ConfigError
 
 
 def resolve_device(name: str) -> torch.device:

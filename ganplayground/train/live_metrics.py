@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from .config import Config
+from ..config import Config
 
 
 class LiveMetrics:
@@ -26,7 +26,7 @@ class LiveMetrics:
 
     def measure(self, sampler: torch.nn.Module, config: Config, step: int) -> None:
         """Measure `sampler` (the run's, or a copy of it taken at `step`); a result never replaces a newer one."""
-        from . import metrics  # lazily: loading the classifier is only needed when asked for
+        from ..measure import metrics  # lazily: loading the classifier is only needed when asked for
 
         result = metrics.evaluate_generator(sampler, config, config.metrics_samples, seed=config.seed + 3)
         with self._lock:

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from . import stepping
-from .config import Config, ConfigError
+from . import updates as stepping
+from ..config import Config, ConfigError
 from .data import ImageData, ToyData, get_dataset, toy_centres
 from .devices import auto_threads, compile_backend, describe_device, resolve_device, resolve_precision
 from .images import make_grid, to_uint8

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import torch
 
-from .config import ConfigError
+from ..config import ConfigError
 from .losses import LossSpec, clip_weights, gradient_penalty
 
 if TYPE_CHECKING:

@@ -7,11 +7,13 @@ import numpy as np
 import pytest
 import torch
 
-from ganplayground import game, pretrained
-from ganplayground.checkpoints import SavedModel
+from ganplayground.classroom import game
+
+from ganplayground.export import pretrained
+from ganplayground.export.checkpoints import SavedModel
 from ganplayground.config import Config
-from ganplayground.data import load_mnist
-from ganplayground.models import build_models
+from ganplayground.train.data import load_mnist
+from ganplayground.train.models import build_models
 
 
 def _constant_d_model(loss: str, bias: float) -> SavedModel:

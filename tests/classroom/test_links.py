@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ganplayground.config import PRESETS
-from ganplayground.links import (
+from ganplayground.classroom.links import (
     MAX_PARAMS,
     MAX_SEED,
     SetUp,
@@ -15,7 +15,7 @@ from ganplayground.links import (
     share_url,
     to_query,
 )
-from ganplayground.losses import LOSS_NAMES
+from ganplayground.train.losses import LOSS_NAMES
 
 LESSONS = 5
 

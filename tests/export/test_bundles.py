@@ -12,10 +12,10 @@ import pytest
 import torch
 from safetensors.torch import load_file, save_file
 
-from ganplayground.bundles import BundleError, read_upload, zip_folder, zip_trainer
-from ganplayground.checkpoints import CONFIG_FILE, WEIGHTS_FILE, load_model, save_trainer
+from ganplayground.export.bundles import BundleError, read_upload, zip_folder, zip_trainer
+from ganplayground.export.checkpoints import CONFIG_FILE, WEIGHTS_FILE, load_model, save_trainer
 from ganplayground.config import Config
-from ganplayground.trainer import Trainer
+from ganplayground.train.trainer import Trainer
 
 
 @pytest.fixture

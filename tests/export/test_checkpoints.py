@@ -9,9 +9,9 @@ import pytest
 import torch
 from safetensors.torch import load_file, save_file
 
-from ganplayground.checkpoints import CheckpointError, load_model, save_trainer, trainer_from_model
+from ganplayground.export.checkpoints import CheckpointError, load_model, save_trainer, trainer_from_model
 from ganplayground.config import Config, ConfigError
-from ganplayground.trainer import Trainer
+from ganplayground.train.trainer import Trainer
 
 
 @pytest.fixture

@@ -12,11 +12,11 @@ import PIL.Image
 import pytest
 
 from ganplayground import cli
-from ganplayground.checkpoints import load_model, save_trainer
+from ganplayground.export.checkpoints import load_model, save_trainer
 from ganplayground.config import PRESETS, Config, get_preset
-from ganplayground.labcard import CARD_SIZE, card_png, facts_from_model, facts_from_trainer, render_card, save_card
-from ganplayground.recipe import closest_preset, reproduce, segments
-from ganplayground.trainer import Trainer
+from ganplayground.export.labcard import CARD_SIZE, card_png, facts_from_model, facts_from_trainer, render_card, save_card
+from ganplayground.export.recipe import closest_preset, reproduce, segments
+from ganplayground.train.trainer import Trainer
 
 
 def _history(*stretches: tuple[str, int, int]) -> list[dict]:
@@ -121,7 +121,7 @@ def test_the_command_trains_the_same_networks_again(tmp_path: Path) -> None:
 
 def test_the_card_command_writes_a_card_for_a_folder_and_a_zip(trained: Trainer, tmp_path: Path,
                                                                capsys: pytest.CaptureFixture) -> None:
-    from ganplayground.bundles import zip_trainer
+    from ganplayground.export.bundles import zip_trainer
 
     folder = save_trainer(tmp_path / "m", trained)
     assert cli.main(["card", str(folder), "--out", str(tmp_path / "a.png")]) == 0

@@ -12,7 +12,7 @@ from PIL import Image
 
 from ganplayground.cli import main
 from ganplayground.config import Config
-from ganplayground.recording import (
+from ganplayground.export.recording import (
     DUEL_FRAMES,
     GREY_LEVELS,
     LAST_FRAME_MS,
@@ -23,8 +23,8 @@ from ganplayground.recording import (
     duel_gif_bytes,
     gif_bytes,
 )
-from ganplayground.snapshots import Snapshot, StepStats
-from ganplayground.trainer import Trainer
+from ganplayground.train.snapshots import Snapshot, StepStats
+from ganplayground.train.trainer import Trainer
 
 COLLAPSED = {"modes": 1, "verdict": "collapse"}
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from ganplayground.config import Config
-from ganplayground.timeline import FRAME_SAMPLES, Frame, frame_of, frame_strip, meter_words
-from ganplayground.trainer import Trainer
+from ganplayground.export.timeline import FRAME_SAMPLES, Frame, frame_of, frame_strip, meter_words
+from ganplayground.train.trainer import Trainer
 
 
 def test_meter_words_name_the_three_states_and_blobs() -> None:

@@ -11,8 +11,10 @@ import numpy as np
 import pytest
 import torch
 
-from ganplayground import metrics, pretrained
-from ganplayground.data import load_mnist, toy_centres
+from ganplayground.measure import metrics
+
+from ganplayground.export import pretrained
+from ganplayground.train.data import load_mnist, toy_centres
 
 N = 1000  # what the page's live meter reads
 

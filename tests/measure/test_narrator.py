@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from ganplayground.narrator import Narration, narrate
-from ganplayground.ui.labels import LOSS_SHORT
+from ganplayground.measure.narrator import Narration, narrate
+from ganplayground.ui.widgets.labels import LOSS_SHORT
 
-ROOT = Path(__file__).resolve().parent.parent
-HISTORIES = Path(__file__).parent / "data" / "histories"
+ROOT = Path(__file__).resolve().parents[2]
+HISTORIES = Path(__file__).resolve().parents[1] / "data" / "histories"
 KINDS = {"starting", "diverged", "vanishing", "d-winning", "not-digits", "collapse-starting", "collapse-holding",
          "switched", "recovering", "recovered", "healthy", "blobs-covered", "hopping", "blobs-partial", "measuring"}
 

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import torch
 
-from ganplayground import data
-from ganplayground.data import DataError, get_dataset, load_fashion_mnist, load_mnist, toy_centres
+from ganplayground.train import data
+from ganplayground.train.data import DataError, get_dataset, load_fashion_mnist, load_mnist, toy_centres
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import threading
 
 import torch
 
-from ganplayground.latent import interpolate, move_along, noise_for_seed, principal_directions, slerp
-from ganplayground.models import build_models
+from ganplayground.train.latent import interpolate, move_along, noise_for_seed, principal_directions, slerp
+from ganplayground.train.models import build_models
 
 
 def _generator(latent_dim: int = 8) -> torch.nn.Module:

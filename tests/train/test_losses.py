@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ganplayground.losses import (
+from ganplayground.train.losses import (
     LOSS_NAMES,
     clip_weights,
     get_loss,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from ganplayground.models import (
+from ganplayground.train.models import (
     DCGANDiscriminator,
     DCGANGenerator,
     MLPDiscriminator,

@@ -8,7 +8,7 @@ import math
 import pytest
 import torch
 
-from ganplayground.snapshots import RunLog
+from ganplayground.train.snapshots import RunLog
 
 
 def test_records_hold_the_means_of_the_flushed_steps_and_the_step_rate() -> None:

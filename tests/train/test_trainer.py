@@ -11,10 +11,10 @@ import pytest
 import torch
 
 from ganplayground.config import Config, ConfigError
-from ganplayground.devices import resolve_device
-from ganplayground.losses import LOSS_NAMES
-from ganplayground.recipe import segments
-from ganplayground.trainer import Trainer
+from ganplayground.train.devices import resolve_device
+from ganplayground.train.losses import LOSS_NAMES
+from ganplayground.export.recipe import segments
+from ganplayground.train.trainer import Trainer
 
 
 def _params(module: torch.nn.Module) -> torch.Tensor:
@@ -290,7 +290,7 @@ def test_bf16_autocast_trains_with_finite_losses(tiny: Config) -> None:
 
 
 def _measured_threads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    from ganplayground import metrics
+    from ganplayground.measure import metrics
 
     threads: list[int] = []
     evaluate = metrics.evaluate_generator

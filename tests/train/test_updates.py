@@ -12,9 +12,9 @@ import pytest
 import torch
 
 from ganplayground.config import Config, ConfigError
-from ganplayground.losses import LOSS_NAMES
-from ganplayground.stepping import Pace, check_rate
-from ganplayground.trainer import Trainer
+from ganplayground.train.losses import LOSS_NAMES
+from ganplayground.train.updates import Pace, check_rate
+from ganplayground.train.trainer import Trainer
 
 
 def _state(module: torch.nn.Module) -> dict[str, torch.Tensor]:

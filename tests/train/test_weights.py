@@ -6,8 +6,8 @@ import math
 
 import torch
 
-from ganplayground.models import MLPDiscriminator, MLPGenerator
-from ganplayground.weights import WeightAverage, WeightCopy, weights_finite
+from ganplayground.train.models import MLPDiscriminator, MLPGenerator
+from ganplayground.train.weights import WeightAverage, WeightCopy, weights_finite
 
 
 def _constant_generator(value: float) -> MLPGenerator:

@@ -21,7 +21,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]
     os.environ["GRADIO_TEMP_DIR"] = str(tmp_path_factory.mktemp("gradio"))
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from ganplayground.ui.app import build_demo, launch
-    from ganplayground.ui.handlers import Playground
+    from ganplayground.ui.server.playground import Playground
 
     playground = Playground(max_trainings=3, snapshot_seconds=0.25, metrics_seconds=1.0)
     demo = build_demo(playground)

@@ -18,7 +18,7 @@ import PIL.Image
 import pytest
 from gradio_client import Client
 
-from ganplayground.ui.handlers import DIGIT_SCALE, DUEL_SIDE_OUTPUTS
+from ganplayground.ui.server.playground import DIGIT_SCALE, DUEL_SIDE_OUTPUTS
 
 FORM = ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30]
 METER_STATES = ("Not digits yet", "Collapse:", "of 10 digits")

@@ -17,7 +17,7 @@ import torch
 from gradio_client import Client, handle_file
 from safetensors.torch import load_file, save_file
 
-from ganplayground.labcard import CARD_SIZE
+from ganplayground.export.labcard import CARD_SIZE
 
 FORM = ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30]
 

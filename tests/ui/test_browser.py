@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ganplayground.ui import plots
+from ganplayground.ui.widgets import plots
 
 from .browser import click_start, launch, open_app, require_chromium, shots_dir, start_duel, wait
 

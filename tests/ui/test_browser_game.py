@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ganplayground import game
-from ganplayground.ui.game import CELL_H, CELL_W, COLUMNS, GAP
+from ganplayground.classroom import game
+from ganplayground.ui.tabs.game_panel import CELL_H, CELL_W, COLUMNS, GAP
 
 from .browser import launch, open_app, require_chromium, shots_dir, wait
 

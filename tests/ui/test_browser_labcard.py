@@ -14,7 +14,7 @@ from pathlib import Path
 import PIL.Image
 import pytest
 
-from ganplayground.labcard import CARD_SIZE
+from ganplayground.export.labcard import CARD_SIZE
 
 from .browser import DOCS_SHOTS, click_start, launch, open_app, require_chromium, shots_dir, wait
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ganplayground.ui.labels import LESSONS
-from ganplayground.ui.narration import MARK
+from ganplayground.ui.widgets.labels import LESSONS
+from ganplayground.ui.widgets.status import MARK
 
 from .browser import click_start, launch, open_app, require_chromium, shots_dir, start_duel, wait
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import PIL.Image
 
-from ganplayground.ui.components import AtomicImage, InlineImage
+from ganplayground.ui.widgets.components import AtomicImage, InlineImage
 
 
 def test_the_same_picture_maps_to_one_cache_file_that_is_never_rewritten(tmp_path: Path, monkeypatch) -> None:

@@ -11,8 +11,8 @@ import pytest
 import torch
 from gradio_client import Client
 
-from ganplayground.ui.handlers import Playground
-from ganplayground.ui.sessions import new_token
+from ganplayground.ui.server.playground import Playground
+from ganplayground.ui.server.sessions import new_token
 
 FORM = ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 60]
 

@@ -11,9 +11,9 @@ import PIL.Image
 import pytest
 from gradio_client import Client
 
-from ganplayground import game
-from ganplayground.ui import game as ui
-from ganplayground.ui.game import CELL_H, CELL_W, COLUMNS, GAP, GREEN, ORANGE, RED, GameState
+from ganplayground.classroom import game
+from ganplayground.ui.tabs import game_panel as ui
+from ganplayground.ui.tabs.game_panel import CELL_H, CELL_W, COLUMNS, GAP, GREEN, ORANGE, RED, GameState
 
 BOARD, MARKS, NOTE, RESULT, STATE, NEXT_SEED = range(6)
 

@@ -7,9 +7,9 @@ import math
 
 import pandas as pd
 
-from ganplayground.losses import LOSS_NAMES
-from ganplayground.ui import plots
-from ganplayground.ui.labels import LOSS_SHORT
+from ganplayground.train.losses import LOSS_NAMES
+from ganplayground.ui.widgets import plots
+from ganplayground.ui.widgets.labels import LOSS_SHORT
 
 COLLAPSE_THEN_CURE = [10, 9, 6, 3, 1, 1, 1, 2, 5, 8, 10, 10]  # digits covered at each measurement
 

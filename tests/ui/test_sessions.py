@@ -10,8 +10,8 @@ import time
 import pytest
 
 from ganplayground.config import Config
-from ganplayground.trainer import Trainer
-from ganplayground.ui.sessions import SessionError, SessionManager, Slots, check_token, new_token
+from ganplayground.train.trainer import Trainer
+from ganplayground.ui.server.sessions import SessionError, SessionManager, Slots, check_token, new_token
 
 
 def _wait_for(condition, timeout: float = 10.0) -> None:

@@ -12,9 +12,9 @@ import pytest
 import torch
 
 from ganplayground.config import Config
-from ganplayground.trainer import Trainer
-from ganplayground.ui import zerogpu
-from ganplayground.ui.sessions import Slots
+from ganplayground.train.trainer import Trainer
+from ganplayground.ui.server import zerogpu
+from ganplayground.ui.server.sessions import Slots
 
 
 def pickling_chunk(config, state, seconds, snapshot_seconds, metrics_seconds, device):
@@ -69,7 +69,7 @@ def test_the_playground_uses_chunks_on_zerogpu(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setitem(sys.modules, "spaces", types.SimpleNamespace(GPU=lambda duration: (lambda fn: fn)))
     monkeypatch.setattr(zerogpu.importlib.util, "find_spec", lambda name: object())
     monkeypatch.setattr(zerogpu, "gpu_chunk_function", lambda: pickling_chunk)
-    from ganplayground.ui.handlers import Playground
+    from ganplayground.ui.server.playground import Playground
 
     pg = Playground(max_trainings=1)
     try:

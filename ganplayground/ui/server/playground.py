@@ -17,15 +17,15 @@ import gradio as gr
 import numpy as np
 import torch
 
-from ..devices import describe_device, resolve_device
+from ...train.devices import describe_device, resolve_device
 from . import zerogpu
-from .checks import env_int, error
-from .duel_tab import DUEL_SIDE_OUTPUTS, DuelTab
-from .explore_tab import DIGIT_SCALE, NUM_SLIDERS, SESSION_MODEL, ExploreModel, ExploreTab
-from .learn_tab import LearnTab
+from ..widgets.inputs import env_int, error
+from ..tabs.duel_tab import DUEL_SIDE_OUTPUTS, DuelTab
+from ..tabs.explore_tab import DIGIT_SCALE, NUM_SLIDERS, SESSION_MODEL, ExploreModel, ExploreTab
+from ..tabs.learn_tab import LearnTab
 from .sessions import Session, SessionError, SessionManager, check_token, new_token
-from .slowmo import SlowMotion
-from .train_tab import MAX_BUDGET_SECONDS, TrainTab, arch_choices, loss_choices
+from ..tabs.slow_motion import SlowMotion
+from ..tabs.train_tab import MAX_BUDGET_SECONDS, TrainTab, arch_choices, loss_choices
 
 
 class Playground(TrainTab, DuelTab, ExploreTab, LearnTab, SlowMotion):

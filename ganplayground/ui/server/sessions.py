@@ -22,10 +22,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..config import Config
-from ..recording import Recording
-from ..snapshots import Snapshot
-from ..trainer import Trainer
+from ...config import Config
+from ...export.recording import Recording
+from ...train.snapshots import Snapshot
+from ...train.trainer import Trainer
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import torch
 
-from ..config import Config
-from ..trainer import Trainer
+from ...config import Config
+from ...train.trainer import Trainer
 from .sessions import Run
 
 CHUNK_SECONDS = 20.0  # training per GPU call; short so that Stop answers within a chunk

@@ -1,7 +1,7 @@
 """Class links on the page: when the page opens, its address's query (?preset=collapse&tab=duel&simple=1)
 picks the tab, preset, loss and seed, the class's simple view, a lesson, or starts training at once; and the
 "Share this set-up" box writes the link for what the page shows. Reading and writing links is
-ganplayground/links.py; this module only applies them to components.
+ganplayground/classroom/links.py; this module only applies them to components.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from typing import Any
 
 import gradio as gr
 
-from ..config import PRESETS
-from ..links import TABS, SetUp, address_from_headers, parse_query, share_url, to_query
-from .checks import number
-from .handlers import Playground
-from .labels import LESSONS, LOSS_LABELS, key_of
+from ...config import PRESETS
+from ...classroom.links import TABS, SetUp, address_from_headers, parse_query, share_url, to_query
+from ..widgets.inputs import number
+from ..server.playground import Playground
+from ..widgets.labels import LESSONS, LOSS_LABELS, key_of
 
 MAX_QUERY_CHARS = 8192  # what a browser or proxy passes in one address, about
 # Called before the share click's handler: the tab on show and the page's own address, as the browser has them

@@ -1,7 +1,7 @@
 """The Learn tab's "Be the discriminator" game: its board picture, its words, its handlers and its controls.
 
 The round (with its answers) lives in a `gr.State`, which Gradio keeps on the server: the page only ever gets
-the board's pixels until Check. The game itself (rounds, scores, the machine opponents) is ganplayground/game.py.
+the board's pixels until Check. The game itself (rounds, scores, the machine opponents) is ganplayground/classroom/game.py.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import gradio as gr
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from .. import game
-from ..game import Round, Score
-from ..images import upscale
-from .checks import number
+from ...classroom import game
+from ...classroom.game import Round, Score
+from ...train.images import upscale
+from ..widgets.inputs import number
 
 TILES = game.DEFAULT_TILES
 COLUMNS = 4

@@ -19,11 +19,11 @@ from typing import Any
 
 import gradio as gr
 
-from ..bundles import MAX_UPLOAD_BYTES, BundleError, read_upload, zip_trainer
-from ..data import TOY_DATASETS
-from ..labcard import facts_from_trainer, save_card
-from ..recipe import closest_preset
-from .sessions import Run
+from ...export.bundles import MAX_UPLOAD_BYTES, BundleError, read_upload, zip_trainer
+from ...train.data import TOY_DATASETS
+from ...export.labcard import facts_from_trainer, save_card
+from ...export.recipe import closest_preset
+from ..server.sessions import Run
 
 MAX_UPLOADS = 4  # models one session keeps uploaded (the oldest goes first)
 KEEP_SECONDS = 600  # a card or a zip stays on disk this long (Gradio copies it into its cache at once)

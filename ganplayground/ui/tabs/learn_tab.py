@@ -8,9 +8,9 @@ from typing import Any
 import gradio as gr
 import numpy as np
 
-from . import learn
-from .checks import number
-from .labels import LESSONS
+from ...export import lesson_pictures as learn
+from ..widgets.inputs import number
+from ..widgets.labels import LESSONS
 
 
 class LearnTab:

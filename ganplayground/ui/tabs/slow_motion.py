@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from ..config import Config, ConfigError
-from ..data import TOY_DATASETS
-from ..stepping import check_rate
-from ..trainer import ARCHITECTURE_FIELDS
-from .step_picture import d_step_picture, g_step_picture
+from ...config import Config, ConfigError
+from ...train.data import TOY_DATASETS
+from ...train.updates import check_rate
+from ...train.trainer import ARCHITECTURE_FIELDS
+from ...export.step_pictures import d_step_picture, g_step_picture
 
 if TYPE_CHECKING:
-    from .sessions import Run
+    from ..server.sessions import Run
 
 # The speed control's choices (steps per second; 0 = as fast as the machine goes).
 SPEEDS = [("Full speed", 0.0), ("Slow: 10 steps a second", 10.0), ("Very slow: 1 step a second", 1.0)]

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 import numpy as np
 
-from ..recording import Recording, duel_gif_bytes, gif_bytes
-from .checks import error, number
-from .components import AtomicImage
-from .labels import LOSS_SHORT
+from ...export.recording import Recording, duel_gif_bytes, gif_bytes
+from ..widgets.inputs import error, number
+from ..widgets.components import AtomicImage
+from ..widgets.labels import LOSS_SHORT
 
 if TYPE_CHECKING:
-    from .handlers import Playground
+    from ..server.playground import Playground
 
 GIF_FOLDER = Path(tempfile.gettempdir()) / "ganplayground-gifs"
 GIF_MAX_AGE = 900.0  # seconds; Gradio serves its own copy of each file from its cache

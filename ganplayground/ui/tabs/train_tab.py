@@ -10,19 +10,20 @@ import gradio as gr
 import numpy as np
 import torch
 
-from ..config import PRESETS, Config, ConfigError, get_preset
-from ..data import TOY_DATASETS, DataError, fashion_mnist_available, get_dataset
-from ..images import toy_plot
-from ..losses import LOSS_NAMES
-from ..snapshots import Snapshot
-from ..trainer import Trainer
-from . import plots, zerogpu
-from .checks import error, number
-from .labels import ARCH_LABELS, DATASET_LABELS, LOSS_LABELS, key_of
-from .meter import coverage_settings, histogram_settings, mode_words, read_meter
-from .narration import narrator_line
-from .polling import plot_update, poll_state
-from .sessions import Run
+from ...config import PRESETS, Config, ConfigError, get_preset
+from ...train.data import TOY_DATASETS, DataError, fashion_mnist_available, get_dataset
+from ...train.images import toy_plot
+from ...train.losses import LOSS_NAMES
+from ...train.snapshots import Snapshot
+from ...train.trainer import Trainer
+from ..widgets import plots
+from ..server import zerogpu
+from ..widgets.inputs import error, number
+from ..widgets.labels import ARCH_LABELS, DATASET_LABELS, LOSS_LABELS, key_of
+from ..widgets.meter import coverage_settings, histogram_settings, mode_words, read_meter
+from ..widgets.status import narrator_line
+from ..widgets.polling import plot_update, poll_state
+from ..server.sessions import Run
 
 MAX_BUDGET_SECONDS = 900
 

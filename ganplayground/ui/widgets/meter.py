@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..config import Config
-from ..data import TOY_DATASETS, toy_centres
-from ..metrics import COLLAPSE_MAX_MODES, LEGIBLE_CLASS_FID, MODE_THRESHOLD, legibility_reference
-from ..snapshots import Snapshot
+from ...config import Config
+from ...train.data import TOY_DATASETS, toy_centres
+from ...measure.metrics import COLLAPSE_MAX_MODES, LEGIBLE_CLASS_FID, MODE_THRESHOLD, legibility_reference
+from ...train.snapshots import Snapshot
 from . import plots
 from .labels import METER_ALL_DIGITS, METER_COLLAPSE, METER_MISSING, METER_NOT_DIGITS
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..labcard import LOSS_HUES, OTHER_HUE, SWITCH_COLOR
-from ..losses import LOSS_NAMES
+from ...export.labcard import LOSS_HUES, OTHER_HUE, SWITCH_COLOR
+from ...train.losses import LOSS_NAMES
 from .labels import LOSS_SHORT
 
 MAX_POINTS = 300

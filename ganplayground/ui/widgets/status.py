@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..narrator import Narration, narrate
+from ...measure.narrator import Narration, narrate
 from .labels import LOSS_LABELS
 
 LOSS_NAMES = {loss: f"**{label}**" for loss, label in LOSS_LABELS.items()}  # as the loss switch names them

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ganplayground.config import get_preset
-from ganplayground.trainer import Trainer
+from ganplayground.train.trainer import Trainer
 
 HERE = Path(__file__).parent
 MAX_ENTRIES = 60  # entries without metrics are thinned to about this many per file
