@@ -20,8 +20,8 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from ganplayground.measure.classifier import _random_shift, images_to_input
-from ganplayground.train.data import load_mnist
 from ganplayground.measure.metrics import frechet_distance, gaussian_fit
+from ganplayground.train.data import load_mnist
 
 CACHE = Path.home() / ".cache" / "ganplayground" / "independent"
 

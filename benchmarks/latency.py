@@ -29,9 +29,9 @@ from gradio_client import Client  # noqa: E402
 from ganplayground.config import get_preset  # noqa: E402
 from ganplayground.train.trainer import Trainer  # noqa: E402
 from ganplayground.ui.app import build_demo, launch  # noqa: E402
-from ganplayground.ui.widgets.components import InlineImage  # noqa: E402
 from ganplayground.ui.server.playground import Playground  # noqa: E402
 from ganplayground.ui.server.sessions import new_token  # noqa: E402
+from ganplayground.ui.widgets.components import InlineImage  # noqa: E402
 
 FORM = ["default", "mnist", "js", "dcgan", 3e-3, 3e-3, 32, 16, 1, 0, 60]
 

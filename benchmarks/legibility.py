@@ -24,8 +24,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ganplayground.measure import metrics  # noqa: E402
 from ganplayground.export.checkpoints import load_model  # noqa: E402
+from ganplayground.measure import metrics  # noqa: E402
 from ganplayground.measure.classifier import load_classifier, predict_with_strokes  # noqa: E402
 from ganplayground.train.data import load_mnist  # noqa: E402
 

@@ -18,15 +18,15 @@ from typing import Any, NoReturn
 import numpy as np
 import torch
 
+from .config import LOSS_NAMES, ConfigError
 from .export.checkpoints import CheckpointError, SavedModel, load_model, save_trainer, trainer_from_model
-from .measure.classifier import ClassifierMissing
-from .config import DEFAULT_PRESET, PRESET_NAMES, PRESETS, ConfigError, get_preset
-from .train.data import DataError
-from .train.images import make_grid, save_png, to_uint8, toy_plot, upscale
-from .train.losses import LOSS_NAMES
 from .export.modelcard import write_card
 from .export.recording import Recording, gif_bytes
 from .export.timeline import Frame, frame_of, frame_strip
+from .measure.classifier import ClassifierMissing
+from .presets import DEFAULT_PRESET, PRESET_NAMES, PRESETS, get_preset
+from .train.data import DataError
+from .train.images import make_grid, save_png, to_uint8, toy_plot, upscale
 
 EXIT_USAGE = 2
 GIF_MOMENTS = 100  # train --gif --steps N: a snapshot every N / 100 steps (a time budget: every second)

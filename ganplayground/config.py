@@ -1,8 +1,10 @@
-"""What a training run is: one frozen `Config` dataclass, its validation, and the named presets.
+"""What a training run is: one frozen `Config` dataclass, its validation, and the words it is made of (the dataset
+and loss ids, each loss's recommended optimiser settings, the fields that define the networks).
 
-Not the trainer: a Config is plain data (JSON-able); `trainer.Trainer` turns it into networks and
-optimisers. Every field is checked on construction and a bad value raises `ConfigError` naming the
-field and what it allows, so the CLI and the app can show the message as is.
+Not the trainer and not the presets: a Config is plain data (JSON-able) that `train.trainer.Trainer` turns into
+networks and optimisers, and `presets.py` names a few. This module imports nothing else of the package: every other
+layer may build on it. Every field is checked on construction and a bad value raises `ConfigError` naming the field
+and what it allows, so the CLI and the app can show the message as is.
 """
 
 from __future__ import annotations
@@ -12,14 +14,40 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .train.data import DATASETS, IMAGE_DATASETS, TOY_DATASETS
-from .train.losses import LOSS_NAMES, get_loss
-
 ARCHS = ("mlp", "dcgan")
 OPTIMIZERS = ("adam", "rmsprop")
 PRECISIONS = ("auto", "fp32", "bf16")
 COMPILE_MODES = ("auto", "off", "on")
 LR_DECAY_FLOOR = 0.1  # by default a learning-rate decay ends at a tenth of the set rates
+IMAGE_DATASETS = ("mnist", "fashion-mnist")  # 28 x 28 greyscale images (train.data)
+TOY_DATASETS = ("ring", "grid")  # 2-D points (train.data)
+DATASETS = IMAGE_DATASETS + TOY_DATASETS
+# Fields that define the networks: a mid-run change of these would need new networks.
+ARCHITECTURE_FIELDS = ("dataset", "arch", "conditional", "latent_dim", "width", "g_batchnorm", "spectral_norm")
+
+
+@dataclass(frozen=True)
+class LossSettings:
+    """The optimiser settings a loss's paper recommends: what `Config.with_loss` (a loss switch) adopts."""
+
+    optimizer: str = "adam"
+    lr: float = 2e-4
+    betas: tuple[float, float] = (0.5, 0.999)
+    critic_steps: int = 1
+
+
+# The loss ids, in the order menus show them; their maths is train/losses.py (one LossSpec per id).
+LOSS_SETTINGS: dict[str, LossSettings] = {
+    "js-minimax": LossSettings(),  # Goodfellow et al. 2014, with DCGAN's Adam (Radford et al. 2015)
+    "js": LossSettings(),
+    "wgan": LossSettings(optimizer="rmsprop", lr=5e-5, betas=(0.0, 0.0), critic_steps=5),  # Arjovsky et al. 2017
+    # The WGAN-GP paper's Adam 1e-4, beta1 0.5 and 5 critic steps need many minutes on a CPU; on this project's MLPs
+    # Adam 1e-3 with beta1 0 and 2 critic steps brings ten digits back within seconds (benchmarks/presets.py), and
+    # the ring toys train with the same.
+    "wgan-gp": LossSettings(lr=1e-3, betas=(0.0, 0.9), critic_steps=2),
+    "hinge": LossSettings(betas=(0.0, 0.9)),  # Miyato et al. 2018
+}
+LOSS_NAMES = tuple(LOSS_SETTINGS)
 
 
 class ConfigError(ValueError):
@@ -47,7 +75,7 @@ class Config:
 
     dataset: str = field(default="mnist", metadata=_choice(DATASETS))  # what G learns to draw
     arch: str = field(default="mlp", metadata=_choice(ARCHS))  # network family for images (toys: MLP)
-    loss: str = field(default="js", metadata=_choice(LOSS_NAMES))  # id in losses.LOSSES
+    loss: str = field(default="js", metadata=_choice(LOSS_NAMES))  # id in LOSS_SETTINGS (maths: train/losses.py)
     conditional: bool = field(default=False, metadata=_BOOL)  # digit label fed to G and D
     latent_dim: int = field(default=64, metadata=_int_range(1, 512))  # size of z
     width: int = field(default=256, metadata=_int_range(4, 1024))  # hidden units (mlp) / base channels (dcgan)
@@ -95,12 +123,16 @@ class Config:
         This is what a loss switch mid-run does: networks are kept; optimiser, learning rates,
         betas and critic steps follow the new loss, and the rates stay where that loss sets them (no decay).
         """
-        spec = get_loss(loss) if loss in LOSS_NAMES else None
-        if spec is None:
+        settings = LOSS_SETTINGS.get(loss) if isinstance(loss, str) else None
+        if settings is None:
             raise ConfigError(f"loss must be one of {', '.join(LOSS_NAMES)}; got {loss!r}")
-        return self.replace(loss=loss, optimizer=spec.optimizer, lr_d=spec.lr, lr_g=spec.lr,
-                            beta1=spec.betas[0], beta2=spec.betas[1], critic_steps=spec.critic_steps,
+        return self.replace(loss=loss, optimizer=settings.optimizer, lr_d=settings.lr, lr_g=settings.lr,
+                            beta1=settings.betas[0], beta2=settings.betas[1], critic_steps=settings.critic_steps,
                             lr_decay_start=0)
+
+    def network_changes(self, other: Config) -> list[str]:
+        """The ARCHITECTURE_FIELDS in which `other` differs from this config (a run cannot change these)."""
+        return [f for f in ARCHITECTURE_FIELDS if getattr(other, f) != getattr(self, f)]
 
     def lr_scale(self, step: int) -> float:
         """What the learning rates are multiplied by at `step`: 1 until lr_decay_start (never falls when it
@@ -176,113 +208,3 @@ def _check_field(f: dataclasses.Field, value: Any) -> None:
             value in ("auto", "cpu", "cuda") or (value.startswith("cuda:") and value[5:].isdigit())
         ):
             raise ConfigError(f"device must be auto, cpu, cuda or cuda:N; got {value!r}")
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A named, documented config: what it is for and what a class should see."""
-
-    name: str
-    config: Config
-    summary: str  # one line for menus
-    teaches: str  # what the preset demonstrates, in plain words
-
-
-def _presets() -> dict[str, Preset]:
-    # Fast and healthy on a CPU: a native 28x28 DCGAN whose 3-layer critic judges whole digits,
-    # non-saturating loss with spectral norm, a high learning rate and a weight average (EMA) for
-    # sampling. Measured in benchmarks/presets.py and benchmarks/speed.py.
-    default = Config(arch="dcgan", width=32, latent_dim=16, loss="js", spectral_norm=True, lr_d=3e-3, lr_g=3e-3,
-                     beta1=0.0, beta2=0.9, ema=0.999, batch_size=32, max_seconds=60.0)
-    # Vanishing gradient on purpose: MLPs without BatchNorm, the saturating minimax loss and a critic that
-    # gets five large-batch updates per generator update, so D wins and G's gradient vanishes: grey static.
-    fragile = Config(arch="mlp", width=256, latent_dim=32, g_batchnorm=False, loss="js-minimax", lr_d=3e-4,
-                     lr_g=3e-4, beta1=0.9, beta2=0.999, critic_steps=5, batch_size=256, max_seconds=60.0)
-    # Legible mode collapse (NOTES_GAN.md, "Mode collapse on demand", re-tuned with benchmarks/presets.py):
-    # small MLPs without BatchNorm in G, a latent of 8, the non-saturating loss and a discriminator that
-    # learns 13x faster than the generator. G first draws blurry versions of most digits, then drifts onto
-    # the one D finds hardest to tell from real (a 1, on every seed tried): >= 90% ones after 5,000-6,000
-    # steps. Batch 32 and width 128 make the steps cheap (~200/s on one CPU thread), so that happens in well
-    # under a minute. Left at full rates it keeps drifting (seed 3: 87% ones after 22,000 steps), so both
-    # rates fall to half between steps 8,000 and 16,000: 98-99% ones at 90 s on seeds 0-4. Half, not a tenth
-    # (98-99% ones too): the ones that go on moving stay more varied, per-class FID 19-24 at 90 s instead of
-    # 28-35 (benchmarks/legibility.py: the gap to real 1s is their variety); at 0.7, seed 3 starts to drift
-    # (96% ones). Sampling from the weight average over ~1,000 steps (EMA 0.999) takes the speckle off the ones
-    # (per-class FID 31-80 instead of 65-140 at 13,000 steps, seeds 0 and 3) at the cost of a lag of about
-    # 1,000 steps after a loss switch (10-20 s).
-    collapse = Config(arch="mlp", width=128, latent_dim=8, g_batchnorm=False, loss="js", lr_d=2e-3, lr_g=1.5e-4,
-                      beta1=0.5, beta2=0.999, critic_steps=1, batch_size=32, ema=0.999, max_seconds=90.0,
-                      lr_decay_start=8000, lr_decay_steps=8000, lr_decay_floor=0.5)
-    # 2-D toys. The grid pair: the JS side with a strong critic (5 updates per G update); the Wasserstein side
-    # a gradient penalty of 0.1 (the WGAN-GP toy scale).
-    toy = Config(dataset="ring", latent_dim=2, width=128, g_batchnorm=False, batch_size=256,
-                 loss="js", lr_d=1e-3, lr_g=1e-3, beta1=0.5, beta2=0.999, max_seconds=30.0)
-    toy_js = toy.replace(loss="js-minimax", critic_steps=5)
-    toy_wgan = toy.with_loss("wgan-gp").replace(gp_weight=0.1)
-    # The ring pair: the classic picture of mode hopping (Metz et al. 2016's unrolled-GAN settings: a
-    # 256-d latent, batch 512, Adam 1e-4, non-saturating loss), and the same networks with WGAN-GP.
-    # The critic's double backward makes a Wasserstein step costlier, so that side trains on batches of 256.
-    ring_js = toy.replace(latent_dim=256, batch_size=512, lr_d=1e-4, lr_g=1e-4, max_seconds=45.0)
-    ring_wgan = ring_js.with_loss("wgan-gp").replace(gp_weight=0.1, batch_size=256)
-    presets = [
-        Preset("default", default, "Fast, healthy digits on a CPU",
-               "A convolutional GAN learns all ten digits in about a minute on a laptop CPU."),
-        Preset("collapse", collapse, "Mode collapse: legible digits, then only one or two",
-               "The non-saturating JS loss on small MLPs with a discriminator that learns 13 times faster than the "
-               "generator. For the first half minute the generator draws blurry versions of most digits; then it "
-               "drifts onto the one or two digits the discriminator finds hardest to reject (usually 1) and "
-               "keeps drawing those, legibly: mode collapse. (After 8,000 steps both learning rates slow down to "
-               "half, so it stays there instead of drifting on.) Switch the loss to Wasserstein (gradient penalty) "
-               "and the other digits come back within seconds, on the same networks."),
-        Preset("vanishing", fragile, "Vanishing gradient: the original minimax loss",
-               "The original (saturating) minimax loss on MLPs without BatchNorm and a strong discriminator: D "
-               "wins at once, D(G(z)) is near 0 where that loss is flat, and the generator's gradient vanishes. "
-               "Its samples stay grey static: not mode collapse, a generator that never learns. The "
-               "non-saturating loss was invented for this."),
-        Preset("js", fragile.with_loss("js").replace(batch_size=64), "Same networks, non-saturating JS loss",
-               "The 'vanishing' networks with the non-saturating loss and its usual optimiser settings (Adam 2e-4, "
-               "beta1 0.5, one D step per G step): the generator gets a gradient again. In a minute its blurry "
-               "shapes already fall into 6 to 8 of the ten digit classes, but they are not yet clean enough for "
-               "the meter to call them digits."),
-        Preset("wgan", fragile.with_loss("wgan").replace(batch_size=64),
-               "Wasserstein GAN with weight clipping (paper settings)",
-               "A critic instead of a classifier, kept smooth by clipping its weights (RMSprop 5e-5, "
-               "clip 0.01, 5 critic steps): stable, 8 or 9 digit classes, but slow to sharpen: after a minute "
-               "its samples are still blurry (the meter: not digits yet)."),
-        Preset("wgan-gp", collapse.with_loss("wgan-gp"),
-               "Wasserstein GAN with gradient penalty: no collapse",
-               "The 'collapse' networks with the Wasserstein loss and a gradient penalty (Adam 1e-3, beta1 0, "
-               "2 critic steps): the critic's gradient keeps pulling the generator towards every digit, so all "
-               "ten stay. They are blurrier than the default preset's, because these small MLPs see digits "
-               "as flat rows of pixels."),
-        Preset("conditional", default.replace(conditional=True), "Class-conditional: ask for a digit",
-               "The digit label goes into both networks, so you can ask the generator for a 7."),
-        Preset("ring-js", ring_js, "Ring of 8 Gaussians, JS loss: mode hopping",
-               "The JS GAN sits on one or two blobs at a time: the discriminator learns that blob is fake, the "
-               "generator's points jump to a neighbour, and so on round the ring. Mode collapse you can watch "
-               "move: a few blobs at any moment, several visited over the run."),
-        Preset("ring-wgan-gp", ring_wgan, "Ring of 8 Gaussians, Wasserstein-GP",
-               "The same networks with a Wasserstein critic: its smooth gradient pulls the points onto every blob."),
-        Preset("grid-js", toy_js.replace(dataset="grid"), "Grid of 25 Gaussians, original JS loss",
-               "Twenty-five blobs with the original minimax loss: the points pile up on a handful of blobs (3 to 10 "
-               "of the 25 after 30 seconds) and most blobs stay empty."),
-        Preset("grid-wgan-gp", toy_wgan.replace(dataset="grid"), "Grid of 25 Gaussians, Wasserstein-GP",
-               "The Wasserstein critic spreads the generator's points over the whole square instead of piling them "
-               "on a few blobs, but 25 tight blobs are much harder than the ring: within its 30 seconds only 0 to 4 "
-               "blobs have points on them (fewer than grid-js's piles), the rest land between the blobs. Compare "
-               "how evenly the points spread with grid-js; the grid needs minutes."),
-    ]
-    return {p.name: p for p in presets}
-
-
-PRESETS: dict[str, Preset] = _presets()
-PRESET_NAMES = tuple(PRESETS)
-DEFAULT_PRESET = "default"
-
-
-def get_preset(name: str) -> Preset:
-    """The preset called `name`; ConfigError listing the names for anything else."""
-    try:
-        return PRESETS[name]
-    except (KeyError, TypeError):
-        raise ConfigError(f"unknown preset {name!r}; choose one of {', '.join(PRESET_NAMES)}") from None

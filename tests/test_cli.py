@@ -15,11 +15,12 @@ import torch
 from PIL import Image
 from safetensors.torch import load_file
 
-from ganplayground.export.checkpoints import load_model
 from ganplayground.cli import main
-from ganplayground.config import get_preset
+from ganplayground.config import ARCHITECTURE_FIELDS
+from ganplayground.export.checkpoints import load_model
+from ganplayground.presets import get_preset
 from ganplayground.train.latent import noise_for_seed
-from ganplayground.train.trainer import ARCHITECTURE_FIELDS, Trainer
+from ganplayground.train.trainer import Trainer
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ganplayground.config import LR_DECAY_FLOOR, PRESETS, Config, ConfigError, get_preset
+from ganplayground.config import LR_DECAY_FLOOR, Config, ConfigError
+from ganplayground.presets import PRESETS, get_preset
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from ganplayground.config import Config, get_preset
+from ganplayground.config import Config
 from ganplayground.measure.metrics import evaluate_generator
+from ganplayground.presets import get_preset
 from ganplayground.train.trainer import Trainer
 
 pytestmark = [pytest.mark.gpu,

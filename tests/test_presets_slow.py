@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from ganplayground.config import get_preset
 from ganplayground.measure.metrics import conditional_accuracy, evaluate_generator
+from ganplayground.presets import get_preset
 from ganplayground.train.trainer import Trainer
 
 pytestmark = pytest.mark.slow

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..config import PRESETS
-from ..train.losses import LOSS_NAMES
+from ..config import LOSS_NAMES
+from ..presets import PRESETS
 
 TABS = ("train", "duel", "explore", "learn")
 PARAMS = ("preset", "loss", "seed", "tab", "lesson", "autostart", "simple")

@@ -18,10 +18,10 @@ from typing import Any
 
 import torch
 
-from . import checkpoints
-from .checkpoints import CONFIG_FILE, HISTORY_FILE, WEIGHTS_FILE, CheckpointError, SavedModel
 from ..config import Config, ConfigError
 from ..train.models import build_models
+from . import checkpoints
+from .checkpoints import CONFIG_FILE, HISTORY_FILE, WEIGHTS_FILE, CheckpointError, SavedModel
 
 MAX_UPLOAD_BYTES = 16 * 2**20  # per file; the largest model the page can train is ~2.3 MB, the shipped ones <= 2.2 MB
 MAX_CONFIG_BYTES = 256 * 2**10

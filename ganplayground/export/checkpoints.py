@@ -19,6 +19,7 @@ from safetensors.torch import save_file
 
 from ..config import Config, ConfigError
 from ..train.models import Discriminator, Generator, build_models
+from ..train.trainer import Trainer
 
 FORMAT = "ganplayground-model"
 VERSION = 1
@@ -193,20 +194,18 @@ def load_model(folder: str | Path, device: str = "cpu") -> SavedModel:
                       info=meta.get("info") if isinstance(meta.get("info"), dict) else {}, path=folder)
 
 
-def trainer_from_model(saved: SavedModel, config: Config | None = None) -> Any:
+def trainer_from_model(saved: SavedModel, config: Config | None = None) -> Trainer:
     """A Trainer that continues training a loaded model: its networks, step count, samples seen,
     elapsed time and history carry on; the optimisers start fresh from `config`'s settings.
 
     `config` (default: the saved one) may change any training setting (loss, learning rates,
-    budget, device, ...) but not the networks: fields in trainer.ARCHITECTURE_FIELDS that differ
+    budget, device, ...) but not the networks: fields in config.ARCHITECTURE_FIELDS that differ
     from the saved model's raise ConfigError naming each one. A saved weight average stays the
     weight average, continuing its warm-up where it stopped.
     """
-    from ..train.trainer import ARCHITECTURE_FIELDS, Trainer
-
     config = config or saved.config
     changed = [f"{name} {getattr(config, name)} (saved: {getattr(saved.config, name)})"
-               for name in ARCHITECTURE_FIELDS if getattr(config, name) != getattr(saved.config, name)]
+               for name in saved.config.network_changes(config)]
     if changed:
         raise ConfigError(f"cannot continue {saved.path or 'the saved model'} with a different architecture: "
                           f"{', '.join(changed)}")

@@ -20,26 +20,18 @@ import torch
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .checkpoints import SavedModel, load_model, trainer_from_model
-from ..config import PRESETS, Config, ConfigError
-from ..train.data import TOY_DATASETS, toy_centres
-from ..train.images import toy_plot
+from ..config import TOY_DATASETS, Config, ConfigError
 from ..measure.metrics import MODE_THRESHOLD, legibility_reference
+from ..presets import PRESETS
+from ..train.data import toy_centres
+from ..train.images import toy_plot
+from .checkpoints import SavedModel, load_model, trainer_from_model
+from .palette import SWITCH_COLOR, loss_hues
 from .recipe import reproduce, segments
 from .timeline import meter_words
 
 CARD_INCHES, CARD_DPI = (14.0, 10.0), 100
 CARD_SIZE = (1000, 1400)  # (height, width) in pixels of every card
-# One hue per loss, dark for D and light for G: the card's and the page's (ui/plots.py takes them from here).
-LOSS_HUES = {
-    "js": ("#1f77b4", "#74b3e3"),
-    "js-minimax": ("#6a3d9a", "#b39ddb"),
-    "wgan": ("#2e7d32", "#81c784"),
-    "wgan-gp": ("#e6550d", "#fdae6b"),
-    "hinge": ("#c62828", "#ef9a9a"),
-}
-OTHER_HUE = ("#555555", "#aaaaaa")
-SWITCH_COLOR = "#9e9e9e"
 @dataclass(frozen=True)
 class CardFacts:
     """Everything a card shows. `picture` is the final fixed-noise grid (uint8 (H, W)) or the toy plot
@@ -135,10 +127,6 @@ def _start_config(config: Config, history: list[dict[str, Any]]) -> tuple[Config
 
 
 # --- drawing -----------------------------------------------------------------------------------------------
-def _hues(loss: str) -> tuple[str, str]:
-    return LOSS_HUES.get(loss, OTHER_HUE)
-
-
 def _switch_lines(ax: Any, history: list[dict[str, Any]]) -> None:
     for _, end in segments(history, 0, "")[:-1]:
         ax.axvline(end, color=SWITCH_COLOR, linestyle="--", linewidth=1)
@@ -161,7 +149,7 @@ def _curves(ax: Any, history: list[dict[str, Any]], keys: list[tuple[str, str, i
                 continue
             name = f"{label} · {loss}"
             xs, ys = zip(*points, strict=True)
-            ax.plot(xs, ys, color=_hues(loss)[hue], linewidth=1.3, label=None if name in labelled else name)
+            ax.plot(xs, ys, color=loss_hues(loss)[hue], linewidth=1.3, label=None if name in labelled else name)
             labelled.add(name)
     _switch_lines(ax, history)
     ax.set_xlabel("step", fontsize=9)
@@ -184,12 +172,12 @@ def _coverage(ax: Any, facts: CardFacts, word: str, total: int) -> None:
         ax.text(0.5, 0.5, "fewer than two meter readings", ha="center", va="center", transform=ax.transAxes,
                 color="#777")
         if points:
-            ax.plot([points[0][0]], [points[0][2]], "o", color=_hues(points[0][1])[0])
+            ax.plot([points[0][0]], [points[0][2]], "o", color=loss_hues(points[0][1])[0])
         return
     labelled: set[str] = set()
     for i in range(1, len(points)):
         (x0, _, y0), (x1, loss, y1) = points[i - 1], points[i]
-        ax.plot([x0, x1], [y0, y1], color=_hues(loss)[0], linewidth=1.8, label=None if loss in labelled else loss)
+        ax.plot([x0, x1], [y0, y1], color=loss_hues(loss)[0], linewidth=1.8, label=None if loss in labelled else loss)
         labelled.add(loss)
     _switch_lines(ax, facts.history)
     ax.legend(fontsize=8, loc="lower right", frameon=False)

@@ -10,10 +10,10 @@ import numpy as np
 import torch
 from PIL import Image
 
-from . import pretrained
 from ..train.images import make_grid, to_uint8, toy_plot
 from ..train.latent import noise_for_seed
 from ..train.trainer import Trainer
+from . import pretrained
 
 PICTURE_MODELS = {"healthy": "default", "vanishing": "vanishing-minimax", "collapse": "collapsed-js",
                   "wgan_gp": "wgan-gp"}

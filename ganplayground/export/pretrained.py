@@ -10,8 +10,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .checkpoints import CONFIG_FILE, SavedModel, load_model
 from ..measure.classifier import pretrained_dir
+from .checkpoints import CONFIG_FILE, SavedModel, load_model
 
 _cache: dict[str, SavedModel] = {}
 _lock = threading.Lock()

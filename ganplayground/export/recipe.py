@@ -7,7 +7,8 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from ..config import PRESETS, Config
+from ..config import ARCHITECTURE_FIELDS, Config
+from ..presets import PRESETS
 
 # Settings a page run can change that the command line sets with a flag (Config field -> flag).
 CLI_FLAGS = {"seed": "--seed", "batch_size": "--batch-size", "lr_d": "--lr-d", "lr_g": "--lr-g",
@@ -32,12 +33,10 @@ def segments(history: list[dict[str, Any]], final_step: int, final_loss: str) ->
 
 def closest_preset(config: Config) -> str | None:
     """The preset with this config's networks whose other settings differ least."""
-    from ..train.trainer import ARCHITECTURE_FIELDS
-
     best, best_diff = None, None
     for name, preset in PRESETS.items():
         base = preset.config
-        if any(getattr(base, f) != getattr(config, f) for f in ARCHITECTURE_FIELDS):
+        if base.network_changes(config):
             continue
         if config.loss != base.loss:
             base = base.with_loss(config.loss)
@@ -75,8 +74,6 @@ def reproduce(start_config: Config, history: list[dict[str, Any]], final_step: i
             continue
         if getattr(start_config, name) != getattr(base, name) or name in ("seed", "threads"):
             args.append(f"{flag} {_fmt(getattr(start_config, name))}")
-    from ..train.trainer import ARCHITECTURE_FIELDS
-
     unset = [f for f in Config.__dataclass_fields__ if f not in CLI_FLAGS and f not in _PLACE_FIELDS
              and f not in ARCHITECTURE_FIELDS and f != "loss" and getattr(start_config, f) != getattr(base, f)]
     if unset:

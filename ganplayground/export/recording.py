@@ -19,7 +19,8 @@ import numpy as np
 import torch
 from PIL import Image
 
-from ..train.data import TOY_DATASETS, get_dataset
+from ..config import TOY_DATASETS
+from ..train.data import get_dataset
 from ..train.images import toy_plot
 from .timeline import Frame, frame_strip, meter_words
 

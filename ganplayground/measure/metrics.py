@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from .classifier import load_classifier, predict, predict_with_strokes
 from ..train.data import load_mnist, toy_centres
 from ..train.latent import noise_for_seed
+from .classifier import load_classifier, predict, predict_with_strokes
 
 MODE_THRESHOLD = 0.02  # a digit "is covered" when at least 2% of samples are classified as it
 PR_NEIGHBOURS = 3  # k of improved precision/recall (Kynkaanniemi et al. 2019)

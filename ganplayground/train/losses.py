@@ -1,5 +1,5 @@
-"""GAN losses on raw discriminator scores, one small `LossSpec` per loss, with the optimiser settings
-its paper recommends.
+"""GAN losses on raw discriminator scores, one small `LossSpec` per loss id of `config.LOSS_NAMES` (whose
+recommended optimiser settings live in `config.LOSS_SETTINGS`).
 
 Not a trainer: these functions only turn scores (and, for WGAN-GP, a critic and two batches) into
 scalars. Notation: s_r = D(x_real), s_f = D(G(z)), raw scores (B,); sigma is the logistic sigmoid,
@@ -78,8 +78,7 @@ def clip_weights(module: nn.Module, clip_value: float) -> None:
 
 @dataclass(frozen=True)
 class LossSpec:
-    """One loss: its two functions, whether its critic is Wasserstein-style, and the optimiser
-    settings its paper recommends (what a loss switch mid-run adopts)."""
+    """One loss: its two functions, whether its critic is Wasserstein-style, and how D keeps its smoothness."""
 
     name: str
     d_loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -88,10 +87,6 @@ class LossSpec:
     probability_scores: bool  # D's output means sigma(s) = P(real): report D(x) as a probability
     gradient_penalty: bool = False
     weight_clipping: bool = False
-    optimizer: str = "adam"
-    lr: float = 2e-4
-    betas: tuple[float, float] = (0.5, 0.999)
-    critic_steps: int = 1
     paper: str = ""
 
 
@@ -104,21 +99,16 @@ LOSSES: dict[str, LossSpec] = {
         paper="Goodfellow et al. 2014 (non-saturating); DCGAN settings, Radford et al. 2015"),
     "wgan": LossSpec(
         "wgan", wasserstein_d_loss, wasserstein_g_loss, wasserstein=True, probability_scores=False,
-        weight_clipping=True, optimizer="rmsprop", lr=5e-5, betas=(0.0, 0.0), critic_steps=5,
+        weight_clipping=True,
         paper="Arjovsky, Chintala & Bottou 2017, Wasserstein GAN (Alg. 1)"),
     "wgan-gp": LossSpec(
         "wgan-gp", wasserstein_d_loss, wasserstein_g_loss, wasserstein=True, probability_scores=False,
-        # The paper's Adam 1e-4, beta1 0.5 and 5 critic steps need many minutes on a CPU; on this project's
-        # MLPs Adam 1e-3 with beta1 0 and 2 critic steps brings ten digits back within seconds (NOTES_GAN.md,
-        # benchmarks/presets.py), and the ring toys train with the same.
-        gradient_penalty=True, lr=1e-3, betas=(0.0, 0.9), critic_steps=2,
+        gradient_penalty=True,
         paper="Gulrajani et al. 2017, Improved Training of Wasserstein GANs (Alg. 1)"),
     "hinge": LossSpec(
         "hinge", hinge_d_loss, wasserstein_g_loss, wasserstein=False, probability_scores=False,
-        lr=2e-4, betas=(0.0, 0.9),
         paper="Lim & Ye 2017, Geometric GAN; Miyato et al. 2018, Spectral Normalization"),
 }
-LOSS_NAMES = tuple(LOSSES)
 
 
 def get_loss(name: str) -> LossSpec:
@@ -126,4 +116,4 @@ def get_loss(name: str) -> LossSpec:
     try:
         return LOSSES[name]
     except (KeyError, TypeError):
-        raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSS_NAMES)}") from None
+        raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}") from None

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from . import updates as stepping
 from ..config import Config, ConfigError
+from . import updates as stepping
 from .data import ImageData, ToyData, get_dataset, toy_centres
 from .devices import auto_threads, compile_backend, describe_device, resolve_device, resolve_precision
 from .images import make_grid, to_uint8
@@ -34,8 +34,6 @@ GRID_SAMPLES = 100  # 10 x 10 grid of fixed-noise samples (one digit per row whe
 GRID_COLUMNS = 10
 TOY_POINTS = 1000  # fixed-noise points shown for the 2-D toys
 SURFACE_RESOLUTION = 64
-# Fields that define the networks: a mid-run change of these would need new networks.
-ARCHITECTURE_FIELDS = ("dataset", "arch", "conditional", "latent_dim", "width", "g_batchnorm", "spectral_norm")
 
 
 class Trainer:
@@ -173,7 +171,7 @@ class Trainer:
         Only settings that do not change the networks may differ (loss, learning rates, betas,
         critic steps, penalties, batch size, ...); ConfigError otherwise.
         """
-        changed = [f for f in ARCHITECTURE_FIELDS if getattr(new, f) != getattr(self._config, f)]
+        changed = self._config.network_changes(new)
         if changed:
             raise ConfigError(f"cannot change {', '.join(changed)} during a run; start a new run instead")
         self._pending = new

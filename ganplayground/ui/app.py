@@ -10,17 +10,17 @@ from typing import Any
 
 import gradio as gr
 
-from ..config import PRESETS
-from .widgets import plots
+from ..presets import PRESETS
+from .server.playground import NUM_SLIDERS, Playground, arch_choices, loss_choices
 from .tabs import timeline_panel as timeline
-from .widgets.components import AtomicImage, InlineImage
+from .tabs.class_links import LinkHandlers, build_link_panel, wire_links
 from .tabs.game_panel import build_game
 from .tabs.handin import GRADIO_MAX_FILE_SIZE, HandIn
-from .server.playground import NUM_SLIDERS, Playground, arch_choices, loss_choices
-from .widgets.labels import DUEL_INTRO, LESSONS
-from .tabs.class_links import LinkHandlers, build_link_panel, wire_links
-from .widgets.meter import coverage_settings, histogram_settings
 from .tabs.slow_motion import SPEEDS
+from .widgets import plots
+from .widgets.components import AtomicImage, InlineImage
+from .widgets.labels import DUEL_INTRO, LESSONS
+from .widgets.meter import coverage_settings, histogram_settings
 
 # Gradio summarises its per-event statistics (a pandas frame of up to 10,000 past events, with
 # percentiles) after every single event, by default. In a class that is ~30 events a second, and each

@@ -8,10 +8,9 @@ import pytest
 import torch
 
 from ganplayground.classroom import game
-
+from ganplayground.config import Config
 from ganplayground.export import pretrained
 from ganplayground.export.checkpoints import SavedModel
-from ganplayground.config import Config
 from ganplayground.train.data import load_mnist
 from ganplayground.train.models import build_models
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from ganplayground.config import PRESETS
 from ganplayground.classroom.links import (
     MAX_PARAMS,
     MAX_SEED,
@@ -15,7 +14,8 @@ from ganplayground.classroom.links import (
     share_url,
     to_query,
 )
-from ganplayground.train.losses import LOSS_NAMES
+from ganplayground.config import LOSS_NAMES
+from ganplayground.presets import PRESETS
 
 LESSONS = 5
 

@@ -12,9 +12,9 @@ import pytest
 import torch
 from safetensors.torch import load_file, save_file
 
+from ganplayground.config import Config
 from ganplayground.export.bundles import BundleError, read_upload, zip_folder, zip_trainer
 from ganplayground.export.checkpoints import CONFIG_FILE, WEIGHTS_FILE, load_model, save_trainer
-from ganplayground.config import Config
 from ganplayground.train.trainer import Trainer
 
 

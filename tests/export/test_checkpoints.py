@@ -9,8 +9,8 @@ import pytest
 import torch
 from safetensors.torch import load_file, save_file
 
-from ganplayground.export.checkpoints import CheckpointError, load_model, save_trainer, trainer_from_model
 from ganplayground.config import Config, ConfigError
+from ganplayground.export.checkpoints import CheckpointError, load_model, save_trainer, trainer_from_model
 from ganplayground.train.trainer import Trainer
 
 

@@ -12,10 +12,18 @@ import PIL.Image
 import pytest
 
 from ganplayground import cli
+from ganplayground.config import Config
 from ganplayground.export.checkpoints import load_model, save_trainer
-from ganplayground.config import PRESETS, Config, get_preset
-from ganplayground.export.labcard import CARD_SIZE, card_png, facts_from_model, facts_from_trainer, render_card, save_card
+from ganplayground.export.labcard import (
+    CARD_SIZE,
+    card_png,
+    facts_from_model,
+    facts_from_trainer,
+    render_card,
+    save_card,
+)
 from ganplayground.export.recipe import closest_preset, reproduce, segments
+from ganplayground.presets import PRESETS, get_preset
 from ganplayground.train.trainer import Trainer
 
 

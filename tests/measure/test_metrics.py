@@ -11,9 +11,8 @@ import numpy as np
 import pytest
 import torch
 
-from ganplayground.measure import metrics
-
 from ganplayground.export import pretrained
+from ganplayground.measure import metrics
 from ganplayground.train.data import load_mnist, toy_centres
 
 N = 1000  # what the page's live meter reads

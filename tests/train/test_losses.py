@@ -9,8 +9,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ganplayground.config import LOSS_NAMES, LOSS_SETTINGS
 from ganplayground.train.losses import (
-    LOSS_NAMES,
+    LOSSES,
     clip_weights,
     get_loss,
     gradient_penalty,
@@ -112,10 +113,15 @@ def test_weight_clipping_puts_every_parameter_in_range() -> None:
 
 
 def test_loss_specs_follow_their_papers() -> None:
-    assert get_loss("wgan").optimizer == "rmsprop" and get_loss("wgan").lr == 5e-5
-    assert get_loss("wgan").weight_clipping and get_loss("wgan").critic_steps == 5
-    assert get_loss("wgan-gp").gradient_penalty and get_loss("wgan-gp").betas == (0.0, 0.9)
-    assert set(LOSS_NAMES) == {"js-minimax", "js", "wgan", "wgan-gp", "hinge"}
+    assert (LOSS_SETTINGS["wgan"].optimizer, LOSS_SETTINGS["wgan"].lr, LOSS_SETTINGS["wgan"].critic_steps) == (
+        "rmsprop", 5e-5, 5)
+    assert get_loss("wgan").weight_clipping and not get_loss("wgan").gradient_penalty
+    assert get_loss("wgan-gp").gradient_penalty and LOSS_SETTINGS["wgan-gp"].betas == (0.0, 0.9)
+
+
+def test_every_loss_id_of_the_config_has_its_maths_and_nothing_else() -> None:
+    assert tuple(LOSSES) == LOSS_NAMES == ("js-minimax", "js", "wgan", "wgan-gp", "hinge")
+    assert all(spec.name == name for name, spec in LOSSES.items())
 
 
 def test_unknown_loss_names_the_choices() -> None:

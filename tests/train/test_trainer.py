@@ -10,10 +10,9 @@ import numpy as np
 import pytest
 import torch
 
-from ganplayground.config import Config, ConfigError
-from ganplayground.train.devices import resolve_device
-from ganplayground.train.losses import LOSS_NAMES
+from ganplayground.config import LOSS_NAMES, Config, ConfigError
 from ganplayground.export.recipe import segments
+from ganplayground.train.devices import resolve_device
 from ganplayground.train.trainer import Trainer
 
 

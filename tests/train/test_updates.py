@@ -11,10 +11,9 @@ import numpy as np
 import pytest
 import torch
 
-from ganplayground.config import Config, ConfigError
-from ganplayground.train.losses import LOSS_NAMES
-from ganplayground.train.updates import Pace, check_rate
+from ganplayground.config import LOSS_NAMES, Config, ConfigError
 from ganplayground.train.trainer import Trainer
+from ganplayground.train.updates import Pace, check_rate
 
 
 def _state(module: torch.nn.Module) -> dict[str, torch.Tensor]:

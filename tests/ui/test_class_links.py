@@ -13,10 +13,10 @@ import pytest
 from gradio_client import Client
 from starlette.datastructures import QueryParams
 
-from ganplayground.config import get_preset
+from ganplayground.presets import get_preset
 from ganplayground.ui.server.playground import Playground
-from ganplayground.ui.tabs.class_links import LinkHandlers, _escape
 from ganplayground.ui.server.sessions import new_token
+from ganplayground.ui.tabs.class_links import LinkHandlers, _escape
 
 # The page as it opens: the Train form (preset, dataset, loss, arch, lr_d, lr_g, batch, latent, critic steps,
 # seed, budget) and the Duel form (networks, left loss, right loss, seed, budget).

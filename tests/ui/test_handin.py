@@ -13,9 +13,9 @@ import PIL.Image
 import pytest
 
 from ganplayground.export.labcard import CARD_SIZE
-from ganplayground.ui.tabs.handin import MAX_UPLOADS, HandIn
 from ganplayground.ui.server.playground import SESSION_MODEL, Playground
 from ganplayground.ui.server.sessions import new_token
+from ganplayground.ui.tabs.handin import MAX_UPLOADS, HandIn
 
 FORM = ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30]
 

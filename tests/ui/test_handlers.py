@@ -12,13 +12,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ganplayground.config import get_preset
 from ganplayground.measure.metrics import LEGIBLE_CLASS_FID
+from ganplayground.presets import get_preset
 from ganplayground.train.snapshots import Snapshot
-from ganplayground.ui.widgets import plots
 from ganplayground.ui.server.playground import DUEL_SIDE_OUTPUTS, NUM_SLIDERS, SESSION_MODEL, Playground
-from ganplayground.ui.widgets.labels import LESSONS
 from ganplayground.ui.server.sessions import new_token
+from ganplayground.ui.widgets import plots
+from ganplayground.ui.widgets.labels import LESSONS
 
 # A quick form: the default preset's settings with a tiny time budget (preset, dataset, loss, arch,
 # lr_d, lr_g, batch, latent, critic steps, seed, budget).

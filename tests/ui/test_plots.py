@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from ganplayground.train.losses import LOSS_NAMES
+from ganplayground.config import LOSS_NAMES
 from ganplayground.ui.widgets import plots
 from ganplayground.ui.widgets.labels import LOSS_SHORT
 

@@ -11,9 +11,9 @@ import pytest
 import torch
 from gradio_client import Client
 
+from ganplayground.export.step_pictures import d_step_picture, g_step_picture
 from ganplayground.ui.server.playground import Playground
 from ganplayground.ui.server.sessions import new_token
-from ganplayground.export.step_pictures import d_step_picture, g_step_picture
 
 # The ring preset's networks with a quick learning rate (preset, dataset, loss, arch, lr_d, lr_g, batch, latent,
 # critic steps, seed, budget).

@@ -13,11 +13,11 @@ import gradio as gr
 import numpy as np
 import pytest
 
-from ganplayground.config import get_preset
+from ganplayground.presets import get_preset
 from ganplayground.train.snapshots import Snapshot
 from ganplayground.ui.server.playground import DUEL_SIDE_OUTPUTS, Playground
-from ganplayground.ui.widgets.status import MARK, narrator_line
 from ganplayground.ui.server.sessions import new_token
+from ganplayground.ui.widgets.status import MARK, narrator_line
 
 HISTORIES = Path(__file__).resolve().parents[1] / "data" / "histories"
 # Train poll outputs by position (on_poll's docstring).

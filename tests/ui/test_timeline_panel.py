@@ -14,9 +14,9 @@ import pytest
 from gradio_client import Client
 from PIL import Image
 
-from ganplayground.ui.tabs import timeline_panel as timeline
 from ganplayground.ui.server.playground import Playground
 from ganplayground.ui.server.sessions import new_token
+from ganplayground.ui.tabs import timeline_panel as timeline
 from ganplayground.ui.tabs.timeline_panel import GIF_FOLDER, GIF_MAX_AGE, TimelineHandlers
 
 FORM = ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30]  # as in test_handlers.py

@@ -18,14 +18,14 @@ import numpy as np
 import torch
 
 from ...train.devices import describe_device, resolve_device
-from . import zerogpu
-from ..widgets.inputs import env_int, error
 from ..tabs.duel_tab import DUEL_SIDE_OUTPUTS, DuelTab
 from ..tabs.explore_tab import DIGIT_SCALE, NUM_SLIDERS, SESSION_MODEL, ExploreModel, ExploreTab
 from ..tabs.learn_tab import LearnTab
-from .sessions import Session, SessionError, SessionManager, check_token, new_token
 from ..tabs.slow_motion import SlowMotion
 from ..tabs.train_tab import MAX_BUDGET_SECONDS, TrainTab, arch_choices, loss_choices
+from ..widgets.inputs import env_int, error
+from . import zerogpu
+from .sessions import Session, SessionError, SessionManager, check_token, new_token
 
 
 class Playground(TrainTab, DuelTab, ExploreTab, LearnTab, SlowMotion):

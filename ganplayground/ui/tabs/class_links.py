@@ -12,10 +12,10 @@ from typing import Any
 
 import gradio as gr
 
-from ...config import PRESETS
 from ...classroom.links import TABS, SetUp, address_from_headers, parse_query, share_url, to_query
-from ..widgets.inputs import number
+from ...presets import PRESETS
 from ..server.playground import Playground
+from ..widgets.inputs import number
 from ..widgets.labels import LESSONS, LOSS_LABELS, key_of
 
 MAX_QUERY_CHARS = 8192  # what a browser or proxy passes in one address, about

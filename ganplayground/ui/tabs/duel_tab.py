@@ -7,13 +7,14 @@ from typing import Any
 
 import gradio as gr
 
-from ...config import ConfigError, get_preset
+from ...config import ConfigError
+from ...presets import get_preset
 from ..widgets import plots
 from ..widgets.inputs import error, number
 from ..widgets.labels import LOSS_LABELS, key_of
 from ..widgets.meter import coverage_settings, histogram_settings, mode_words
-from ..widgets.status import narrator_line
 from ..widgets.polling import plot_update, poll_state
+from ..widgets.status import narrator_line
 from .train_tab import MAX_BUDGET_SECONDS
 
 # The Duel tab's outputs for each side, in order; then the timer and the poll's state.

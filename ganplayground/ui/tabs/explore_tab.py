@@ -11,16 +11,15 @@ import gradio as gr
 import numpy as np
 import torch
 
+from ...config import TOY_DATASETS, Config
 from ...export import pretrained
 from ...export.checkpoints import SavedModel
-from ...config import Config
-from ...train.data import TOY_DATASETS
 from ...train.images import make_grid, to_uint8, upscale
 from ...train.latent import interpolate, move_along, noise_for_seed, principal_directions
 from ...train.models import Generator
+from ..server.sessions import SessionError, check_token
 from ..widgets.inputs import number
 from ..widgets.labels import LOSS_LABELS
-from ..server.sessions import SessionError, check_token
 
 NUM_SLIDERS = 6  # on_latent takes s1..s6
 SLIDER_RANGE = 3.0  # latent sliders move up to 3 standard deviations

@@ -1,7 +1,7 @@
 """The Learn tab's "Be the discriminator" game: its board picture, its words, its handlers and its controls.
 
 The round (with its answers) lives in a `gr.State`, which Gradio keeps on the server: the page only ever gets
-the board's pixels until Check. The game itself (rounds, scores, the machine opponents) is ganplayground/classroom/game.py.
+the board's pixels until Check. The game itself (rounds, scores, the machine opponents) is classroom/game.py.
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from typing import Any
 
 import gradio as gr
 
+from ...config import TOY_DATASETS
 from ...export.bundles import MAX_UPLOAD_BYTES, BundleError, read_upload, zip_trainer
-from ...train.data import TOY_DATASETS
 from ...export.labcard import facts_from_trainer, save_card
 from ...export.recipe import closest_preset
 from ..server.sessions import Run

@@ -14,11 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from ...config import Config, ConfigError
-from ...train.data import TOY_DATASETS
-from ...train.updates import check_rate
-from ...train.trainer import ARCHITECTURE_FIELDS
+from ...config import TOY_DATASETS, Config, ConfigError
 from ...export.step_pictures import d_step_picture, g_step_picture
+from ...train.updates import check_rate
 
 if TYPE_CHECKING:
     from ..server.sessions import Run
@@ -36,7 +34,7 @@ def speed_words(rate: float) -> str:
 
 
 def _same_networks(a: Config, b: Config) -> bool:
-    return all(getattr(a, f) == getattr(b, f) for f in ARCHITECTURE_FIELDS) and a.seed == b.seed
+    return not a.network_changes(b) and a.seed == b.seed
 
 
 class SlowMotion:

@@ -18,8 +18,8 @@ import gradio as gr
 import numpy as np
 
 from ...export.recording import Recording, duel_gif_bytes, gif_bytes
-from ..widgets.inputs import error, number
 from ..widgets.components import AtomicImage
+from ..widgets.inputs import error, number
 from ..widgets.labels import LOSS_SHORT
 
 if TYPE_CHECKING:

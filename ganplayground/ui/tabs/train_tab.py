@@ -10,20 +10,20 @@ import gradio as gr
 import numpy as np
 import torch
 
-from ...config import PRESETS, Config, ConfigError, get_preset
-from ...train.data import TOY_DATASETS, DataError, fashion_mnist_available, get_dataset
+from ...config import LOSS_NAMES, TOY_DATASETS, Config, ConfigError
+from ...presets import PRESETS, get_preset
+from ...train.data import DataError, fashion_mnist_available, get_dataset
 from ...train.images import toy_plot
-from ...train.losses import LOSS_NAMES
 from ...train.snapshots import Snapshot
 from ...train.trainer import Trainer
-from ..widgets import plots
 from ..server import zerogpu
+from ..server.sessions import Run
+from ..widgets import plots
 from ..widgets.inputs import error, number
 from ..widgets.labels import ARCH_LABELS, DATASET_LABELS, LOSS_LABELS, key_of
 from ..widgets.meter import coverage_settings, histogram_settings, mode_words, read_meter
-from ..widgets.status import narrator_line
 from ..widgets.polling import plot_update, poll_state
-from ..server.sessions import Run
+from ..widgets.status import narrator_line
 
 MAX_BUDGET_SECONDS = 900
 

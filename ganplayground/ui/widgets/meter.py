@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ...config import Config
-from ...train.data import TOY_DATASETS, toy_centres
+from ...config import TOY_DATASETS, Config
 from ...measure.metrics import COLLAPSE_MAX_MODES, LEGIBLE_CLASS_FID, MODE_THRESHOLD, legibility_reference
+from ...train.data import toy_centres
 from ...train.snapshots import Snapshot
 from . import plots
 from .labels import METER_ALL_DIGITS, METER_COLLAPSE, METER_MISSING, METER_NOT_DIGITS

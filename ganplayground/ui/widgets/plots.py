@@ -20,8 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from ...export.labcard import LOSS_HUES, OTHER_HUE, SWITCH_COLOR
-from ...train.losses import LOSS_NAMES
+from ...config import LOSS_NAMES
+from ...export.palette import SWITCH_COLOR, loss_hues
 from .labels import LOSS_SHORT
 
 MAX_POINTS = 300
@@ -42,9 +42,9 @@ def series_name(kind: str, loss: str) -> str:
     return f"{kind} · {short_loss(loss)}"
 
 
-LOSS_COLORS = {**{series_name(kind, loss): LOSS_HUES.get(loss, OTHER_HUE)[i]
+LOSS_COLORS = {**{series_name(kind, loss): loss_hues(loss)[i]
                   for loss in LOSS_NAMES for i, kind in enumerate(LOSS_KINDS)}, SWITCH: SWITCH_COLOR}
-COVERAGE_COLORS = {**{short_loss(loss): LOSS_HUES.get(loss, OTHER_HUE)[0] for loss in LOSS_NAMES},
+COVERAGE_COLORS = {**{short_loss(loss): loss_hues(loss)[0] for loss in LOSS_NAMES},
                    SWITCH: SWITCH_COLOR}
 # D's outputs keep their colours across a switch (six per-loss names overflow the legend); their lines break
 # at the switch instead, as D(real) is a probability under JS and a raw score under Wasserstein.

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ganplayground.config import get_preset
+from ganplayground.presets import get_preset
 from ganplayground.train.trainer import Trainer
 
 HERE = Path(__file__).parent
