@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 from gradio_client import Client  # noqa: E402
 
-from ganplayground.config import get_preset  # noqa: E402
+from ganplayground.presets import get_preset  # noqa: E402
 from ganplayground.train.trainer import Trainer  # noqa: E402
 from ganplayground.ui.app import build_demo, launch  # noqa: E402
 from ganplayground.ui.server.playground import Playground  # noqa: E402

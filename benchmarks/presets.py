@@ -31,7 +31,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ganplayground.config import PRESET_NAMES, get_preset  # noqa: E402
+from ganplayground.presets import PRESET_NAMES, get_preset  # noqa: E402
 from ganplayground.measure.metrics import evaluate_generator, generate  # noqa: E402
 from ganplayground.train.trainer import Trainer  # noqa: E402
 

@@ -27,7 +27,8 @@ from torch.utils.flop_counter import FlopCounterMode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ganplayground.config import Config, get_preset  # noqa: E402
+from ganplayground.config import Config  # noqa: E402
+from ganplayground.presets import get_preset  # noqa: E402
 from ganplayground.train.devices import auto_threads, resolve_device  # noqa: E402
 from ganplayground.train.trainer import Trainer  # noqa: E402
 
