@@ -25,8 +25,10 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ganplayground.measure.metrics import evaluate_generator  # noqa: E402
-from ganplayground.ui.app import DUEL_BUDGET_SECONDS  # noqa: E402
+from ganplayground.ui.app import Page, build_demo  # noqa: E402
 from ganplayground.ui.server.playground import Playground  # noqa: E402
+from ganplayground.ui.server.sessions import new_token  # noqa: E402
+from ganplayground.ui.tabs.duel_tab import BUDGET_SECONDS as DUEL_BUDGET_SECONDS  # noqa: E402
 
 
 def first_time(history: list[dict], wanted) -> float | None:  # noqa: ANN001 - a predicate on metrics
@@ -45,11 +47,11 @@ def thread_cpu_seconds(native_id: int | None) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
-def run_duel(pg: Playground, seed: int, budget: float, preset: str, left: str, right: str) -> list[dict]:
-    token = pg.on_new_session()
-    pg.on_load(token)
-    pg.on_duel_start(token, preset, left, right, seed, budget)
-    session = pg.manager.session(token)
+def run_duel(page: Page, seed: int, budget: float, preset: str, left: str, right: str) -> list[dict]:
+    """One duel as the page's Start duel button runs it."""
+    token = new_token()
+    page.duel.on_start(token, preset, left, right, seed, budget)
+    session = page.duel.pg.manager.session(token)
     cpu: list[float | None] = [None, None]
     while any(run.state != "ended" for run in session.duel):
         for i, run in enumerate(session.duel):  # the last reading before each thread ends
@@ -84,9 +86,10 @@ def main() -> None:
           "digits) first seen | ≥ 9 legible digits first seen |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     pg = Playground()
+    page = build_demo(pg).page
     try:
         for seed in args.seeds:
-            for row in run_duel(pg, seed, args.budget, args.preset, args.left, args.right):
+            for row in run_duel(page, seed, args.budget, args.preset, args.left, args.right):
                 m = row["metrics"]
                 print(f"| {seed} | {row['side']} | {row['loss']} | {row['steps']:,} | "
                       f"{row['steps'] / max(row['seconds'], 1e-9):.0f} | "

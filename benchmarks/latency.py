@@ -28,7 +28,7 @@ from gradio_client import Client  # noqa: E402
 
 from ganplayground.presets import get_preset  # noqa: E402
 from ganplayground.train.trainer import Trainer  # noqa: E402
-from ganplayground.ui.app import build_demo, launch  # noqa: E402
+from ganplayground.ui.app import Page, build_demo, launch  # noqa: E402
 from ganplayground.ui.server.playground import Playground  # noqa: E402
 from ganplayground.ui.server.sessions import new_token  # noqa: E402
 from ganplayground.ui.widgets.components import InlineImage  # noqa: E402
@@ -72,15 +72,15 @@ print(json.dumps(result))
 """
 
 
-def slider(pg: Playground, client: Client) -> dict[str, list[float]]:
+def slider(page: Page, client: Client) -> dict[str, list[float]]:
     token = new_token()
-    pg.on_explore_model(token, "default")
+    page.explore.on_model(token, "default")
     image = InlineImage(format="png", type="numpy")
     handler, with_encoding = [], []
     for i in range(200):
         value = -3 + 6 * (i % 50) / 49
         start = time.perf_counter()
-        array = pg.on_latent(token, "default", 0, 0, "principal", value, 0, 0, 0, 0, 0)
+        array = page.explore.draw(token, "default", 0, 0, "principal", value, 0, 0, 0, 0, 0)
         handler.append(time.perf_counter() - start)
         image.postprocess(array)
         with_encoding.append(time.perf_counter() - start)
@@ -187,7 +187,7 @@ def main() -> None:
     launch(demo, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     client = Client(f"http://127.0.0.1:{port}/", verbose=False)
     try:
-        goals(slider(pg, client), first_grid(client), polling_cost(pg, client))
+        goals(slider(demo.page, client), first_grid(client), polling_cost(pg, client))
     finally:
         pg.close()
         demo.close()

@@ -21,94 +21,93 @@ class Preset:
     teaches: str  # what the preset demonstrates, in plain words
 
 
-def _presets() -> dict[str, Preset]:
-    # Fast and healthy on a CPU: a native 28x28 DCGAN whose 3-layer critic judges whole digits,
-    # non-saturating loss with spectral norm, a high learning rate and a weight average (EMA) for
-    # sampling. Measured in benchmarks/presets.py and benchmarks/speed.py.
-    default = Config(arch="dcgan", width=32, latent_dim=16, loss="js", spectral_norm=True, lr_d=3e-3, lr_g=3e-3,
-                     beta1=0.0, beta2=0.9, ema=0.999, batch_size=32, max_seconds=60.0)
-    # Vanishing gradient on purpose: MLPs without BatchNorm, the saturating minimax loss and a critic that
-    # gets five large-batch updates per generator update, so D wins and G's gradient vanishes: grey static.
-    fragile = Config(arch="mlp", width=256, latent_dim=32, g_batchnorm=False, loss="js-minimax", lr_d=3e-4,
-                     lr_g=3e-4, beta1=0.9, beta2=0.999, critic_steps=5, batch_size=256, max_seconds=60.0)
-    # Legible mode collapse (tuned with benchmarks/presets.py):
-    # small MLPs without BatchNorm in G, a latent of 8, the non-saturating loss and a discriminator that
-    # learns 13x faster than the generator. G first draws blurry versions of most digits, then drifts onto
-    # the one D finds hardest to tell from real (a 1, on every seed tried): >= 90% ones after 5,000-6,000
-    # steps. Batch 32 and width 128 make the steps cheap (~200/s on one CPU thread), so that happens in well
-    # under a minute. Left at full rates it keeps drifting (seed 3: 87% ones after 22,000 steps), so both
-    # rates fall to half between steps 8,000 and 16,000: 98-99% ones at 90 s on seeds 0-4. Half, not a tenth
-    # (98-99% ones too): the ones that go on moving stay more varied, per-class FID 19-24 at 90 s instead of
-    # 28-35 (benchmarks/legibility.py: the gap to real 1s is their variety); at 0.7, seed 3 starts to drift
-    # (96% ones). Sampling from the weight average over ~1,000 steps (EMA 0.999) takes the speckle off the ones
-    # (per-class FID 31-80 instead of 65-140 at 13,000 steps, seeds 0 and 3) at the cost of a lag of about
-    # 1,000 steps after a loss switch (10-20 s).
-    collapse = Config(arch="mlp", width=128, latent_dim=8, g_batchnorm=False, loss="js", lr_d=2e-3, lr_g=1.5e-4,
-                      beta1=0.5, beta2=0.999, critic_steps=1, batch_size=32, ema=0.999, max_seconds=90.0,
-                      lr_decay_start=8000, lr_decay_steps=8000, lr_decay_floor=0.5)
-    # 2-D toys. The grid pair: the JS side with a strong critic (5 updates per G update); the Wasserstein side
-    # a gradient penalty of 0.1 (the WGAN-GP toy scale).
-    toy = Config(dataset="ring", latent_dim=2, width=128, g_batchnorm=False, batch_size=256,
-                 loss="js", lr_d=1e-3, lr_g=1e-3, beta1=0.5, beta2=0.999, max_seconds=30.0)
-    toy_js = toy.replace(loss="js-minimax", critic_steps=5)
-    toy_wgan = toy.with_loss("wgan-gp").replace(gp_weight=0.1)
-    # The ring pair: the classic picture of mode hopping (Metz et al. 2016's unrolled-GAN settings: a
-    # 256-d latent, batch 512, Adam 1e-4, non-saturating loss), and the same networks with WGAN-GP.
-    # The critic's double backward makes a Wasserstein step costlier, so that side trains on batches of 256.
-    ring_js = toy.replace(latent_dim=256, batch_size=512, lr_d=1e-4, lr_g=1e-4, max_seconds=45.0)
-    ring_wgan = ring_js.with_loss("wgan-gp").replace(gp_weight=0.1, batch_size=256)
-    presets = [
-        Preset("default", default, "Fast, healthy digits on a CPU",
-               "A convolutional GAN learns all ten digits in about a minute on a laptop CPU."),
-        Preset("collapse", collapse, "Mode collapse: legible digits, then only one or two",
-               "The non-saturating JS loss on small MLPs with a discriminator that learns 13 times faster than the "
-               "generator. For the first half minute the generator draws blurry versions of most digits; then it "
-               "drifts onto the one or two digits the discriminator finds hardest to reject (usually 1) and "
-               "keeps drawing those, legibly: mode collapse. (After 8,000 steps both learning rates slow down to "
-               "half, so it stays there instead of drifting on.) Switch the loss to Wasserstein (gradient penalty) "
-               "and the other digits come back within seconds, on the same networks."),
-        Preset("vanishing", fragile, "Vanishing gradient: the original minimax loss",
-               "The original (saturating) minimax loss on MLPs without BatchNorm and a strong discriminator: D "
-               "wins at once, D(G(z)) is near 0 where that loss is flat, and the generator's gradient vanishes. "
-               "Its samples stay grey static: not mode collapse, a generator that never learns. The "
-               "non-saturating loss was invented for this."),
-        Preset("js", fragile.with_loss("js").replace(batch_size=64), "Same networks, non-saturating JS loss",
-               "The 'vanishing' networks with the non-saturating loss and its usual optimiser settings (Adam 2e-4, "
-               "beta1 0.5, one D step per G step): the generator gets a gradient again. In a minute its blurry "
-               "shapes already fall into 6 to 8 of the ten digit classes, but they are not yet clean enough for "
-               "the meter to call them digits."),
-        Preset("wgan", fragile.with_loss("wgan").replace(batch_size=64),
-               "Wasserstein GAN with weight clipping (paper settings)",
-               "A critic instead of a classifier, kept smooth by clipping its weights (RMSprop 5e-5, "
-               "clip 0.01, 5 critic steps): stable, 8 or 9 digit classes, but slow to sharpen: after a minute "
-               "its samples are still blurry (the meter: not digits yet)."),
-        Preset("wgan-gp", collapse.with_loss("wgan-gp"),
-               "Wasserstein GAN with gradient penalty: no collapse",
-               "The 'collapse' networks with the Wasserstein loss and a gradient penalty (Adam 1e-3, beta1 0, "
-               "2 critic steps): the critic's gradient keeps pulling the generator towards every digit, so all "
-               "ten stay. They are blurrier than the default preset's, because these small MLPs see digits "
-               "as flat rows of pixels."),
-        Preset("conditional", default.replace(conditional=True), "Class-conditional: ask for a digit",
-               "The digit label goes into both networks, so you can ask the generator for a 7."),
-        Preset("ring-js", ring_js, "Ring of 8 Gaussians, JS loss: mode hopping",
-               "The JS GAN sits on one or two blobs at a time: the discriminator learns that blob is fake, the "
-               "generator's points jump to a neighbour, and so on round the ring. Mode collapse you can watch "
-               "move: a few blobs at any moment, several visited over the run."),
-        Preset("ring-wgan-gp", ring_wgan, "Ring of 8 Gaussians, Wasserstein-GP",
-               "The same networks with a Wasserstein critic: its smooth gradient pulls the points onto every blob."),
-        Preset("grid-js", toy_js.replace(dataset="grid"), "Grid of 25 Gaussians, original JS loss",
-               "Twenty-five blobs with the original minimax loss: the points pile up on a handful of blobs (3 to 10 "
-               "of the 25 after 30 seconds) and most blobs stay empty."),
-        Preset("grid-wgan-gp", toy_wgan.replace(dataset="grid"), "Grid of 25 Gaussians, Wasserstein-GP",
-               "The Wasserstein critic spreads the generator's points over the whole square instead of piling them "
-               "on a few blobs, but 25 tight blobs are much harder than the ring: within its 30 seconds only 0 to 4 "
-               "blobs have points on them (fewer than grid-js's piles), the rest land between the blobs. Compare "
-               "how evenly the points spread with grid-js; the grid needs minutes."),
-    ]
-    return {p.name: p for p in presets}
+# Fast and healthy on a CPU: a native 28x28 DCGAN whose 3-layer critic judges whole digits,
+# non-saturating loss with spectral norm, a high learning rate and a weight average (EMA) for
+# sampling. Measured in benchmarks/presets.py and benchmarks/speed.py.
+_DEFAULT = Config(arch="dcgan", width=32, latent_dim=16, loss="js", spectral_norm=True, lr_d=3e-3, lr_g=3e-3,
+                  beta1=0.0, beta2=0.9, ema=0.999, batch_size=32, max_seconds=60.0)
+# Vanishing gradient on purpose: MLPs without BatchNorm, the saturating minimax loss and a critic that
+# gets five large-batch updates per generator update, so D wins and G's gradient vanishes: grey static.
+_FRAGILE = Config(arch="mlp", width=256, latent_dim=32, g_batchnorm=False, loss="js-minimax", lr_d=3e-4,
+                  lr_g=3e-4, beta1=0.9, beta2=0.999, critic_steps=5, batch_size=256, max_seconds=60.0)
+# Legible mode collapse (tuned with benchmarks/presets.py):
+# small MLPs without BatchNorm in G, a latent of 8, the non-saturating loss and a discriminator that
+# learns 13x faster than the generator. G first draws blurry versions of most digits, then drifts onto
+# the one D finds hardest to tell from real (a 1, on every seed tried): >= 90% ones after 5,000-6,000
+# steps. Batch 32 and width 128 make the steps cheap (~200/s on one CPU thread), so that happens in well
+# under a minute. Left at full rates it keeps drifting (seed 3: 87% ones after 22,000 steps), so both
+# rates fall to half between steps 8,000 and 16,000: 98-99% ones at 90 s on seeds 0-4. Half, not a tenth
+# (98-99% ones too): the ones that go on moving stay more varied, per-class FID 19-24 at 90 s instead of
+# 28-35 (benchmarks/legibility.py: the gap to real 1s is their variety); at 0.7, seed 3 starts to drift
+# (96% ones). Sampling from the weight average over ~1,000 steps (EMA 0.999) takes the speckle off the ones
+# (per-class FID 31-80 instead of 65-140 at 13,000 steps, seeds 0 and 3) at the cost of a lag of about
+# 1,000 steps after a loss switch (10-20 s).
+_COLLAPSE = Config(arch="mlp", width=128, latent_dim=8, g_batchnorm=False, loss="js", lr_d=2e-3, lr_g=1.5e-4,
+                   beta1=0.5, beta2=0.999, critic_steps=1, batch_size=32, ema=0.999, max_seconds=90.0,
+                   lr_decay_start=8000, lr_decay_steps=8000, lr_decay_floor=0.5)
+# 2-D toys. The grid pair: the JS side with a strong critic (5 updates per G update); the Wasserstein side
+# a gradient penalty of 0.1 (the WGAN-GP toy scale).
+_TOY = Config(dataset="ring", latent_dim=2, width=128, g_batchnorm=False, batch_size=256,
+              loss="js", lr_d=1e-3, lr_g=1e-3, beta1=0.5, beta2=0.999, max_seconds=30.0)
+_TOY_JS = _TOY.replace(loss="js-minimax", critic_steps=5)
+_TOY_WGAN = _TOY.with_loss("wgan-gp").replace(gp_weight=0.1)
+# The ring pair: the classic picture of mode hopping (Metz et al. 2016's unrolled-GAN settings: a
+# 256-d latent, batch 512, Adam 1e-4, non-saturating loss), and the same networks with WGAN-GP.
+# The critic's double backward makes a Wasserstein step costlier, so that side trains on batches of 256.
+_RING_JS = _TOY.replace(latent_dim=256, batch_size=512, lr_d=1e-4, lr_g=1e-4, max_seconds=45.0)
+_RING_WGAN = _RING_JS.with_loss("wgan-gp").replace(gp_weight=0.1, batch_size=256)
+_LIST = [
+    Preset("default", _DEFAULT, "Fast, healthy digits on a CPU",
+           "A convolutional GAN learns all ten digits in about a minute on a laptop CPU."),
+    Preset("collapse", _COLLAPSE, "Mode collapse: legible digits, then only one or two",
+           "The non-saturating JS loss on small MLPs with a discriminator that learns 13 times faster than the "
+           "generator. For the first half minute the generator draws blurry versions of most digits; then it "
+           "drifts onto the one or two digits the discriminator finds hardest to reject (usually 1) and "
+           "keeps drawing those, legibly: mode _COLLAPSE. (After 8,000 steps both learning rates slow down to "
+           "half, so it stays there instead of drifting on.) Switch the loss to Wasserstein (gradient penalty) "
+           "and the other digits come back within seconds, on the same networks."),
+    Preset("vanishing", _FRAGILE, "Vanishing gradient: the original minimax loss",
+           "The original (saturating) minimax loss on MLPs without BatchNorm and a strong discriminator: D "
+           "wins at once, D(G(z)) is near 0 where that loss is flat, and the generator's gradient vanishes. "
+           "Its samples stay grey static: not mode _COLLAPSE, a generator that never learns. The "
+           "non-saturating loss was invented for this."),
+    Preset("js", _FRAGILE.with_loss("js").replace(batch_size=64), "Same networks, non-saturating JS loss",
+           "The 'vanishing' networks with the non-saturating loss and its usual optimiser settings (Adam 2e-4, "
+           "beta1 0.5, one D step per G step): the generator gets a gradient again. In a minute its blurry "
+           "shapes already fall into 6 to 8 of the ten digit classes, but they are not yet clean enough for "
+           "the meter to call them digits."),
+    Preset("wgan", _FRAGILE.with_loss("wgan").replace(batch_size=64),
+           "Wasserstein GAN with weight clipping (paper settings)",
+           "A critic instead of a classifier, kept smooth by clipping its weights (RMSprop 5e-5, "
+           "clip 0.01, 5 critic steps): stable, 8 or 9 digit classes, but slow to sharpen: after a minute "
+           "its samples are still blurry (the meter: not digits yet)."),
+    Preset("wgan-gp", _COLLAPSE.with_loss("wgan-gp"),
+           "Wasserstein GAN with gradient penalty: no collapse",
+           "The 'collapse' networks with the Wasserstein loss and a gradient penalty (Adam 1e-3, beta1 0, "
+           "2 critic steps): the critic's gradient keeps pulling the generator towards every digit, so all "
+           "ten stay. They are blurrier than the _DEFAULT preset's, because these small MLPs see digits "
+           "as flat rows of pixels."),
+    Preset("conditional", _DEFAULT.replace(conditional=True), "Class-conditional: ask for a digit",
+           "The digit label goes into both networks, so you can ask the generator for a 7."),
+    Preset("ring-js", _RING_JS, "Ring of 8 Gaussians, JS loss: mode hopping",
+           "The JS GAN sits on one or two blobs at a time: the discriminator learns that blob is fake, the "
+           "generator's points jump to a neighbour, and so on round the ring. Mode _COLLAPSE you can watch "
+           "move: a few blobs at any moment, several visited over the run."),
+    Preset("ring-wgan-gp", _RING_WGAN, "Ring of 8 Gaussians, Wasserstein-GP",
+           "The same networks with a Wasserstein critic: its smooth gradient pulls the points onto every blob."),
+    Preset("grid-js", _TOY_JS.replace(dataset="grid"), "Grid of 25 Gaussians, original JS loss",
+           "Twenty-five blobs with the original minimax loss: the points pile up on a handful of blobs (3 to 10 "
+           "of the 25 after 30 seconds) and most blobs stay empty."),
+    Preset("grid-wgan-gp", _TOY_WGAN.replace(dataset="grid"), "Grid of 25 Gaussians, Wasserstein-GP",
+           "The Wasserstein critic spreads the generator's points over the whole square instead of piling them "
+           "on a few blobs, but 25 tight blobs are much harder than the ring: within its 30 seconds only 0 to 4 "
+           "blobs have points on them (fewer than grid-js's piles), the rest land between the blobs. Compare "
+           "how evenly the points spread with grid-js; the grid needs minutes."),
+]
 
 
-PRESETS: dict[str, Preset] = _presets()
+PRESETS: dict[str, Preset] = {p.name: p for p in _LIST}
+
 PRESET_NAMES = tuple(PRESETS)
 DEFAULT_PRESET = "default"
 

@@ -1,14 +1,19 @@
-"""Shared fixtures: small configs that train in milliseconds, one CPU thread for reproducibility."""
+"""What every test shares: small configs that train in milliseconds, one CPU thread for reproducibility, and
+`wait_until` for conditions another thread brings about."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import torch
 
 from ganplayground.config import Config
+
+from .waiting import wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -22,10 +27,17 @@ def tiny() -> Config:
     return Config(arch="mlp", width=32, latent_dim=8, batch_size=16, threads=1, device="cpu")
 
 
+@pytest.fixture
+def wait_until() -> Callable[..., Any]:
+    """wait_for: wait_until(condition, timeout=30, what="...") -> condition's first true result."""
+    return wait_for
+
+
 # PyTorch can abort while the interpreter shuts down after backward passes ran in worker threads
 # ("terminate called without an active exception", pytorch/pytorch#38228): seen here about one run in
-# three after the divergence test, with every test passed. Once pytest has reported, leave without
-# running C++ destructors, keeping pytest's exit status.
+# three after the divergence test, with every test passed. Once pytest has reported (and removed its
+# temporary folders, at session finish), leave without running C++ destructors, keeping pytest's exit
+# status. Fixtures close every server they start, so nothing of ours is left for atexit to clean.
 _session_status: dict[str, int] = {}
 
 

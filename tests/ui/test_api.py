@@ -5,6 +5,7 @@ server keeps serving."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import io
 import json
@@ -18,15 +19,19 @@ import PIL.Image
 import pytest
 from gradio_client import Client
 
-from ganplayground.ui.server.playground import DIGIT_SCALE, DUEL_SIDE_OUTPUTS
+from ganplayground.ui.tabs.duel_tab import Side
+from ganplayground.ui.tabs.explore_tab import DIGIT_SCALE
 
 FORM = ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30]
 METER_STATES = ("Not digits yet", "Collapse:", "of 10 digits")
 
 
-@pytest.fixture(scope="module")
-def client(app_url: str) -> Client:
-    return Client(app_url, verbose=False)
+# /duel_poll's outputs for each side, in order (docs/api.md), then the timer.
+DUEL_SIDE_OUTPUTS = ("samples", "losses", "histogram", "meter", "coverage", "narrator", "status")
+
+
+def test_the_duel_sides_keep_their_api_order() -> None:
+    assert tuple(field.name for field in dataclasses.fields(Side)) == DUEL_SIDE_OUTPUTS
 
 
 def _digest(path: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ganplayground.classroom import game
-from ganplayground.ui.tabs.game_panel import CELL_H, CELL_W, COLUMNS, GAP
+from ganplayground.classroom.game_board import CELL_H, CELL_W, COLUMNS, GAP
 
 from .browser import launch, open_app, require_chromium, shots_dir, wait
 

@@ -12,10 +12,14 @@ import pytest
 from gradio_client import Client
 
 from ganplayground.classroom import game
-from ganplayground.ui.tabs import game_panel as ui
-from ganplayground.ui.tabs.game_panel import CELL_H, CELL_W, COLUMNS, GAP, GREEN, ORANGE, RED, GameState
+from ganplayground.classroom.game_board import CELL_H, CELL_W, COLUMNS, GAP, GREEN, ORANGE, RED
+from ganplayground.ui.app import Page
+from ganplayground.ui.tabs.game_panel import GamePanel, GameState, model_choices
 
-BOARD, MARKS, NOTE, RESULT, STATE, NEXT_SEED = range(6)
+
+@pytest.fixture
+def panel(page: Page) -> GamePanel:
+    return page.learn.game
 
 
 def _frame_colour(board: np.ndarray, tile: int) -> tuple[int, ...]:
@@ -30,39 +34,40 @@ def _click(tile: int) -> SimpleNamespace:
     return SimpleNamespace(index=[GAP + c * (CELL_W + GAP) + CELL_W // 2, GAP + r * (CELL_H + GAP) + CELL_W // 2])
 
 
-def test_new_round_draws_a_numbered_board_and_keeps_the_answers_in_the_state() -> None:
-    out = ui.on_game_round("collapsed-js", 7)
-    assert out[BOARD].shape == (4 * (CELL_H + GAP) + GAP, 4 * (CELL_W + GAP) + GAP, 3)
-    assert out[MARKS] == [] and out[RESULT] == "" and out[NEXT_SEED] == 8
-    assert "Round **7** against **collapsed-js**" in out[NOTE]
-    state = out[STATE]
+def test_new_round_draws_a_numbered_board_and_keeps_the_answers_in_the_state(panel: GamePanel) -> None:
+    out = panel.on_round("collapsed-js", 7)
+    assert out[panel.board].shape == (4 * (CELL_H + GAP) + GAP, 4 * (CELL_W + GAP) + GAP, 3)
+    assert out[panel.marks] == [] and out[panel.result] == "" and out[panel.seed] == 8
+    assert "Round **7** against **collapsed-js**" in out[panel.note]
+    state = out[panel.state]
     assert isinstance(state, GameState) and not state.checked
     assert np.array_equal(state.round.is_fake, game.new_round("collapsed-js", 7).is_fake)
 
 
-def test_marking_tiles_frames_them_in_orange() -> None:
-    state = ui.on_game_round("default", 1)[STATE]
-    board = ui.on_game_marks([2, 5], state)
+def test_marking_tiles_frames_them_in_orange(panel: GamePanel) -> None:
+    state = panel.on_round("default", 1)[panel.state]
+    board = panel.on_marks([2, 5], state)[panel.board]
     assert _frame_colour(board, 2) == ORANGE and _frame_colour(board, 5) == ORANGE
     assert _frame_colour(board, 1) != ORANGE
 
 
-def test_a_click_on_the_board_toggles_the_tile_under_it() -> None:
-    state = ui.on_game_round("default", 1)[STATE]
-    assert ui.on_game_click([], state, _click(6)) == [6]
-    assert ui.on_game_click([6, 2], state, _click(6)) == [2]
-    assert ui.on_game_click([3], state, _click(16)) == [3, 16]
+def test_a_click_on_the_board_toggles_the_tile_under_it(panel: GamePanel) -> None:
+    state = panel.on_round("default", 1)[panel.state]
+    assert panel.on_click([], state, _click(6)) == {panel.marks: [6]}
+    assert panel.on_click([6, 2], state, _click(6)) == {panel.marks: [2]}
+    assert panel.on_click([3], state, _click(16)) == {panel.marks: [3, 16]}
     between = SimpleNamespace(index=[GAP + CELL_W + GAP // 2, 40])  # in the gap between tiles 1 and 2
-    assert isinstance(ui.on_game_click([3], state, between), type(gr.skip()))
-    assert isinstance(ui.on_game_click([3], None, _click(1)), type(gr.skip()))  # no board yet
+    assert isinstance(panel.on_click([3], state, between), type(gr.skip()))
+    assert isinstance(panel.on_click([3], None, _click(1)), type(gr.skip()))  # no board yet
 
 
-def test_check_scores_the_player_and_the_machines_and_reveals_the_board() -> None:
-    state = ui.on_game_round("collapsed-js", 2)[STATE]
+def test_check_scores_the_player_and_the_machines_and_reveals_the_board(panel: GamePanel) -> None:
+    state = panel.on_round("collapsed-js", 2)[panel.state]
     truth = state.round.is_fake
     marks = [1, 2, 3, 4]
     right_by_hand = sum(truth[i] == (i + 1 in marks) for i in range(16))
-    board, text, checked = ui.on_game_check(marks, state)
+    out = panel.on_check(marks, state)
+    board, text, checked = out[panel.board], out[panel.result], out[panel.state]
     assert checked.checked and checked.round is state.round
     assert f"### You: {right_by_hand} of 16 right" in text
     assert "The discriminator" in text and "The digit classifier" in text
@@ -75,13 +80,13 @@ def test_check_scores_the_player_and_the_machines_and_reveals_the_board() -> Non
         assert _frame_colour(board, tile) == expected
 
 
-def test_after_check_the_marks_no_longer_redraw_and_a_second_check_is_refused() -> None:
-    state = ui.on_game_round("default", 3)[STATE]
-    _, _, checked = ui.on_game_check([1], state)
-    assert isinstance(ui.on_game_marks([1, 2], checked), type(gr.skip()))
-    assert isinstance(ui.on_game_click([1], checked, _click(2)), type(gr.skip()))
+def test_after_check_the_marks_no_longer_redraw_and_a_second_check_is_refused(panel: GamePanel) -> None:
+    state = panel.on_round("default", 3)[panel.state]
+    checked = panel.on_check([1], state)[panel.state]
+    assert isinstance(panel.on_marks([1, 2], checked), type(gr.skip()))
+    assert isinstance(panel.on_click([1], checked, _click(2)), type(gr.skip()))
     with pytest.raises(gr.Error, match="checked already"):
-        ui.on_game_check([1, 2], checked)
+        panel.on_check([1, 2], checked)
 
 
 @pytest.mark.parametrize(("model", "seed", "message"), [
@@ -89,37 +94,32 @@ def test_after_check_the_marks_no_longer_redraw_and_a_second_check_is_refused() 
     ("default", -1, "round number must be between"), ("default", "abc", "round number must be a number"),
     ("default", 1.5, "whole number"),
 ])
-def test_a_bad_model_or_round_number_gets_a_plain_message(model, seed, message) -> None:
+def test_a_bad_model_or_round_number_gets_a_plain_message(panel: GamePanel, model, seed, message) -> None:
     with pytest.raises(gr.Error, match=message):
-        ui.on_game_round(model, seed)
+        panel.on_round(model, seed)
 
 
 @pytest.mark.parametrize(("marks", "message"), [([17], "no tile 17; tiles are numbered 1..16"),
                                                 ([0], "no tile 0"), (["a"], "not a tile number"),
                                                 ("3", "list of tile numbers")])
-def test_marks_that_are_not_tiles_get_a_plain_message(marks, message) -> None:
-    state = ui.on_game_round("default", 0)[STATE]
+def test_marks_that_are_not_tiles_get_a_plain_message(panel: GamePanel, marks, message) -> None:
+    state = panel.on_round("default", 0)[panel.state]
     with pytest.raises(gr.Error, match=message):
-        ui.on_game_check(marks, state)
+        panel.on_check(marks, state)
 
 
-def test_check_before_a_round_asks_for_one() -> None:
+def test_check_before_a_round_asks_for_one(panel: GamePanel) -> None:
     with pytest.raises(gr.Error, match="press New round first"):
-        ui.on_game_check([1], None)
+        panel.on_check([1], None)
 
 
 def test_the_model_choices_put_the_hard_and_the_easy_model_first() -> None:
-    choices = ui.model_choices()
+    choices = model_choices()
     assert [name for _, name in choices[:2]] == ["default", "collapsed-js"]
     assert "easy" in choices[1][0] and "hard" in choices[0][0]
 
 
 # --- the API ------------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def client(app_url: str) -> Client:
-    return Client(app_url, verbose=False)
-
-
 def _error_of(call) -> str:
     with pytest.raises(Exception) as caught:  # gradio_client raises AppError carrying the server's message
         call()

@@ -3,7 +3,6 @@ another session's Explore list (and only there); bad uploads refused with a plai
 
 from __future__ import annotations
 
-import time
 import zipfile
 from pathlib import Path
 
@@ -13,56 +12,57 @@ import PIL.Image
 import pytest
 
 from ganplayground.export.labcard import CARD_SIZE
-from ganplayground.ui.server.playground import SESSION_MODEL, Playground
+from ganplayground.ui.app import Page, build_demo
+from ganplayground.ui.server.explore_models import MAX_UPLOADS, SESSION_MODEL
+from ganplayground.ui.server.playground import Playground
 from ganplayground.ui.server.sessions import new_token
-from ganplayground.ui.tabs.handin import MAX_UPLOADS, HandIn
 
-FORM = ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30]
+from ..waiting import wait_for
+from .pages import FORM
 
 
 @pytest.fixture(scope="module")
-def trained() -> tuple[Playground, HandIn, str]:
-    """A playground with one session that has trained a little (and stopped)."""
+def trained() -> tuple[Page, str]:
+    """A page with one session that has trained a little (and stopped)."""
     pg = Playground(max_trainings=2, snapshot_seconds=0.1, metrics_seconds=0.3)
-    handin = HandIn(pg)
+    page = build_demo(pg).page
     token = new_token()
-    pg.on_start(token, *FORM)
-    deadline = time.monotonic() + 60
-    while not (pg.manager.session(token).run.latest and pg.manager.session(token).run.latest.step > 50
-               and pg.manager.session(token).run.latest.metrics):
-        assert time.monotonic() < deadline, "the run never trained"
-        time.sleep(0.1)
-    pg.on_stop(token)
-    yield pg, handin, token
-    handin.close()
+    page.train.on_start(token, *FORM)
+    run = pg.manager.session(token).run
+    wait_for(lambda: run.latest and run.latest.step > 50 and run.latest.metrics, 60, "the run to train")
+    page.train.on_stop(token)
+    yield page, token
     pg.close()
+    assert not pg.downloads.folder.exists()  # the cards and zips went with the server
 
 
-def test_a_lab_card_of_the_sessions_run(trained: tuple[Playground, HandIn, str]) -> None:
-    pg, handin, token = trained
-    path = Path(handin.on_lab_card(token))
-    assert path.is_relative_to(handin.folder) and path.name.startswith("lab-card-step")
+def test_a_lab_card_of_the_sessions_run(trained: tuple[Page, str]) -> None:
+    page, token = trained
+    handin = page.train.handin
+    path = Path(handin.on_lab_card(token)[handin.file])
+    assert path.is_relative_to(handin.pg.downloads.folder) and path.name.startswith("lab-card-step")
     image = PIL.Image.open(path)
     assert image.format == "PNG" and image.size == (CARD_SIZE[1], CARD_SIZE[0])
 
 
-def test_download_then_upload_in_another_session_draws_the_same_digit(trained: tuple[Playground, HandIn, str]) -> None:
-    pg, handin, token = trained
-    zipped = Path(handin.on_download_model(token))
+def test_download_then_upload_in_another_session_draws_the_same_digit(trained: tuple[Page, str]) -> None:
+    page, token = trained
+    handin, explore = page.train.handin, page.explore
+    zipped = Path(handin.on_download_model(token)[handin.file])
     assert sorted(zipfile.ZipFile(zipped).namelist()) == ["config.json", "history.json", "model.safetensors"]
     other, stranger = new_token(), new_token()
-    dropdown, note, emptied = handin.on_upload(other, [str(zipped)])
-    name = dropdown["value"]
-    assert name.startswith("Uploaded: gan-model-step") and name in dropdown["choices"] and "Loaded" in note
-    assert emptied is None
-    assert name in pg.model_choices(other) and name not in pg.model_choices(stranger)  # per session
-    mine = pg.on_latent(token, SESSION_MODEL, 5, 0, "raw", 0.5)
-    assert np.array_equal(pg.on_latent(other, name, 5, 0, "raw", 0.5), mine)
+    out = explore.on_upload(other, [str(zipped)])
+    name = out[explore.model]["value"]
+    assert name.startswith("Uploaded: gan-model-step") and name in out[explore.model]["choices"]
+    assert "Loaded" in out[explore.upload_note] and out[explore.upload] is None
+    assert name in explore.choices(other) and name not in explore.choices(stranger)  # per session
+    mine = explore.draw(token, SESSION_MODEL, 5, 0, "raw", 0.5)
+    assert np.array_equal(explore.draw(other, name, 5, 0, "raw", 0.5), mine)
     with pytest.raises(gr.Error, match="Unknown model"):
-        pg.on_latent(stranger, name, 5, 0, "raw")
+        explore.draw(stranger, name, 5, 0, "raw")
     for _ in range(MAX_UPLOADS + 1):
-        handin.on_upload(other, [str(zipped)])
-    assert len(pg.manager.session(other).uploads) == MAX_UPLOADS
+        explore.on_upload(other, [str(zipped)])
+    assert len(explore.pg.manager.session(other).uploads) == MAX_UPLOADS
 
 
 @pytest.mark.parametrize(("name", "data", "match"), [
@@ -70,20 +70,21 @@ def test_download_then_upload_in_another_session_draws_the_same_digit(trained: t
     ("model.zip", b"PK\x03\x04 cut short", "damaged or incomplete"),
     ("model.safetensors", b"\x80\x02}q\x00.", "PyTorch pickle"),
 ])
-def test_a_bad_upload_gets_a_plain_message(trained: tuple[Playground, HandIn, str], tmp_path: Path, name: str,
-                                           data: bytes, match: str) -> None:
-    _, handin, _ = trained
+def test_a_bad_upload_gets_a_plain_message(trained: tuple[Page, str], tmp_path: Path, name: str, data: bytes,
+                                           match: str) -> None:
+    page, _ = trained
     path = tmp_path / name
     path.write_bytes(data)
     with pytest.raises(gr.Error, match=f"That upload was not loaded: .*{match}"):
-        handin.on_upload(new_token(), [str(path)])
-    assert [p.name for p in handin.folder.iterdir() if p.name.startswith("ganplayground-upload-")] == []
+        page.explore.on_upload(new_token(), [str(path)])
+    folder = page.explore.pg.downloads.folder
+    assert [p.name for p in folder.iterdir() if p.name.startswith("ganplayground-upload-")] == []
 
 
-def test_nothing_to_hand_in_before_a_run(trained: tuple[Playground, HandIn, str]) -> None:
-    _, handin, _ = trained
-    for handler in (handin.on_lab_card, handin.on_download_model):
+def test_nothing_to_hand_in_before_a_run(trained: tuple[Page, str]) -> None:
+    page, _ = trained
+    for handler in (page.train.handin.on_lab_card, page.train.handin.on_download_model):
         with pytest.raises(gr.Error, match="press Start"):
             handler(new_token())
     with pytest.raises(gr.Error, match="No file arrived"):
-        handin.on_upload(new_token(), [])
+        page.explore.on_upload(new_token(), [])

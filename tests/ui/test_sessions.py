@@ -11,14 +11,10 @@ import pytest
 
 from ganplayground.config import Config
 from ganplayground.train.trainer import Trainer
-from ganplayground.ui.server.sessions import SessionError, SessionManager, Slots, check_token, new_token
+from ganplayground.ui.server.sessions import SessionError, SessionManager, check_token, new_token
+from ganplayground.ui.server.slots import Slots
 
-
-def _wait_for(condition, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.01)
+from ..waiting import wait_for as _wait_for
 
 
 @pytest.fixture

@@ -12,22 +12,14 @@ import torch
 from gradio_client import Client
 
 from ganplayground.export.step_pictures import d_step_picture, g_step_picture
-from ganplayground.ui.server.playground import Playground
+from ganplayground.ui.app import Page
 from ganplayground.ui.server.sessions import new_token
+
+from .pages import FORM as MNIST
 
 # The ring preset's networks with a quick learning rate (preset, dataset, loss, arch, lr_d, lr_g, batch, latent,
 # critic steps, seed, budget).
 RING = ["ring-js", "ring", "js", "mlp", 1e-3, 1e-3, 64, 2, 1, 0, 30]
-MNIST = ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30]
-# on_d_step / on_g_step outputs by position.
-SAMPLES, CHANGE, CAPTION, STATUS, PAUSE, TIMER = range(6)
-
-
-@pytest.fixture
-def pg():
-    playground = Playground(max_trainings=2, snapshot_seconds=0.1, metrics_seconds=0.5)
-    yield playground
-    playground.close()
 
 
 def _state(module: torch.nn.Module) -> list[torch.Tensor]:
@@ -38,110 +30,123 @@ def _same(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
     return all(torch.equal(x, y) for x, y in zip(a, b, strict=True))
 
 
-def test_d_step_reshapes_the_heat_map_and_g_step_moves_the_points(pg: Playground) -> None:
+def test_d_step_reshapes_the_heat_map_and_g_step_moves_the_points(page: Page) -> None:
+    t, pg = page.train, page.train.pg
+    sm = t.slow_motion
     token = new_token()
-    first = pg.on_d_step(token, *RING)  # no run yet: a paused one from the form, then one D step
+    first = sm.on_d_step(token, *RING)  # no run yet: a paused one from the form, then one D step
     trainer = pg.manager.session(token).run.trainer
-    assert trainer.paused and trainer.step_count == 0 and first[PAUSE] == "Resume"
-    assert first[SAMPLES].shape == (384, 384, 3)
+    assert trainer.paused and trainer.step_count == 0 and first[t.pause] == "Resume"
+    assert first[t.samples].shape == (384, 384, 3)
     g, d = _state(trainer.generator), _state(trainer.discriminator)
 
-    out = pg.on_d_step(token, *RING)
+    out = sm.on_d_step(token, *RING)
     assert _same(g, _state(trainer.generator)) and not _same(d, _state(trainer.discriminator))
-    assert not np.array_equal(out[SAMPLES], first[SAMPLES])  # the heat map under the points changed
-    assert out[CHANGE]["visible"] and out[CHANGE]["value"].shape == (384, 384, 3)
-    assert "What one D step changed" in out[CAPTION]["value"] and "One D step" in out[STATUS]
+    assert not np.array_equal(out[t.samples], first[t.samples])  # the heat map under the points changed
+    assert out[sm.change]["visible"] and out[sm.change]["value"].shape == (384, 384, 3)
+    assert "What one D step changed" in out[sm.caption]["value"] and "One D step" in out[t.status]
     assert trainer.step_count == 0
 
     g, d = _state(trainer.generator), _state(trainer.discriminator)
     points = trainer.sample_fixed()
-    out = pg.on_g_step(token, *RING)
+    out = sm.on_g_step(token, *RING)
     assert _same(d, _state(trainer.discriminator)) and not _same(g, _state(trainer.generator))
     assert (trainer.sample_fixed() - points).norm(dim=1).max() > 0
-    assert "What one G step changed" in out[CAPTION]["value"] and "step 1 " in out[STATUS]
-    assert trainer.step_count == 1 and isinstance(out[TIMER], gr.Timer)
+    assert "What one G step changed" in out[sm.caption]["value"] and "step 1 " in out[t.status]
+    assert trainer.step_count == 1 and isinstance(out[t.timer], gr.Timer)
     # The page's poll shows the same run, with the half steps in its curves' history.
     assert [h["step"] for h in trainer.history] == [0, 0, 1]
-    pg.on_stop(token)
+    t.on_stop(token)
 
 
-def test_a_half_step_pauses_a_live_run_first(pg: Playground) -> None:
+def test_a_half_step_pauses_a_live_run_first(page: Page) -> None:
+    t, pg = page.train, page.train.pg
+    sm = t.slow_motion
     token = new_token()
-    pg.on_start(token, *RING)
+    t.on_start(token, *RING)
     run = pg.manager.session(token).run
     deadline = time.monotonic() + 30
     while run.trainer.step_count < 5:
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    pg.on_g_step(token, *RING)
+    sm.on_g_step(token, *RING)
     assert run.trainer.paused and pg.manager.session(token).run is run
     held = run.trainer.step_count
     time.sleep(0.3)
     assert run.trainer.step_count == held  # paused: only the buttons step it now
-    pg.on_d_step(token, *RING)
+    sm.on_d_step(token, *RING)
     assert run.trainer.step_count == held
-    pg.on_stop(token)
+    t.on_stop(token)
 
 
-def test_a_stopped_run_goes_on_from_its_networks_and_a_reset_one_starts_afresh(pg: Playground) -> None:
+def test_a_stopped_run_goes_on_from_its_networks_and_a_reset_one_starts_afresh(page: Page) -> None:
+    t, pg = page.train, page.train.pg
+    sm = t.slow_motion
     token = new_token()
-    pg.on_step(token, *RING)  # the existing Step button: one whole step
-    pg.on_step(token, *RING)
+    sm.on_step(token, *RING)  # the existing Step button: one whole step
+    sm.on_step(token, *RING)
     trainer = pg.manager.session(token).run.trainer
     assert trainer.step_count == 2
-    pg.on_stop(token)
-    pg.on_g_step(token, *RING)
+    t.on_stop(token)
+    sm.on_g_step(token, *RING)
     run = pg.manager.session(token).run
     assert run.trainer is trainer and trainer.step_count == 3 and run.alive and trainer.paused
     other_seed = [*RING[:9], 1, RING[10]]  # other networks in the form: a new run
-    pg.on_stop(token)
-    pg.on_g_step(token, *other_seed)
+    t.on_stop(token)
+    sm.on_g_step(token, *other_seed)
     assert pg.manager.session(token).run.trainer is not trainer
-    pg.on_reset(token)
-    pg.on_d_step(token, *RING)
+    t.on_reset(token)
+    sm.on_d_step(token, *RING)
     assert pg.manager.session(token).run.trainer.step_count == 0
-    pg.on_stop(token)
+    t.on_stop(token)
 
 
-def test_on_digits_the_half_steps_train_and_draw_no_change_picture(pg: Playground) -> None:
+def test_on_digits_the_half_steps_train_and_draw_no_change_picture(page: Page) -> None:
+    t, pg = page.train, page.train.pg
+    sm = t.slow_motion
     token = new_token()
-    out = pg.on_d_step(token, *MNIST)
-    assert out[SAMPLES].ndim == 2 and out[CHANGE]["visible"] is False and out[CAPTION]["visible"] is False
-    assert "D(real) and D(fake)" in out[STATUS]
-    out = pg.on_g_step(token, *MNIST)
-    assert "the samples changed" in out[STATUS] and pg.manager.session(token).run.trainer.step_count == 1
-    pg.on_stop(token)
+    out = sm.on_d_step(token, *MNIST)
+    assert out[t.samples].ndim == 2 and out[sm.change]["visible"] is False and out[sm.caption]["visible"] is False
+    assert "D(real) and D(fake)" in out[t.status]
+    out = sm.on_g_step(token, *MNIST)
+    assert "the samples changed" in out[t.status] and pg.manager.session(token).run.trainer.step_count == 1
+    t.on_stop(token)
 
 
-def test_the_speed_control_paces_the_live_run_and_the_next_ones(pg: Playground) -> None:
+def test_the_speed_control_paces_the_live_run_and_the_next_ones(page: Page) -> None:
+    t, pg = page.train, page.train.pg
+    sm = t.slow_motion
     token = new_token()
-    assert "for the next run" in pg.on_speed(token, 1.0)
-    pg.on_start(token, *RING)
+    assert "for the next run" in sm.set_speed(token, 1.0)
+    t.on_start(token, *RING)
     run = pg.manager.session(token).run
     assert run.trainer.pace.rate == 1.0
-    status = pg.on_speed(token, 0)
+    status = sm.set_speed(token, 0)
     assert "full speed" in status and run.trainer.pace.rate == 0.0
-    pg.on_speed(token, 10)
-    pg.on_d_step(token, *RING)  # a paused run made by a button keeps the session's pace too
+    sm.set_speed(token, 10)
+    sm.on_d_step(token, *RING)  # a paused run made by a button keeps the session's pace too
     assert pg.manager.session(token).run.trainer.pace.rate == 10.0
-    pg.on_stop(token)
+    t.on_stop(token)
 
 
 @pytest.mark.parametrize("bad", [-1, 5000, "fast", None, float("nan")])
-def test_a_bad_speed_gets_a_plain_message(pg: Playground, bad) -> None:
+def test_a_bad_speed_gets_a_plain_message(page: Page, bad) -> None:
+    sm = page.train.slow_motion
     with pytest.raises(gr.Error, match="speed must be"):
-        pg.on_speed(new_token(), bad)
+        sm.set_speed(new_token(), bad)
 
 
-def test_a_half_step_on_a_diverged_run_says_why(pg: Playground) -> None:
+def test_a_half_step_on_a_diverged_run_says_why(page: Page) -> None:
+    t, pg = page.train, page.train.pg
+    sm = t.slow_motion
     token = new_token()
-    pg.on_d_step(token, *RING)
+    sm.on_d_step(token, *RING)
     trainer = pg.manager.session(token).run.trainer
     with torch.no_grad():
         trainer.discriminator.head.bias.fill_(float("nan"))
     with pytest.raises(gr.Error, match="diverged"):
-        pg.on_g_step(token, *RING)
-    pg.on_stop(token)
+        sm.on_g_step(token, *RING)
+    t.on_stop(token)
 
 
 def test_the_change_pictures_colour_what_rose_and_stretch_small_moves_honestly() -> None:
@@ -161,12 +166,6 @@ def test_the_change_pictures_colour_what_rose_and_stretch_small_moves_honestly()
 
 
 # --- through the API -------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def client(app_url: str) -> Client:
-    return Client(app_url, verbose=False)
-
-
 def test_d_and_g_steps_through_the_api(client: Client) -> None:
     token = client.predict(api_name="/new_session")
     out = client.predict(token, *RING, api_name="/d_step")

@@ -5,23 +5,20 @@ Reset; and a live run whose line appears."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
-import gradio as gr
 import numpy as np
-import pytest
 
 from ganplayground.presets import get_preset
 from ganplayground.train.snapshots import Snapshot
-from ganplayground.ui.server.playground import DUEL_SIDE_OUTPUTS, Playground
+from ganplayground.ui.app import Page
 from ganplayground.ui.server.sessions import new_token
 from ganplayground.ui.widgets.status import MARK, narrator_line
 
+from .pages import poll_until
+
 HISTORIES = Path(__file__).resolve().parents[1] / "data" / "histories"
-# Train poll outputs by position (on_poll's docstring).
-STATUS, PAUSE, RESTORE, NARRATOR, TIMER, SEEN = 6, 7, 8, 9, 10, 11
 
 
 def recorded(name: str) -> list[dict]:
@@ -45,66 +42,56 @@ def fake_run(name: str, version: int = 1, status: str = "running", upto: int | N
     return SimpleNamespace(latest=snap, version=version, state="running", error="", trainer=trainer)
 
 
-@pytest.fixture
-def pg():
-    playground = Playground(max_trainings=1, snapshot_seconds=0.1, metrics_seconds=0.5)
-    yield playground
-    playground.close()
-
-
-def test_train_poll_puts_the_narrator_line_under_the_status(pg: Playground) -> None:
-    out = pg._poll_outputs(fake_run("collapse"), None)
-    line = out[NARRATOR]
+def test_train_poll_puts_the_narrator_line_under_the_status(page: Page) -> None:
+    t = page.train
+    out = t.poll_run(fake_run("collapse"), None)
+    line = out[t.narrator]
     assert line.startswith(f"**{MARK}**") and "Mode collapse" in line and "almost only 1s" in line
     assert "Switch the loss to **Wasserstein, gradient penalty**" in line  # the loss switch's own words
-    assert "Training" in out[STATUS] and out[TIMER].active is True
+    assert "Training" in out[t.status] and out[t.timer].active is True
 
 
-def test_the_line_is_sent_only_when_the_run_moved_on(pg: Playground) -> None:
+def test_the_line_is_sent_only_when_the_run_moved_on(page: Page) -> None:
+    t = page.train
     switch = next(i for i, e in enumerate(recorded("cure")) if e["loss"] == "wgan-gp")
-    first = pg._poll_outputs(fake_run("cure", version=1, upto=switch + 1), None)
-    assert "Switched to **Wasserstein, gradient penalty** after step 9,000" in first[NARRATOR]
-    same = pg._poll_outputs(fake_run("cure", version=1, upto=switch + 1), first[SEEN])
-    assert same[NARRATOR] == gr.skip()
-    later = pg._poll_outputs(fake_run("cure", version=2), same[SEEN])
-    assert "came back, 1 → 10 of 10" in later[NARRATOR] or "Healthy progress" in later[NARRATOR]
+    first = t.poll_run(fake_run("cure", version=1, upto=switch + 1), None)
+    assert "Switched to **Wasserstein, gradient penalty** after step 9,000" in first[t.narrator]
+    same = t.poll_run(fake_run("cure", version=1, upto=switch + 1), first[t.seen])
+    assert t.narrator not in same
+    later = t.poll_run(fake_run("cure", version=2), first[t.seen])
+    assert "came back, 1 → 10 of 10" in later[t.narrator] or "Healthy progress" in later[t.narrator]
 
 
-def test_a_diverged_run_is_narrated_as_such(pg: Playground) -> None:
-    out = pg._poll_outputs(fake_run("healthy", status="diverged"), None)
-    assert "NaN" in out[NARRATOR] and out[RESTORE]["visible"] is True
+def test_a_diverged_run_is_narrated_as_such(page: Page) -> None:
+    t = page.train
+    out = t.poll_run(fake_run("healthy", status="diverged"), None)
+    assert "NaN" in out[t.narrator] and out[t.restore]["visible"] is True
 
 
-def test_duel_poll_gives_each_side_its_own_line(pg: Playground) -> None:
-    token = new_token()
-    session = pg.manager.session(token)
+def test_duel_poll_gives_each_side_its_own_line(page: Page) -> None:
+    d, token = page.duel, new_token()
+    session = d.pg.manager.session(token)
     session.duel = [fake_run("vanishing"), fake_run("healthy")]
-    out = pg.on_duel_poll(token, None)
-    n = len(DUEL_SIDE_OUTPUTS)
-    left, right = (dict(zip(DUEL_SIDE_OUTPUTS, out[i * n:(i + 1) * n], strict=True)) for i in range(2))
-    assert "D is winning outright" in left["narrator"] and "Healthy progress" in right["narrator"]
-    assert "Training" in left["status"]  # the status stays the last output of a side (Start duel fills it)
-    again = pg.on_duel_poll(token, out[-1])
-    assert again[DUEL_SIDE_OUTPUTS.index("narrator")] == gr.skip()
+    out = d.on_poll(token, None)
+    left, right = d.sides
+    assert "D is winning outright" in out[left.narrator] and "Healthy progress" in out[right.narrator]
+    assert "Training" in out[left.status]
+    again = d.on_poll(token, out[d.seen])
+    assert left.narrator not in again and right.narrator not in again and left.status in again
     session.duel = []  # nothing to stop: these runs never trained
 
 
-def test_reset_clears_the_line(pg: Playground) -> None:
-    assert pg.on_reset(new_token())[NARRATOR - 1] == ""  # reset has no restore button output
+def test_reset_clears_the_line(page: Page) -> None:
+    assert page.train.on_reset(new_token())[page.train.narrator] == ""
 
 
 def test_the_line_of_a_run_that_has_not_started_says_so() -> None:
     assert "Just started" in narrator_line([], "running")
 
 
-def test_a_live_run_gets_a_narrator_line(pg: Playground) -> None:
-    token = new_token()
-    pg.on_start(token, "collapse", "mnist", "js", "mlp", 2e-3, 1.5e-4, 32, 8, 1, 0, 20)
-    deadline, seen, line = time.monotonic() + 30, None, ""
-    while not line.startswith(f"**{MARK}**"):
-        out = pg.on_poll(token, seen)
-        seen, line = out[SEEN], out[NARRATOR] if isinstance(out[NARRATOR], str) else line
-        assert time.monotonic() < deadline, out[STATUS]
-        time.sleep(0.1)
-    pg.on_stop(token)
-    assert len(line) > 20
+def test_a_live_run_gets_a_narrator_line(page: Page) -> None:
+    t, token = page.train, new_token()
+    t.on_start(token, "collapse", "mnist", "js", "mlp", 2e-3, 1.5e-4, 32, 8, 1, 0, 20)
+    out = poll_until(t, token, lambda o: str(o.get(t.narrator, "")).startswith(f"**{MARK}**"))
+    t.on_stop(token)
+    assert len(out[t.narrator]) > 20

@@ -14,7 +14,7 @@ import torch
 from ganplayground.config import Config
 from ganplayground.train.trainer import Trainer
 from ganplayground.ui.server import zerogpu
-from ganplayground.ui.server.sessions import Slots
+from ganplayground.ui.server.slots import Slots
 
 
 def pickling_chunk(config, state, seconds, snapshot_seconds, metrics_seconds, device):
@@ -69,13 +69,14 @@ def test_the_playground_uses_chunks_on_zerogpu(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setitem(sys.modules, "spaces", types.SimpleNamespace(GPU=lambda duration: (lambda fn: fn)))
     monkeypatch.setattr(zerogpu.importlib.util, "find_spec", lambda name: object())
     monkeypatch.setattr(zerogpu, "gpu_chunk_function", lambda: pickling_chunk)
+    from ganplayground.ui.app import build_demo
     from ganplayground.ui.server.playground import Playground
 
     pg = Playground(max_trainings=1)
     try:
         assert pg.zerogpu and "ZeroGPU" in pg.device_text
         token = "zerogpu-test-token"
-        pg.on_start(token, "default", "mnist", "js", "mlp", 1e-3, 1e-3, 16, 8, 1, 0, 5)
+        build_demo(pg).page.train.on_start(token, "default", "mnist", "js", "mlp", 1e-3, 1e-3, 16, 8, 1, 0, 5)
         run = pg.manager.session(token).run
         assert isinstance(run, zerogpu.ChunkedRun)
         run.stop()

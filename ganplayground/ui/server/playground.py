@@ -1,35 +1,36 @@
-"""Page events -> engine calls. Every handler checks its inputs first and raises `gr.Error` with a plain
-message for anything malformed, before allocating anything large.
+"""The server side of the page: one `Playground` per server owns the sessions and their runs, where runs train
+(CPU threads or GPU, ZeroGPU chunks), the caches every tab shares, and the folder downloads are written to.
 
-The handlers hold no GAN logic: they turn form values into a Config, sessions into Runs, snapshots into
-images and DataFrames, and the metrics' verdict into the meter's words. `Playground` owns the server-wide state
-(sessions, caches) and the sessions' events; each tab's handlers live in their own module and join it as
-mixins: train_tab.py, duel_tab.py, explore_tab.py, learn_tab.py, and slowmo.py (D step, G step, speed).
+Not a tab and no layout: the tabs (ui/tabs/) hold a Playground and call it. Its errors are `gr.Error`s with a
+plain message, ready for the page.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 import gradio as gr
 import numpy as np
 import torch
 
+from ...config import Config, ConfigError
+from ...train.data import DataError, get_dataset
 from ...train.devices import describe_device, resolve_device
-from ..tabs.duel_tab import DUEL_SIDE_OUTPUTS, DuelTab
-from ..tabs.explore_tab import DIGIT_SCALE, NUM_SLIDERS, SESSION_MODEL, ExploreModel, ExploreTab
-from ..tabs.learn_tab import LearnTab
-from ..tabs.slow_motion import SlowMotion
-from ..tabs.train_tab import MAX_BUDGET_SECONDS, TrainTab, arch_choices, loss_choices
+from ...train.images import toy_plot
+from ...train.snapshots import Snapshot
+from ...train.trainer import Trainer
 from ..widgets.inputs import env_int, error
 from . import zerogpu
-from .sessions import Session, SessionError, SessionManager, check_token, new_token
+from .downloads import Downloads
+from .explore_models import ExploreModels
+from .runs import Run
+from .sessions import Session, SessionError, SessionManager
+
+REAL_POINTS = 500  # real points drawn under a toy's generated ones
 
 
-class Playground(TrainTab, DuelTab, ExploreTab, LearnTab, SlowMotion):
-    """Server-wide state and every page handler (the step buttons and speed in slowmo.py)."""
+class Playground:
+    """Server-wide state: sessions (one per browser tab), the cap on trainings, the shared caches."""
 
     def __init__(self, max_trainings: int | None = None, idle_seconds: float | None = None,
                  orphan_seconds: float = 60.0, threads_per_run: int = 1, snapshot_seconds: float = 1.0,
@@ -48,15 +49,15 @@ class Playground(TrainTab, DuelTab, ExploreTab, LearnTab, SlowMotion):
         self.threads_per_run = threads_per_run
         self.snapshot_seconds = snapshot_seconds
         self.metrics_seconds = metrics_seconds
-        self._hash_to_token: dict[str, str] = {}
-        self._explore: OrderedDict[tuple[str, str], ExploreModel] = OrderedDict()
-        self._explore_lock = threading.Lock()
+        self.downloads = Downloads()  # lab cards, model zips, GIFs: this server's own temporary folder
+        self.models = ExploreModels()  # what Explore shows, loaded once
         self._real_points: dict[str, np.ndarray] = {}
         if self.device.type == "cpu":
             torch.set_num_threads(threads_per_run)
 
     @property
     def device_text(self) -> str:
+        """Where this server trains, for the line under the page's title."""
         if self.zerogpu:
             return (f"Training on a **GPU (ZeroGPU)** in {zerogpu.CHUNK_SECONDS:.0f}-second chunks; "
                     "Pause and Stop act at the end of a chunk")
@@ -66,38 +67,50 @@ class Playground(TrainTab, DuelTab, ExploreTab, LearnTab, SlowMotion):
                 f"{self.manager.slots.capacity} runs at once)")
 
     def close(self) -> None:
+        """Stop every run and remove the downloads folder (server shutdown, tests)."""
         self.manager.close()
+        self.downloads.close()
 
-    # --- sessions ---------------------------------------------------------------------------------
-    def _session(self, token: Any) -> Session:
+    # --- sessions and runs -----------------------------------------------------------------------
+    def session(self, token: Any) -> Session:
+        """The session of a page's token (made on first use); gr.Error for a malformed token."""
         try:
             return self.manager.session(token)
         except SessionError as exc:
             raise error(exc) from None
 
-    def on_load(self, stored: Any, request: gr.Request | None = None) -> tuple[str, str, gr.Timer, gr.Timer]:
-        """Page opened or refreshed: reuse the token the browser kept, or make one; re-attach runs."""
+    def run(self, token: Any) -> Run:
+        """The session's Train-tab run; gr.Error when there is none yet."""
+        run = self.session(token).run
+        if run is None:
+            raise gr.Error("No training yet: press Start first.", print_exception=False)
+        return run
+
+    def new_trainer(self, config: Config) -> Trainer:
+        """A trainer for a config the page checked, measuring its samples live; gr.Error for what it refuses."""
         try:
-            token = check_token(stored)
-        except SessionError:
-            token = new_token()
-        session = self.manager.session(token)
-        if request is not None and getattr(request, "session_hash", None):
-            self._hash_to_token[request.session_hash] = token
-        train_live = session.run is not None
-        duel_live = bool(session.duel)
-        return token, token, gr.Timer(active=train_live), gr.Timer(active=duel_live)
+            return Trainer(config)  # MERGE: measure=live_reading
+        except (ConfigError, DataError) as exc:
+            raise error(exc) from None
 
-    def on_unload(self, request: gr.Request) -> None:
-        """The tab went away (closed, or refreshed): its runs stop soon unless it comes back."""
-        token = self._hash_to_token.pop(getattr(request, "session_hash", "") or "", None)
-        if token:
-            self.manager.orphan(token)
+    def start(self, session: Session, trainer: Trainer, side: int | None = None) -> Run:
+        """Start a run for a session (its Train-tab run, or one side of its duel), with this server's settings."""
+        options: dict[str, Any] = {"snapshot_seconds": self.snapshot_seconds, "metrics_seconds": self.metrics_seconds}
+        if self.zerogpu:
+            options.update(run_class=zerogpu.ChunkedRun, chunk=zerogpu.gpu_chunk_function())
+        return self.manager.start(session, trainer, side=side, **options)
 
-    def on_new_session(self) -> str:
-        """A fresh session token (for API clients)."""
-        return new_token()
+    # --- pictures ----------------------------------------------------------------------------------
+    def picture(self, snap: Snapshot, config: Config) -> np.ndarray:
+        """What the page shows of a snapshot: its sample grid (enlarged by the page, with crisp pixels), or for a
+        toy its points over real ones and D's opinion of the plane."""
+        if snap.grid is not None:
+            return snap.grid
+        return toy_plot(snap.surface, snap.extent, self.reals(config.dataset), snap.points)
 
-
-__all__ = ["DIGIT_SCALE", "DUEL_SIDE_OUTPUTS", "MAX_BUDGET_SECONDS", "NUM_SLIDERS", "SESSION_MODEL", "ExploreModel",
-           "Playground", "arch_choices", "loss_choices"]
+    def reals(self, dataset: str) -> np.ndarray:
+        """REAL_POINTS real points of a toy dataset (N, 2), drawn once per server."""
+        if dataset not in self._real_points:
+            points, _ = get_dataset(dataset).sample(REAL_POINTS, torch.Generator().manual_seed(0))
+            self._real_points[dataset] = points.numpy()
+        return self._real_points[dataset]

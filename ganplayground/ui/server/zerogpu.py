@@ -19,7 +19,7 @@ import torch
 
 from ...config import Config
 from ...train.trainer import Trainer
-from .sessions import Run
+from .runs import Run
 
 CHUNK_SECONDS = 20.0  # training per GPU call; short so that Stop answers within a chunk
 CALL_OVERHEAD_SECONDS = 40  # process start, CUDA init and the first compiled steps, per call

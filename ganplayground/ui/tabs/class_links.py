@@ -1,22 +1,23 @@
-"""Class links on the page: when the page opens, its address's query (?preset=collapse&tab=duel&simple=1)
-picks the tab, preset, loss and seed, the class's simple view, a lesson, or starts training at once; and the
-"Share this set-up" box writes the link for what the page shows. Reading and writing links is
-ganplayground/classroom/links.py; this module only applies them to components.
+"""Class links on the page: when the page opens, its address's query (?preset=collapse&tab=duel&simple=1) picks
+the tab, preset, loss and seed, the class's simple view, a lesson, or starts training at once; and the "Share this
+set-up" box writes the link for what the page shows. Reading and writing links is classroom/links.py; this panel
+sits above the tabs and applies a link to them.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 import gradio as gr
 
 from ...classroom.links import TABS, SetUp, address_from_headers, parse_query, share_url, to_query
 from ...presets import PRESETS
-from ..server.playground import Playground
 from ..widgets.inputs import number
 from ..widgets.labels import LESSONS, LOSS_LABELS, key_of
+from .duel_tab import DuelTab, duel_presets
+from .train_tab import TrainTab
 
 MAX_QUERY_CHARS = 8192  # what a browser or proxy passes in one address, about
 # Called before the share click's handler: the tab on show and the page's own address, as the browser has them
@@ -44,56 +45,17 @@ LESSON_JS = """(n) => {
 }"""
 SHARE_OPTIONS = [("Simple view for the class (settings hidden)", "simple"),
                  ("Start training when opened (Train and Duel tabs)", "autostart")]
+SHARE_HELP = ("A link that opens this page with the current **preset, loss, seed and tab** (on the Duel tab: the "
+              "duel's networks and seed). Settings changed by hand (learning rates, batch size, ...) are not in it: "
+              "the preset's own are used.")
 
 
-@dataclass
-class LinkPanel:
-    """The link's components at the top of the page."""
-
-    note: gr.Markdown  # what the link set up, and what it ignored
-    show_all: gr.Button  # leaves the simple view
-    share: gr.Accordion
-    options: gr.CheckboxGroup
-    make: gr.Button
-    box: gr.Textbox  # the link, with a copy button
-    lesson_target: gr.Textbox  # hidden: the lesson to scroll to
-    page_tab: gr.Textbox  # hidden: filled by SHARE_JS
-    page_address: gr.Textbox  # hidden: filled by SHARE_JS
-
-
-def build_link_panel() -> LinkPanel:
-    """The note, the simple view's way out and the share box, where the page is being built."""
-    with gr.Row():
-        note = gr.Markdown("", visible=False, elem_id="link-note")
-        show_all = gr.Button("Show all controls", visible=False, size="sm", scale=0, elem_id="show-all")
-    with gr.Accordion("Share this set-up", open=False, elem_id="share") as share:
-        gr.Markdown("A link that opens this page with the current **preset, loss, seed and tab** (on the Duel tab: "
-                    "the duel's networks and seed). Settings changed by hand (learning rates, batch size, ...) are "
-                    "not in it: the preset's own are used.")
-        with gr.Row():
-            options = gr.CheckboxGroup(SHARE_OPTIONS, value=[], show_label=False, elem_id="share-options")
-            make = gr.Button("Make the link", scale=0, elem_id="share-make")
-        box = gr.Textbox(label="Link for your class (copy it)", interactive=False, buttons=["copy"],
-                         elem_id="share-link")
-    lesson_target = gr.Textbox(visible=False)
-    page_tab = gr.Textbox(visible=False)
-    page_address = gr.Textbox(visible=False)
-    return LinkPanel(note, show_all, share, options, make, box, lesson_target, page_tab, page_address)
-
-
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
     """Plain text for a Markdown component: every ASCII punctuation mark escaped, so a link cannot format."""
     return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 
-def _update(changed: bool, value: Any, hide: bool) -> Any:
-    """A component's update: its new value if it changed, hidden if asked, else a skip."""
-    if hide:
-        return gr.update(value=value, visible=False) if changed else gr.update(visible=False)
-    return value if changed else gr.skip()
-
-
-def _query_pairs(request: Any) -> list[tuple[str, str]]:
+def query_pairs(request: Any) -> list[tuple[str, str]]:
     """A request's query parameters in order, repeats kept (a plain dict where gradio pickled the request)."""
     params = getattr(request, "query_params", None) if request is not None else None
     if params is None:
@@ -103,129 +65,160 @@ def _query_pairs(request: Any) -> list[tuple[str, str]]:
     return [(str(k), str(v)) for k, v in dict(params).items()]
 
 
-class LinkHandlers:
-    """The handlers of class links around a Playground. `duel_presets`: the duel's network choices;
-    `hidden`: how many of the page's further advanced controls the simple view hides."""
+def link_note(setup: SetUp, notes: list[str], had_query: bool) -> str:
+    """The note's Markdown: what the link set up, then each ignored parameter; "" for a page without one."""
+    if not had_query:
+        return ""
+    done = [f"preset **{setup.preset}**" if setup.preset else "",
+            f"loss *{LOSS_LABELS.get(setup.loss, setup.loss)}*" if setup.loss else "",
+            f"seed {setup.seed}" if setup.seed is not None else "",
+            f"lesson {setup.lesson}" if setup.lesson else f"{setup.tab.capitalize()} tab" if setup.tab else "",
+            "simple view" if setup.simple else "", "started at once" if setup.autostart else ""]
+    done = [d for d in done if d]
+    lines = [f"**Class link:** opened with {' · '.join(done)}."] if done else []
+    lines += [f"⚠ {escape(note)}" for note in notes]
+    return "\n\n".join(lines)
 
-    def __init__(self, playground: Playground, duel_presets: list[str], hidden: int) -> None:
-        self.pg = playground
-        self.duel_presets = list(duel_presets)
-        self.hidden = hidden
+
+class ClassLinks:
+    """The link's note, the simple view's way out and the share box (built above the tabs), and what opening a
+    link does to the Train and Duel tabs (wired once they exist)."""
+
+    def build(self) -> None:
+        with gr.Row():
+            self.note = gr.Markdown("", visible=False, elem_id="link-note")
+            self.show_all = gr.Button("Show all controls", visible=False, size="sm", scale=0, elem_id="show-all")
+        with gr.Accordion("Share this set-up", open=False, elem_id="share") as self.share:
+            gr.Markdown(SHARE_HELP)
+            with gr.Row():
+                self.options = gr.CheckboxGroup(SHARE_OPTIONS, value=[], show_label=False, elem_id="share-options")
+                self.make = gr.Button("Make the link", scale=0, elem_id="share-make")
+            self.box = gr.Textbox(label="Link for your class (copy it)", interactive=False, buttons=["copy"],
+                                  elem_id="share-link")
+        self.lesson_target = gr.Textbox(visible=False)  # the lesson to scroll to
+        self.page_tab = gr.Textbox(visible=False)  # filled by SHARE_JS
+        self.page_address = gr.Textbox(visible=False)  # filled by SHARE_JS
+
+    def wire(self, loaded: Any, tabs: gr.Tabs, train: TrainTab, duel: DuelTab) -> None:
+        """After the page's load (`loaded`, which gave it its session) the link is applied; Show all, the share
+        box, and two API endpoints (share_link, read_link)."""
+        self.tabs, self.train, self.duel = tabs, train, duel
+        form = train.form
+        opened = loaded.then(self.on_open, inputs=[train.session, *form.values, *duel.form], outputs=self._outputs,
+                             api_visibility="private", show_progress="hidden")
+        opened.then(None, inputs=[self.lesson_target], outputs=None, js=LESSON_JS)
+        self.show_all.click(self.on_show_all, inputs=None, outputs=self._hidden_parts, api_visibility="private")
+        share_inputs = [form.preset, form.loss, form.seed, duel.preset, duel.seed, self.options, self.page_tab,
+                        self.page_address]
+        for event in (self.make.click, self.share.expand, self.options.input):
+            event(self.on_share, inputs=share_inputs, outputs=[self.box], js=SHARE_JS, api_visibility="private")
+        gr.api(self.share_link, api_name="share_link")
+        gr.api(self.read_link, api_name="read_link")
+
+    @property
+    def _hidden_parts(self) -> list[Any]:
+        """What the simple view hides (and Show all brings back): the preset menu, the duel's networks, seed and
+        budget (its two losses stay), the share box, the Train tab's advanced controls; and Show all itself."""
+        duel = self.duel
+        return [self.train.form.preset, duel.preset, duel.seed, duel.budget, self.share, self.show_all,
+                *self.train.advanced]
+
+    @property
+    def _outputs(self) -> list[Any]:
+        train, duel = self.train, self.duel
+        return [self.tabs, *train.form.values, train.form.preset_info, *duel.form, self.note, self.show_all,
+                self.share, self.lesson_target, train.status, train.timer, *duel.statuses, duel.timer,
+                *train.advanced]
 
     # --- opening a link ---------------------------------------------------------------------------
     def on_open(self, token: Any, preset: Any, dataset: Any, loss: Any, arch: Any, lr_d: Any, lr_g: Any,
                 batch_size: Any, latent_dim: Any, critic_steps: Any, seed: Any, budget: Any, duel_preset: Any,
                 duel_left: Any, duel_right: Any, duel_seed: Any, duel_budget: Any,
-                request: gr.Request | None = None) -> tuple:
-        """Apply the page address's query. Inputs: the session, the Train form (11) and the Duel form (networks,
-        left and right loss, seed, budget) as the page has them. Outputs: tabs, the preset menu, the form's
-        fields (11), the Duel form (5), the note, Show all, the share box, the lesson to scroll to, the Train
-        status and timer, both duel statuses and the duel timer, then the further controls the simple view hides.
-        Never raises: anything the link gets wrong is a line of the note."""
-        link = parse_query(_query_pairs(request), lessons=len(LESSONS))
+                request: gr.Request | None = None) -> dict[Any, Any]:
+        """Apply the page address's query to the Train form and the Duel form as the page has them (Gradio passes
+        the request only to a parameter it can see, hence every input named). Never raises: anything the link gets
+        wrong is a line of the note."""
+        link = parse_query(query_pairs(request), lessons=len(LESSONS))
         setup, notes = link.setup, list(link.notes)
-        skip = gr.skip
-        tabs = gr.Tabs(selected=setup.tab) if setup.tab else skip()
-        fields: list[Any] = [skip()] * 11
+        train, duel = self.train, self.duel
         form = [preset, dataset, loss, arch, lr_d, lr_g, batch_size, latent_dim, critic_steps, seed, budget]
-        if setup.preset:
-            fields = list(self.pg.on_preset(setup.preset))
-            form = [setup.preset, *fields[:10]]
-        if setup.loss:
-            fields[1] = form[2] = setup.loss
-        if setup.seed is not None:
-            fields[8] = form[9] = setup.seed
         duel_form = [duel_preset, duel_left, duel_right, duel_seed, duel_budget]
-        duel_changed: set[int] = set()
-        if setup.preset in self.duel_presets:
-            duel_form[0] = setup.preset
-            duel_changed.add(0)
+        out: dict[Any, Any] = {}
+        if setup.tab:
+            out[self.tabs] = gr.Tabs(selected=setup.tab)
+        if setup.preset:
+            out.update(train.form.on_preset(setup.preset))
+            out[train.form.preset] = setup.preset
+            form = [setup.preset, *(out[field] for field in train.form.values[1:])]
+        if setup.loss:
+            out[train.form.loss] = form[2] = setup.loss
+        if setup.seed is not None:
+            out[train.form.seed] = form[9] = setup.seed
+        if setup.preset in duel_presets():
+            out[duel.preset] = duel_form[0] = setup.preset
         elif setup.preset and setup.tab == "duel":
             notes.append(f"the duel has digit networks only: it keeps {duel_form[0]}, not {setup.preset}")
         if setup.seed is not None:
-            duel_form[3] = setup.seed
-            duel_changed.add(3)
-
-        started = (skip(),) * 5  # Train status, timer; duel statuses, timer
+            out[duel.seed] = duel_form[3] = setup.seed
         if setup.autostart:
-            started, note = self._autostart(token, setup, form, duel_form)
+            note = self._autostart(token, setup, form, duel_form, out)
             if note:
                 notes.append(note)
+        if setup.simple:
+            self._simple_view(out)
+        text = link_note(setup, notes, bool(query_pairs(request)))
+        out[self.note] = gr.update(value=text, visible=bool(text))
+        out[self.lesson_target] = str(setup.lesson) if setup.lesson else ""
+        return out
 
-        # The simple view hides the preset menu, the duel's networks, seed and budget (its two losses stay),
-        # the share box and the further controls.
-        hide = gr.update(visible=False) if setup.simple else skip()
-        preset_update = _update(bool(setup.preset), setup.preset, setup.simple)
-        duel = [_update(i in duel_changed, duel_form[i], setup.simple and i in (0, 3, 4)) for i in range(5)]
-        text = self._note(setup, notes, bool(_query_pairs(request)))
-        note = gr.update(value=text, visible=bool(text))
-        show_all = gr.update(visible=True) if setup.simple else skip()
-        lesson = str(setup.lesson) if setup.lesson else ""
-        return (tabs, preset_update, *fields, *duel, note, show_all, hide, lesson, *started,
-                *([hide] * self.hidden))
+    def _simple_view(self, out: dict[Any, Any]) -> None:
+        """Hide what the simple view hides, keeping any new value a link gave it; offer Show all."""
+        for part in self._hidden_parts:
+            if part is self.show_all:
+                out[part] = gr.update(visible=True)
+            elif part in out:
+                out[part] = gr.update(value=out[part], visible=False)
+            else:
+                out[part] = gr.update(visible=False)
 
-    def _autostart(self, token: Any, setup: SetUp, form: list[Any], duel_form: list[Any]) -> tuple[tuple, str]:
-        """Start the Train run (or the duel, on tab=duel) unless this page's session already has one going
-        (a refresh of the link must not restart the class's run). ((5 outputs), a note or "")."""
-        skip = gr.skip
+    def _autostart(self, token: Any, setup: SetUp, form: list[Any], duel_form: list[Any],
+                   out: dict[Any, Any]) -> str:
+        """Start the Train run (or the duel, on tab=duel) unless this page's session already has one going (a
+        refresh of the link must not restart the class's run); the statuses and timers go into `out`. Returns a
+        note, or ""."""
         try:
-            session = self.pg.manager.session(token)
+            session = self.train.pg.session(token)
             if setup.tab == "duel":
                 if any(run.alive for run in session.duel):
-                    return (skip(),) * 5, "a duel is already running in this tab: the link did not restart it"
-                left, right, timer = self.pg.on_duel_start(token, *duel_form)
-                return (skip(), skip(), left, right, timer), ""
+                    return "a duel is already running in this tab: the link did not restart it"
+                out.update(self.duel.on_start(token, *duel_form))
+                return ""
             if session.run is not None and session.run.alive:
-                return (skip(),) * 5, "training is already running in this tab: the link did not restart it"
-            status, timer = self.pg.on_start(token, *form)
-            return (status, timer, skip(), skip(), skip()), ""
-        except gr.Error as exc:
-            return (skip(),) * 5, f"could not start: {exc.message}"
-        except Exception as exc:  # noqa: BLE001 - a link never breaks the page (a bad session token, ...)
-            return (skip(),) * 5, f"could not start: {exc}"
-
-    @staticmethod
-    def _note(setup: SetUp, notes: list[str], had_query: bool) -> str:
-        """The note's Markdown: what the link set up, then each ignored parameter; "" for a page without one."""
-        if not had_query:
+                return "training is already running in this tab: the link did not restart it"
+            out.update(self.train.on_start(token, *form))
             return ""
-        done = []
-        if setup.preset:
-            done.append(f"preset **{setup.preset}**")
-        if setup.loss:
-            done.append(f"loss *{LOSS_LABELS.get(setup.loss, setup.loss)}*")
-        if setup.seed is not None:
-            done.append(f"seed {setup.seed}")
-        if setup.lesson:
-            done.append(f"lesson {setup.lesson}")
-        elif setup.tab:
-            done.append(f"{setup.tab.capitalize()} tab")
-        if setup.simple:
-            done.append("simple view")
-        if setup.autostart:
-            done.append("started at once")
-        lines = [f"**Class link:** opened with {' · '.join(done)}."] if done else []
-        lines += [f"⚠ {_escape(note)}" for note in notes]
-        return "\n\n".join(lines)
+        except gr.Error as exc:
+            return f"could not start: {exc.message}"
+        except Exception as exc:  # noqa: BLE001 - a link never breaks the page (a bad session token, ...)
+            return f"could not start: {exc}"
 
-    def on_show_all(self) -> tuple:
-        """Leave the simple view. Outputs: the preset menu, the duel's networks, seed and budget, the share box,
-        Show all (hidden again), then the further controls."""
-        show = gr.update(visible=True)
-        return (show, show, show, show, show, gr.update(visible=False), *([show] * self.hidden))
+    def on_show_all(self) -> dict[Any, Any]:
+        """Leave the simple view: everything it hid comes back, and Show all goes."""
+        return {part: gr.update(visible=part is not self.show_all) for part in self._hidden_parts}
 
     # --- sharing ----------------------------------------------------------------------------------
     def on_share(self, preset: Any, loss: Any, seed: Any, duel_preset: Any, duel_seed: Any, options: Any,
-                 tab: Any, address: Any, request: gr.Request | None = None) -> str:
+                 tab: Any, address: Any, request: gr.Request | None = None) -> dict[Any, Any]:
         """The share box: the link for the tab on show (on the Duel tab, the duel's networks and seed)."""
         tab = tab if tab in TABS else "train"
         options = options if isinstance(options, list) else []
         if tab == "duel":
             preset, seed = duel_preset, duel_seed
         autostart = "autostart" in options and tab in ("train", "duel")
-        return self.share_link(preset, loss, seed, tab, "simple" in options, autostart, address, request)
+        return {self.box: self.share_link(preset, loss, seed, tab, "simple" in options, autostart, address, request)}
 
-    def share_link(self, preset: Any, loss: Any, seed: Any, tab: Any, simple: Any = False, autostart: Any = False,
+    @staticmethod
+    def share_link(preset: Any, loss: Any, seed: Any, tab: Any, simple: Any = False, autostart: Any = False,
                    address: Any = "", request: gr.Request | None = None) -> str:
         """The link that opens the page with this preset, loss, seed and tab (and the simple view, autostart).
         `address`: the page's own http(s) address; empty: taken from the request (its Referer or Host)."""
@@ -243,14 +236,13 @@ class LinkHandlers:
         if not isinstance(simple, bool) or not isinstance(autostart, bool):
             raise gr.Error("simple and autostart must be true or false", print_exception=False)
         if autostart and tab not in ("train", "duel"):
-            raise gr.Error(f"nothing trains on the {tab} tab: autostart needs tab train or duel",
-                           print_exception=False)
+            raise gr.Error(f"nothing trains on the {tab} tab: autostart needs tab train or duel", print_exception=False)
         if not address:
             headers = getattr(request, "headers", None) if request is not None else None
             address = address_from_headers(dict(headers) if headers is not None else {})
-        setup = SetUp(preset=preset, loss=loss, seed=seed, tab=tab, simple=simple, autostart=autostart)
         try:
-            return share_url(address, setup)
+            return share_url(address, SetUp(preset=preset, loss=loss, seed=seed, tab=tab, simple=simple,
+                                            autostart=autostart))
         except ValueError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
 
@@ -266,32 +258,3 @@ class LinkHandlers:
             query = query[:MAX_QUERY_CHARS]
         link = parse_query(query, lessons=len(LESSONS))
         return {"setup": asdict(link.setup), "notes": [*link.notes, *notes], "query": to_query(link.setup)}
-
-
-def wire_links(loaded: Any, links: LinkHandlers, panel: LinkPanel, *, tabs: gr.Tabs, session: gr.Textbox,
-               form: list[Any], form_fields: list[Any], duel_form: list[Any], train_outputs: list[Any],
-               duel_outputs: list[Any], hidden: list[Any]) -> None:
-    """The events: after the page's load (`loaded`, which gave it its session) the link is applied; Show all,
-    the share box, and two API endpoints (share_link, read_link). `form`: the Train form (preset first, 11);
-    `form_fields`: what a preset fills (11); `duel_form`: networks, left loss, right loss, seed, budget;
-    `train_outputs`: status, timer; `duel_outputs`: left status, right status, timer; `hidden`: further
-    controls the simple view hides."""
-    preset, loss, seed = form[0], form[2], form[9]
-    opened = loaded.then(
-        links.on_open, inputs=[session, *form, *duel_form],
-        outputs=[tabs, preset, *form_fields, *duel_form, panel.note, panel.show_all, panel.share,
-                 panel.lesson_target, *train_outputs, *duel_outputs, *hidden],
-        api_visibility="private", show_progress="hidden")
-    opened.then(None, inputs=[panel.lesson_target], outputs=None, js=LESSON_JS)
-    panel.show_all.click(links.on_show_all, inputs=None,
-                         outputs=[preset, duel_form[0], duel_form[3], duel_form[4], panel.share, panel.show_all,
-                                  *hidden], api_visibility="private")
-    share_inputs = [preset, loss, seed, duel_form[0], duel_form[3], panel.options, panel.page_tab,
-                    panel.page_address]
-    for event in (panel.make.click, panel.share.expand, panel.options.input):
-        event(links.on_share, inputs=share_inputs, outputs=[panel.box], js=SHARE_JS, api_visibility="private")
-    gr.api(links.share_link, api_name="share_link")
-    gr.api(links.read_link, api_name="read_link")
-
-
-__all__ = ["LinkHandlers", "LinkPanel", "build_link_panel", "wire_links"]

@@ -1,88 +1,180 @@
-"""The Duel tab's handlers, a mixin of `Playground` (handlers.py): two runs with the same networks, seed and
-fixed noise, only the losses differ; one poll feeds both sides."""
+"""The Duel tab: two runs side by side with the same networks, seed and fixed noise; only the losses differ. One
+poll feeds both sides; the side-by-side GIF is timeline_panel.DuelGif.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
 
 from ...config import ConfigError
-from ...presets import get_preset
+from ...presets import PRESETS, get_preset
+from ..server.playground import Playground
+from ..server.runs import Run
 from ..widgets import plots
+from ..widgets.charts import coverage_plot, curve_plot, histogram_plot, plot_update, poll_state
+from ..widgets.components import AtomicImage
 from ..widgets.inputs import error, number
-from ..widgets.labels import LOSS_LABELS, key_of
-from ..widgets.meter import coverage_settings, histogram_settings, mode_words
-from ..widgets.polling import plot_update, poll_state
-from ..widgets.status import narrator_line
-from .train_tab import MAX_BUDGET_SECONDS
+from ..widgets.labels import DUEL_INTRO, LOSS_LABELS, key_of, loss_choices
+from ..widgets.meter import coverage_settings, histogram_settings, mode_words, read_meter
+from ..widgets.status import narrator_line, status_line
+from .timeline_panel import DuelGif
+from .train_form import MAX_BUDGET_SECONDS
 
-# The Duel tab's outputs for each side, in order; then the timer and the poll's state.
-DUEL_SIDE_OUTPUTS = ("samples", "losses", "histogram", "meter", "coverage", "narrator", "status")
+BUDGET_SECONDS = 90  # the default duel: long enough for the JS side to collapse (about a minute and a half)
+LOSSES = ("js", "wgan-gp")  # left, right
+SIDES = ("left", "right")
+LIVE = {"show_progress": "hidden", "concurrency_limit": None}
+
+
+def duel_presets() -> list[str]:
+    """The networks a duel can use: the MNIST presets, the collapse one first."""
+    names = [name for name, preset in PRESETS.items() if preset.config.dataset == "mnist"]
+    return sorted(names, key=lambda name: name != "collapse")
+
+
+@dataclass
+class Side:
+    """One side's components, in the order /duel_poll returns them (docs/api.md)."""
+
+    samples: AtomicImage
+    losses: gr.LinePlot
+    histogram: gr.BarPlot
+    meter: gr.Markdown
+    coverage: gr.LinePlot
+    narrator: gr.Markdown
+    status: gr.Markdown
+
+    @property
+    def outputs(self) -> list[Any]:
+        return [self.samples, self.losses, self.histogram, self.meter, self.coverage, self.narrator, self.status]
 
 
 class DuelTab:
-    """The Duel tab (uses the Train tab's _new_trainer, _picture, _meter and _status)."""
+    """The Duel tab over a Playground; `session` is the page's hidden session box."""
 
-    # --- Duel tab -----------------------------------------------------------------------------------
-    def on_duel_start(self, token: Any, preset: Any, loss_left: Any, loss_right: Any, seed: Any,
-                      budget: Any) -> tuple[str, str, gr.Timer]:
+    def __init__(self, pg: Playground, session: gr.Textbox) -> None:
+        self.pg = pg
+        self.session = session
+        self.gif = DuelGif(pg, session)
+
+    def build(self) -> None:
+        with gr.Tab("Duel", id="duel"):
+            gr.Markdown(DUEL_INTRO)
+            presets = duel_presets()
+            with gr.Row():
+                self.preset = gr.Dropdown(choices=[(p, p) for p in presets], value=presets[0],
+                                          label="Networks (preset)")
+                self.loss_left = gr.Radio(choices=loss_choices(), value=LOSSES[0], label="Left loss")
+                self.loss_right = gr.Radio(choices=loss_choices(), value=LOSSES[1], label="Right loss")
+            with gr.Row():
+                self.seed = gr.Number(value=0, precision=0, label="Seed", minimum=0)
+                self.budget = gr.Slider(10, 900, value=BUDGET_SECONDS, step=10, label="Time budget (seconds)",
+                                        elem_id="duel-budget")
+                self.start = gr.Button("Start duel", variant="primary", elem_id="duel-start")
+                self.stop = gr.Button("Stop duel", variant="stop", elem_id="duel-stop")
+            with gr.Row():
+                self.sides = [self._build_side(side) for side in SIDES]
+            self.timer = gr.Timer(1.0, active=False)
+            self.seen = gr.State(None)
+            self.gif.build()
+            self._wire()  # inside the tab: its API endpoints too
+
+    @staticmethod
+    def _build_side(side: str) -> Side:
+        with gr.Column():
+            status = gr.Markdown("", elem_classes="gp-status", elem_id=f"duel-status-{side}")
+            narrator = gr.Markdown("", elem_classes="gp-narrator", elem_id=f"duel-narrator-{side}")
+            samples = AtomicImage(label=f"Samples ({side})", format="png", type="numpy", interactive=False,
+                                  height=360, elem_classes="gp-pixels")
+            meter = gr.Markdown("", elem_classes="gp-meter", elem_id=f"duel-meter-{side}")
+            histogram = histogram_plot(elem_id=f"duel-histogram-{side}")
+            coverage = coverage_plot(elem_id=f"duel-coverage-{side}")
+            losses = curve_plot("Losses", plots.LOSS_COLORS, elem_id=f"duel-losses-{side}")
+        return Side(samples, losses, histogram, meter, coverage, narrator, status)
+
+    @property
+    def form(self) -> list[Any]:
+        """The duel's settings, in /duel_start's input order (after the session)."""
+        return [self.preset, self.loss_left, self.loss_right, self.seed, self.budget]
+
+    @property
+    def statuses(self) -> list[Any]:
+        return [side.status for side in self.sides]
+
+    def _wire(self) -> None:
+        s = self.session
+        self.start.click(self.on_start, inputs=[s, *self.form], outputs=[*self.statuses, self.timer],
+                         api_name="duel_start")
+        self.stop.click(self.on_stop, inputs=[s], outputs=self.statuses, api_name="duel_stop")
+        outputs = [*self.sides[0].outputs, *self.sides[1].outputs, self.timer, self.seen]
+        self.timer.tick(self.on_poll, inputs=[s, self.seen], outputs=outputs, api_name="duel_poll", **LIVE)
+        self.gif.wire()
+
+    # --- handlers --------------------------------------------------------------------------------
+    def status_of(self, run: Run) -> str:
+        return status_line(run, self.pg.manager.slots.capacity)
+
+    def start_duel(self, token: Any, preset: Any, loss_left: Any, loss_right: Any, seed: Any,
+                   budget: Any) -> list[Run]:
         """Two runs, same networks, seed and fixed noise; only the losses differ."""
-        session = self._session(token)
+        session = self.pg.session(token)
         try:
             base = get_preset(preset).config
             losses = [key_of(LOSS_LABELS, loss, "loss") for loss in (loss_left, loss_right)]
         except (ConfigError, ValueError) as exc:
             raise error(exc) from None
-        seed = number(seed, "seed", 0, 2**31 - 1, integer=True)
-        budget = number(budget, "time budget (s)", 5, MAX_BUDGET_SECONDS)
+        place = {"seed": number(seed, "seed", 0, 2**31 - 1, integer=True),
+                 "max_seconds": number(budget, "time budget (s)", 5, MAX_BUDGET_SECONDS), "max_steps": 0,
+                 "device": "auto", "threads": self.pg.threads_per_run, "metrics_every": 0}
         try:
-            configs = [base.with_loss(loss).replace(seed=seed, max_seconds=budget, max_steps=0, device="auto",
-                                                    threads=self.threads_per_run, metrics_every=0)
-                       if loss != base.loss else
-                       base.replace(seed=seed, max_seconds=budget, max_steps=0, device="auto",
-                                    threads=self.threads_per_run, metrics_every=0)
-                       for loss in losses]
+            configs = [(base.with_loss(loss) if loss != base.loss else base).replace(**place) for loss in losses]
         except ConfigError as exc:
             raise error(exc) from None
-        trainers = [self._new_trainer(c) for c in configs]
-        for side, trainer in enumerate(trainers):
-            self.manager.start(session, trainer, side=side, **self._run_options)
-        return self._status(session.duel[0]), self._status(session.duel[1]), gr.Timer(active=True)
+        trainers = [self.pg.new_trainer(c) for c in configs]
+        return [self.pg.start(session, trainer, side=side) for side, trainer in enumerate(trainers)]
 
-    def on_duel_stop(self, token: Any) -> tuple[str, str]:
-        session = self._session(token)
+    def on_start(self, token: Any, preset: Any, loss_left: Any, loss_right: Any, seed: Any,
+                 budget: Any) -> dict[Any, Any]:
+        runs = self.start_duel(token, preset, loss_left, loss_right, seed, budget)
+        return {**{side.status: self.status_of(run) for side, run in zip(self.sides, runs, strict=True)},
+                self.timer: gr.Timer(active=True)}
+
+    def on_stop(self, token: Any) -> dict[Any, Any]:
+        session = self.pg.session(token)
         if not session.duel:
             raise gr.Error("No duel yet: press Start duel first.", print_exception=False)
         for run in session.duel:
             run.stop()
         for run in session.duel:
             run.join(timeout=5)
-        return self._status(session.duel[0]), self._status(session.duel[1])
+        return {side.status: self.status_of(run) for side, run in zip(self.sides, session.duel, strict=True)}
 
-    def on_duel_poll(self, token: Any, seen: Any) -> tuple:
-        """The Duel tab's timer. Outputs: for each side (left, right) DUEL_SIDE_OUTPUTS (samples, losses,
-        histogram, meter, coverage curve, narrator, status), then the timer and the poll's state."""
-        session = self._session(token)
+    def on_poll(self, token: Any, seen: Any) -> dict[Any, Any]:
+        """The tab's timer: each side's pictures, curves and meter when its run moved on; statuses always."""
+        session = self.pg.session(token)
         if len(session.duel) < 2:
-            return (*([gr.skip()] * 2 * len(DUEL_SIDE_OUTPUTS)), gr.Timer(active=False), seen)
+            return {self.timer: gr.Timer(active=False)}
         last_versions, sent = poll_state(seen, 2)
-        outputs: list[Any] = []
-        versions = []
-        for run, last, side_sent in zip(session.duel, last_versions, sent, strict=True):
-            picture, losses, hist, meter, coverage, narration = (gr.skip(),) * 6
-            snap = run.latest
-            if snap is not None and run.version != last:
-                config = run.trainer.config
-                history = list(run.trainer.history)
-                picture = self._picture(snap, config)
-                losses = plot_update(plots.loss_curves(history), "losses", side_sent)
-                meter, frame = self._meter(snap, config, history)
-                hist = plot_update(frame, "histogram", side_sent, **histogram_settings(config))
-                coverage = plot_update(plots.coverage_curve(history, mode_words(config)[1]), "coverage", side_sent,
-                                 **coverage_settings(config))
-                narration = narrator_line(history, snap.status)
-            outputs += [picture, losses, hist, meter, coverage, narration, self._status(run)]
-            versions.append(run.version)
+        out: dict[Any, Any] = {}
+        versions = [run.version for run in session.duel]  # before reading the snapshots: never skip a newer one
+        for side, run, version, last, side_sent in zip(self.sides, session.duel, versions, last_versions, sent,
+                                                       strict=True):
+            out[side.status] = self.status_of(run)
+            if run.latest is not None and version != last:
+                out.update(self._side_update(side, run, side_sent))
         live = any(run.state != "ended" for run in session.duel)
-        return (*outputs, gr.Timer(active=live), {"versions": versions, "sent": sent})
+        return {**out, self.timer: gr.Timer(active=live), self.seen: {"versions": versions, "sent": sent}}
+
+    def _side_update(self, side: Side, run: Run, sent: dict[str, str]) -> dict[Any, Any]:
+        snap, config, history = run.latest, run.trainer.config, list(run.trainer.history)
+        meter, frame = read_meter(snap, config, history)
+        coverage = plots.coverage_curve(history, mode_words(config)[1])
+        return {side.samples: self.pg.picture(snap, config),
+                side.losses: plot_update(plots.loss_curves(history), "losses", sent),
+                side.histogram: plot_update(frame, "histogram", sent, **histogram_settings(config)),
+                side.meter: meter,
+                side.coverage: plot_update(coverage, "coverage", sent, **coverage_settings(config)),
+                side.narrator: narrator_line(history, snap.status)}

@@ -1,149 +1,192 @@
-"""The Explore tab's handlers, a mixin of `Playground` (handlers.py): pick a shipped, trained or uploaded model,
-drag its latent sliders, interpolate between two seeds."""
+"""The Explore tab: pick a shipped, trained or uploaded model, drag its latent sliders, interpolate between two
+seeds, and upload a model (a zip from Download model, or a .safetensors with its config.json) into this browser
+tab's list. The models themselves are server/explore_models.py.
+"""
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 import numpy as np
 import torch
 
-from ...config import TOY_DATASETS, Config
-from ...export import pretrained
-from ...export.checkpoints import SavedModel
 from ...train.images import make_grid, to_uint8, upscale
-from ...train.latent import interpolate, move_along, noise_for_seed, principal_directions
-from ...train.models import Generator
+from ...train.latent import interpolate, move_along, noise_for_seed
+from ..server.explore_models import NUM_DIRECTIONS, ExploreModel
+from ..server.playground import Playground
 from ..server.sessions import SessionError, check_token
+from ..widgets.components import AtomicImage, InlineImage
 from ..widgets.inputs import number
 from ..widgets.labels import LOSS_LABELS
 
-NUM_SLIDERS = 6  # on_latent takes s1..s6
+NUM_SLIDERS = NUM_DIRECTIONS  # latent takes s1..s6
 SLIDER_RANGE = 3.0  # latent sliders move up to 3 standard deviations
 DIGIT_SCALE = 8  # Explore shows a digit at 224 x 224 px
-SESSION_MODEL = "Your model (this session)"
-EXPLORE_CACHE = 32  # loaded models (with their directions) kept in memory
-
-
-@dataclass
-class ExploreModel:
-    """A generator ready for the Explore tab: its config, a private copy, its latent directions."""
-
-    config: Config
-    generator: Generator
-    directions: dict[str, torch.Tensor]
+LIVE = {"show_progress": "hidden", "concurrency_limit": None}
+INTRO = ("Drag the sliders to move through a trained generator's latent space. *Principal directions* change the "
+         "digit the most; *raw dimensions* are the first entries of z.")
+UPLOAD_NOTE = ("Safetensors only (never pickles), up to 16 MB; the model joins the list above for this browser tab "
+               "only.")
 
 
 class ExploreTab:
-    """The Explore tab (needs Playground's manager, _session, _explore cache and _explore_lock)."""
+    """The Explore tab over a Playground; `session` is the page's hidden session box."""
 
-    # --- Explore tab ---------------------------------------------------------------------------------
-    def model_choices(self, token: Any = None) -> list[str]:
-        """The shipped models, this session's run, and the models uploaded in this session (ui/handin.py)."""
-        uploads = list(self.manager.session(token).uploads) if check_token_or_none(token) else []
-        return [*pretrained.list_models(), SESSION_MODEL, *uploads]
+    def __init__(self, pg: Playground, session: gr.Textbox) -> None:
+        self.pg = pg
+        self.session = session
 
-    def _explore_model(self, token: Any, name: Any) -> ExploreModel:
-        choices = self.model_choices(token)
-        if not isinstance(name, str) or name not in choices:
-            raise gr.Error(f"Unknown model {name!r}; choose one of: {', '.join(choices)}", print_exception=False)
-        uploaded = self._session(token).uploads.get(name)
-        if uploaded is not None:
-            key = (check_token(token), f"upload:{name}:{id(uploaded)}")
-        elif name == SESSION_MODEL:
-            session = self._session(token)
-            if session.run is None:
-                raise gr.Error("You have not trained a model in this session yet (Train tab).",
-                               print_exception=False)
-            trainer = session.run.trainer
-            key = (check_token(token), f"session:{id(trainer)}:{trainer.step_count}")
-        else:
-            key = ("", name)
-        with self._explore_lock:
-            if key in self._explore:
-                self._explore.move_to_end(key)
-                return self._explore[key]
-        if uploaded is not None:
-            config, generator = uploaded.config, uploaded.generator
-        elif name == SESSION_MODEL:
-            config = trainer.config
-            generator = _private_copy(trainer.sampler)
-        else:
-            saved: SavedModel = pretrained.load(name)
-            config, generator = saved.config, saved.generator
-        if config.dataset in TOY_DATASETS:
-            raise gr.Error("Explore draws digits; this model is a 2-D toy.", print_exception=False)
-        generator = generator.cpu().eval()
-        k = min(NUM_SLIDERS, config.latent_dim)
-        with torch.no_grad():
-            raw = torch.eye(config.latent_dim)[:k]
-        model = ExploreModel(config, generator, {"principal": principal_directions(generator, k), "raw": raw})
-        with self._explore_lock:
-            self._explore[key] = model
-            while len(self._explore) > EXPLORE_CACHE:
-                self._explore.popitem(last=False)
-        return model
+    def build(self) -> None:
+        with gr.Tab("Explore", id="explore") as self.tab:
+            gr.Markdown(INTRO)
+            models = self.pg.models.choices(None)
+            self.model = gr.Dropdown(choices=models, value="default" if "default" in models else models[0],
+                                     label="Model")
+            self.model_info = gr.Markdown("")
+            with gr.Accordion("Upload a model", open=False, elem_id="upload-accordion"):
+                self.upload = gr.File(label="The .zip from Download model, or model.safetensors with its config.json",
+                                      file_count="multiple", file_types=[".zip", ".safetensors", ".json"],
+                                      elem_id="upload-model")
+                self.upload_note = gr.Markdown(UPLOAD_NOTE, elem_id="upload-note")
+            with gr.Row():
+                with gr.Column():
+                    self._build_sliders()
+                with gr.Column():
+                    self.digit_image = InlineImage(label="Generated digit", format="png", type="numpy",
+                                                   interactive=False, height=300, elem_id="digit")
+            gr.Markdown("### Interpolation between two seeds")
+            with gr.Row():
+                self.seed_a = gr.Number(value=1, precision=0, label="Seed A", minimum=0)
+                self.seed_b = gr.Number(value=2, precision=0, label="Seed B", minimum=0)
+                self.interpolate = gr.Button("Interpolate")
+            self.strip = AtomicImage(label="From A to B", format="png", type="numpy", interactive=False, height=140)
+            self._wire()  # inside the tab: its API endpoints too
 
-    def on_explore_model(self, token: Any, name: Any) -> tuple:
-        """Pick a model: show the digit picker for conditional ones, reset sliders, draw."""
-        model = self._explore_model(token, name)
-        info = (f"**{name}** · {model.config.arch.upper()} · loss {LOSS_LABELS.get(model.config.loss)} · "
-                f"latent size {model.config.latent_dim}"
-                + (" · conditional: pick a digit" if model.config.conditional else ""))
-        image = self.on_latent(token, name, 0, 0, "principal", *([0.0] * NUM_SLIDERS))
-        return (gr.update(visible=model.config.conditional), *([0.0] * NUM_SLIDERS), image, info)
+    def _build_sliders(self) -> None:
+        with gr.Row():
+            self.seed = gr.Number(value=0, precision=0, label="Seed", minimum=0)
+            self.randomize = gr.Button("Randomize")
+        self.digit = gr.Slider(0, 9, value=3, step=1, label="Digit (conditional models)", visible=False)
+        self.kind = gr.Radio([("Principal directions", "principal"), ("Raw dimensions", "raw")], value="principal",
+                             label="Slider directions")
+        self.sliders = [gr.Slider(-3, 3, value=0, step=0.05, label=f"Direction {i + 1}", elem_id=f"latent-{i + 1}")
+                        for i in range(NUM_SLIDERS)]
 
-    def on_latent(self, token: Any, name: Any, seed: Any, digit: Any, kind: Any, s1: Any = 0.0, s2: Any = 0.0,
-                  s3: Any = 0.0, s4: Any = 0.0, s5: Any = 0.0, s6: Any = 0.0) -> np.ndarray:
-        """One digit from a seed's latent code moved along six directions (slider values in [-3, 3])."""
-        sliders = (s1, s2, s3, s4, s5, s6)
+    def _wire(self) -> None:
+        s = self.session
+        chosen = [self.digit, *self.sliders, self.digit_image, self.model_info]
+        self.model.input(self.on_model, inputs=[s, self.model], outputs=chosen, api_name="explore_model")
+        self.tab.select(self.on_model, inputs=[s, self.model], outputs=chosen, api_visibility="private")
+        latent_inputs = [s, self.model, self.seed, self.digit, self.kind, *self.sliders]
+        for i, control in enumerate([*self.sliders, self.seed, self.digit, self.kind]):
+            control.input(self.on_latent, inputs=latent_inputs, outputs=[self.digit_image],
+                          trigger_mode="always_last", api_name="latent" if i == 0 else None,
+                          api_visibility="public" if i == 0 else "private", **LIVE)
+        self.randomize.click(self.on_randomize, inputs=[s, self.model, self.digit, self.kind],
+                             outputs=[self.seed, *self.sliders, self.digit_image], api_name="randomize", **LIVE)
+        self.interpolate.click(self.on_interpolate, inputs=[s, self.model, self.seed_a, self.seed_b, self.digit],
+                               outputs=[self.strip], api_name="interpolate", **LIVE)
+        self.upload.upload(self.on_upload, inputs=[s, self.upload], outputs=[self.model, self.upload_note, self.upload],
+                           api_name="upload_model", concurrency_limit=2).success(
+            self.on_model, inputs=[s, self.model], outputs=chosen, api_visibility="private")
+        s.change(self.on_session, inputs=[s, self.model], outputs=[self.model], api_visibility="private")
+
+    # --- handlers --------------------------------------------------------------------------------
+    def model_of(self, token: Any, name: Any) -> ExploreModel:
+        return self.pg.models.get(self.pg.session(token), name)
+
+    def choices(self, token: Any) -> list[str]:
+        """The models this page's session may explore."""
+        try:
+            session = self.pg.manager.session(check_token(token))
+        except SessionError:
+            session = None
+        return self.pg.models.choices(session)
+
+    def on_model(self, token: Any, name: Any) -> dict[Any, Any]:
+        """Pick a model: show the digit picker for conditional ones, reset the sliders, draw."""
+        config = self.model_of(token, name).config
+        info = (f"**{name}** · {config.arch.upper()} · loss {LOSS_LABELS.get(config.loss)} · latent size "
+                f"{config.latent_dim}" + (" · conditional: pick a digit" if config.conditional else ""))
+        image = self.draw(token, name, 0, 0, "principal", *([0.0] * NUM_SLIDERS))
+        return {self.digit: gr.update(visible=config.conditional), **dict.fromkeys(self.sliders, 0.0),
+                self.digit_image: image, self.model_info: info}
+
+    def draw(self, token: Any, name: Any, seed: Any, digit: Any, kind: Any, *sliders: Any) -> np.ndarray:
+        """One digit (uint8 (224, 224)) from a seed's latent code moved along six directions (each in [-3, 3])."""
+        sliders = (*sliders, *([0.0] * (NUM_SLIDERS - len(sliders))))
         amounts = [number(v, f"slider {i + 1}", -SLIDER_RANGE, SLIDER_RANGE) for i, v in enumerate(sliders)]
         seed = number(seed, "seed", 0, 2**31 - 1, integer=True)
         if kind not in ("principal", "raw"):
             raise gr.Error("directions must be 'principal' or 'raw'", print_exception=False)
-        model = self._explore_model(token, name)
+        model = self.model_of(token, name)
         directions = model.directions[kind]
         z = move_along(noise_for_seed(seed, 1, model.config.latent_dim)[0], directions, amounts[: len(directions)])
-        labels = self._labels(model, digit, 1)
         with torch.no_grad():
-            image = to_uint8(model.generator(z, labels))[0]  # (28, 28)
+            image = to_uint8(model.generator(z, _labels(model, digit, 1)))[0]  # (28, 28)
         return upscale(image, DIGIT_SCALE)
 
-    @staticmethod
-    def _labels(model: ExploreModel, digit: Any, n: int) -> torch.Tensor | None:
-        if not model.config.conditional:
-            return None
-        digit = number(digit, "digit", 0, 9, integer=True)
-        return torch.full((n,), digit, dtype=torch.long)
+    def on_latent(self, token: Any, name: Any, seed: Any, digit: Any, kind: Any, s1: Any = 0.0, s2: Any = 0.0,
+                  s3: Any = 0.0, s4: Any = 0.0, s5: Any = 0.0, s6: Any = 0.0) -> dict[Any, Any]:
+        """One digit from a seed's latent code moved along six directions (slider values in [-3, 3])."""
+        return {self.digit_image: self.draw(token, name, seed, digit, kind, s1, s2, s3, s4, s5, s6)}
 
-    def on_randomize(self, token: Any, name: Any, digit: Any, kind: Any) -> tuple:
+    def on_randomize(self, token: Any, name: Any, digit: Any, kind: Any) -> dict[Any, Any]:
         seed = int(np.random.default_rng().integers(0, 100_000))
         zeros = [0.0] * NUM_SLIDERS
-        return (seed, *zeros, self.on_latent(token, name, seed, digit, kind, *zeros))
+        return {self.seed: seed, **dict.fromkeys(self.sliders, 0.0),
+                self.digit_image: self.draw(token, name, seed, digit, kind, *zeros)}
 
-    def on_interpolate(self, token: Any, name: Any, seed_a: Any, seed_b: Any, digit: Any,
-                       steps: Any = 10) -> np.ndarray:
+    def strip_of(self, token: Any, name: Any, seed_a: Any, seed_b: Any, digit: Any, steps: Any = 10) -> np.ndarray:
         """A strip of digits on the way from seed A's code to seed B's."""
         seed_a = number(seed_a, "seed A", 0, 2**31 - 1, integer=True)
         seed_b = number(seed_b, "seed B", 0, 2**31 - 1, integer=True)
         steps = number(steps, "steps", 2, 16, integer=True)
-        model = self._explore_model(token, name)
+        model = self.model_of(token, name)
         z = interpolate(seed_a, seed_b, steps, model.config.latent_dim)
         with torch.no_grad():
-            images = to_uint8(model.generator(z, self._labels(model, digit, steps)))
+            images = to_uint8(model.generator(z, _labels(model, digit, steps)))
         return upscale(make_grid(images, steps), 3)
 
+    def on_interpolate(self, token: Any, name: Any, seed_a: Any, seed_b: Any, digit: Any) -> dict[Any, Any]:
+        return {self.strip: self.strip_of(token, name, seed_a, seed_b, digit)}
 
-def check_token_or_none(token: Any) -> str | None:
-    try:
-        return check_token(token)
-    except SessionError:
+    def on_upload(self, token: Any, files: Any) -> dict[Any, Any]:
+        """Load an uploaded model into this session's list and select it; the upload box empties for the next."""
+        session = self.pg.session(token)
+        name, saved = self.pg.models.add_upload(session, _paths(files), self.pg.downloads.folder)
+        c = saved.config
+        note = (f"Loaded **{name}**: {c.arch.upper()}, loss {c.loss}, latent size {c.latent_dim}, {saved.step:,} "
+                "steps. It is in the Model list for this browser tab only.")
+        return {self.model: gr.update(choices=self.choices(token), value=name), self.upload_note: note,
+                self.upload: None}
+
+    def on_session(self, token: Any, current: Any) -> dict[Any, Any]:
+        """The list for this session (after a refresh, its uploads are still there)."""
+        choices = self.choices(token)
+        if current in choices:
+            return {self.model: gr.update(choices=choices)}
+        return {self.model: gr.update(choices=choices, value=choices[0])}
+
+
+def _labels(model: ExploreModel, digit: Any, n: int) -> torch.Tensor | None:
+    if not model.config.conditional:
         return None
+    digit = number(digit, "digit", 0, 9, integer=True)
+    return torch.full((n,), digit, dtype=torch.long)
 
 
-def _private_copy(generator: Generator) -> Generator:
-    """A CPU copy of a generator, so Explore never reads weights a training thread is writing."""
-    return copy.deepcopy(generator).cpu().eval()
+def _paths(files: Any) -> list[Path]:
+    """Uploaded file paths from a File component's value (a path, a list of them, or file dicts from the API)."""
+    if files is None or files == []:
+        raise gr.Error("No file arrived: choose a .zip from Download model, or a .safetensors with its config.json.",
+                       print_exception=False)
+    paths = []
+    for item in files if isinstance(files, list) else [files]:
+        path = item.get("path") if isinstance(item, dict) else getattr(item, "path", item)
+        if not isinstance(path, str):
+            raise gr.Error("An upload must be a file.", print_exception=False)
+        paths.append(Path(path))
+    return paths

@@ -1,30 +1,52 @@
-"""Slow motion on the Train tab (as GAN Lab has): Step (one whole step), D step (one discriminator update
-alone), G step (one generator update alone) and the speed control. A mixin of `Playground`.
+"""Slow motion on the Train tab (as GAN Lab has): Step (one whole step), D step (one discriminator update alone),
+G step (one generator update alone) and the speed control.
 
-A step button acts on the session's run: a live run is paused first; a run that ended (finished or stopped,
-not reset) goes on from its networks; otherwise the form's settings start a paused run. On the 2-D toys a D or
-G step also draws what it changed (step_picture.py); on digits it changes the curves (a D step draws no new
+A step button acts on the session's run: a live run is paused first; a run that ended (finished or stopped, not
+reset) goes on from its networks; otherwise the form's settings start a paused run. On the 2-D toys a D or G step
+also draws what it changed (export/step_pictures.py); on digits it changes the curves (a D step draws no new
 sample).
 """
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import gradio as gr
 
 from ...config import TOY_DATASETS, Config, ConfigError
 from ...export.step_pictures import d_step_picture, g_step_picture
-from ...train.updates import check_rate
-
-if TYPE_CHECKING:
-    from ..server.sessions import Run
+from ...train.updates import check_rate  # MERGE: train.pace
+from ..server.playground import Playground
+from ..server.runs import Run
+from ..widgets.components import AtomicImage
+from .train_form import TrainForm, config_from_form
 
 # The speed control's choices (steps per second; 0 = as fast as the machine goes).
 SPEEDS = [("Full speed", 0.0), ("Slow: 10 steps a second", 10.0), ("Very slow: 1 step a second", 1.0)]
 PAUSE_WAIT_SECONDS = 5.0  # a step button waits this long at most for a running step to end
-_NAMES = {"d": "D step", "g": "G step", "both": "Step"}
+NAMES = {"d": "D step", "g": "G step", "both": "Step"}
+NOTES = {("d", True): "One D step: D's opinion of the plane changed, the points did not move.",
+         ("g", True): "One G step: the points moved, D's opinion did not change.",
+         ("d", False): "One D step: D changed (see D(real) and D(fake) in the curves); the samples did not.",
+         ("g", False): "One G step: the samples changed; D did not."}
+
+
+class TrainParts(Protocol):
+    """What slow motion uses of the Train tab it sits in (train_tab.TrainTab)."""
+
+    pg: Playground
+    session: gr.Textbox
+    form: TrainForm
+    start: gr.Button
+    step: gr.Button
+    reset: gr.Button
+    pause: gr.Button
+    samples: gr.Image
+    status: gr.Markdown
+    timer: gr.Timer
+
+    def status_of(self, run: Run, note: str = "") -> str: ...
 
 
 def speed_words(rate: float) -> str:
@@ -33,24 +55,56 @@ def speed_words(rate: float) -> str:
     return f"{rate:g} step{'' if rate == 1 else 's'} a second"
 
 
-def _same_networks(a: Config, b: Config) -> bool:
+def same_networks(a: Config, b: Config) -> bool:
     return not a.network_changes(b) and a.seed == b.seed
 
 
 class SlowMotion:
-    """Step, D step, G step and speed handlers; mixed into `Playground` (uses its sessions, form and pictures)."""
+    """The D step / G step / speed row and the picture of what the last step changed, on a Train tab."""
 
-    def _paused_run(self, token: Any, form: tuple) -> Run:
+    def __init__(self, tab: TrainParts) -> None:
+        self.tab = tab
+        self.pg = tab.pg
+
+    def build(self) -> None:
+        with gr.Row():
+            self.d_step = gr.Button("D step", elem_id="d-step")
+            self.g_step = gr.Button("G step", elem_id="g-step")
+            self.speed = gr.Radio(choices=SPEEDS, value=0.0, label="Speed", elem_id="speed")
+        self.change = AtomicImage(label="What the last D or G step changed", format="png", type="numpy",
+                                  interactive=False, visible=False, height=320, elem_id="step-change")
+        self.caption = gr.Markdown("", visible=False, elem_id="step-change-caption")
+
+    @property
+    def controls(self) -> list[Any]:
+        return [self.d_step, self.g_step, self.speed]
+
+    def wire(self) -> None:
+        tab = self.tab
+        inputs = [tab.session, *tab.form.values]
+        tab.step.click(self.on_step, inputs=inputs, outputs=[tab.status, tab.pause, tab.timer], api_name="step")
+        outputs = [tab.samples, self.change, self.caption, tab.status, tab.pause, tab.timer]
+        self.d_step.click(self.on_d_step, inputs=inputs, outputs=outputs, api_name="d_step")
+        self.g_step.click(self.on_g_step, inputs=inputs, outputs=outputs, api_name="g_step")
+        self.speed.input(self.on_speed, inputs=[tab.session, self.speed], outputs=[tab.status],
+                         api_visibility="private")
+        gr.api(self.set_speed, api_name="speed")
+        for button in (tab.start, tab.reset):  # a new or forgotten run: the last step's change picture goes
+            button.click(self.on_clear, outputs=[self.change, self.caption], api_visibility="private",
+                         show_progress="hidden")
+
+    # --- handlers --------------------------------------------------------------------------------
+    def paused_run(self, token: Any, form: tuple) -> Run:
         """The session's run, paused and between two steps (see the module's docstring for which run)."""
-        session = self._session(token)
+        session = self.pg.session(token)
         run = session.run
         if run is None or not run.alive:
-            config = self.config_from_form(*form)
-            ended = run.trainer if run is not None and _same_networks(run.trainer.config, config) else None
-            trainer = ended or self._new_trainer(config)
+            config = config_from_form(*form, threads=self.pg.threads_per_run)
+            ended = run.trainer if run is not None and same_networks(run.trainer.config, config) else None
+            trainer = ended or self.pg.new_trainer(config)
             trainer.pause()
             trainer.limit_speed(session.steps_per_second)
-            run = self.manager.start(session, trainer, **self._run_options)
+            run = self.pg.start(session, trainer)
             session.config = trainer.config
         run.trainer.pause()
         deadline = time.monotonic() + PAUSE_WAIT_SECONDS
@@ -58,23 +112,24 @@ class SlowMotion:
             time.sleep(0.01)  # the run finishes the step it is in, then waits
         return run
 
-    def on_step(self, token: Any, *form: Any) -> tuple[str, str, gr.Timer]:
+    def on_step(self, token: Any, *form: Any) -> dict[Any, Any]:
         """Step: one whole step (critic steps D updates, then one G update) of the paused run."""
-        run = self._paused_run(token, form)
+        run = self.paused_run(token, form)
         self._one(run, "both")
-        return (self._status(run, note="One step done; press Step again or Resume."), "Resume",
-                gr.Timer(active=True))
+        tab = self.tab
+        return {tab.status: tab.status_of(run, note="One step done; press Step again or Resume."),
+                tab.pause: "Resume", tab.timer: gr.Timer(active=True)}
 
-    def on_d_step(self, token: Any, *form: Any) -> tuple:
-        """D step: one discriminator update alone. Outputs: samples, change picture, its caption, status, pause
-        label, timer."""
+    def on_d_step(self, token: Any, *form: Any) -> dict[Any, Any]:
+        """D step: one discriminator update alone."""
         return self._half_step(token, form, "d")
 
-    def on_g_step(self, token: Any, *form: Any) -> tuple:
-        """G step: one generator update alone. Outputs as on_d_step."""
+    def on_g_step(self, token: Any, *form: Any) -> dict[Any, Any]:
+        """G step: one generator update alone."""
         return self._half_step(token, form, "g")
 
-    def _one(self, run: Run, which: str) -> None:
+    @staticmethod
+    def _one(run: Run, which: str) -> None:
         trainer = run.trainer
         step = {"d": trainer.d_step, "g": trainer.g_step, "both": trainer.step}[which]
         try:
@@ -83,43 +138,46 @@ class SlowMotion:
             raise gr.Error(str(exc), print_exception=False) from None
         run.refresh()
 
-    def _half_step(self, token: Any, form: tuple, which: str) -> tuple:
-        run = self._paused_run(token, form)
-        trainer = run.trainer
+    def _half_step(self, token: Any, form: tuple, which: str) -> dict[Any, Any]:
+        run = self.paused_run(token, form)
+        trainer, tab = run.trainer, self.tab
         config = trainer.config
         toy = config.dataset in TOY_DATASETS
         if toy:
             surface_before, points_before = trainer.decision_surface()["surface"], trainer.sample_fixed().numpy()
         self._one(run, which)
         snap = run.latest
-        change, caption = gr.update(value=None, visible=False), gr.update(value="", visible=False)
+        out = {tab.samples: self.pg.picture(snap, config), self.change: gr.update(value=None, visible=False),
+               self.caption: gr.update(value="", visible=False)}
         if toy:
-            real = self._reals(config.dataset)
+            real = self.pg.reals(config.dataset)
             if which == "d":
                 image, text = d_step_picture(surface_before, snap.surface, snap.extent, real, snap.points)
             else:
                 image, text = g_step_picture(snap.surface, snap.extent, real, points_before, snap.points)
-            change, caption = gr.update(value=image, visible=True), gr.update(value=f"_{text}_", visible=True)
-            note = {"d": "One D step: D's opinion of the plane changed, the points did not move.",
-                    "g": "One G step: the points moved, D's opinion did not change."}[which]
-        else:
-            note = {"d": "One D step: D changed (see D(real) and D(fake) in the curves); the samples did not.",
-                    "g": "One G step: the samples changed; D did not."}[which]
-        note += f" Press {_NAMES[which]} again, the other button, or Resume."
-        return (self._picture(snap, config), change, caption, self._status(run, note=note), "Resume",
-                gr.Timer(active=True))
+            out.update({self.change: gr.update(value=image, visible=True),
+                        self.caption: gr.update(value=f"_{text}_", visible=True)})
+        note = f"{NOTES[which, toy]} Press {NAMES[which]} again, the other button, or Resume."
+        out.update({tab.status: tab.status_of(run, note=note), tab.pause: "Resume", tab.timer: gr.Timer(active=True)})
+        return out
 
-    def on_speed(self, token: Any, speed: Any) -> str:
-        """The speed control: at most `speed` steps per second (0: full speed) for this session's runs, from
-        the running one's next step."""
+    def on_clear(self) -> dict[Any, Any]:
+        return {self.change: gr.update(visible=False), self.caption: gr.update(visible=False)}
+
+    def set_speed(self, token: Any, speed: Any) -> str:
+        """The speed control: at most `speed` steps per second (0: full speed) for this session's runs, from the
+        running one's next step. Returns the status."""
         try:
             rate = check_rate(speed)
         except ConfigError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
-        session = self._session(token)
+        session = self.pg.session(token)
         session.steps_per_second = rate
         run = session.run
         if run is None or not run.alive:
             return f"Speed set to **{speed_words(rate)}** for the next run."
         run.trainer.limit_speed(rate)
-        return self._status(run, note=f"Speed: {speed_words(rate)}.")
+        return self.tab.status_of(run, note=f"Speed: {speed_words(rate)}.")
+
+    def on_speed(self, token: Any, speed: Any) -> dict[Any, Any]:
+        return {self.tab.status: self.set_speed(token, speed)}

@@ -1,253 +1,229 @@
-"""The Train tab's handlers, a mixin of `Playground` (handlers.py): the form (presets into a Config), Start,
-Pause, Stop, Reset, the loss switch, and the poll that turns snapshots into the grid, curves, meter, narrator
-line and status."""
+"""The Train tab: the form, Start / Pause / Step / Stop / Reset, the loss switch, and the poll that turns a run's
+snapshots into the sample grid, the curves, the mode meter, the narrator's line and the status. Its parts are
+built in place: the form (train_form.py), slow motion (slow_motion.py), the hand-in buttons (handin.py) and the
+timeline (timeline_panel.py).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import gradio as gr
-import numpy as np
-import torch
 
-from ...config import LOSS_NAMES, TOY_DATASETS, Config, ConfigError
-from ...presets import PRESETS, get_preset
-from ...train.data import DataError, fashion_mnist_available, get_dataset
-from ...train.images import toy_plot
-from ...train.snapshots import Snapshot
-from ...train.trainer import Trainer
-from ..server import zerogpu
-from ..server.sessions import Run
+from ...config import ConfigError
+from ..server.playground import Playground
+from ..server.runs import Run
 from ..widgets import plots
-from ..widgets.inputs import error, number
-from ..widgets.labels import ARCH_LABELS, DATASET_LABELS, LOSS_LABELS, key_of
+from ..widgets.charts import coverage_plot, curve_plot, histogram_plot, plot_update, poll_state
+from ..widgets.components import AtomicImage
+from ..widgets.inputs import error
+from ..widgets.labels import LOSS_LABELS, key_of
 from ..widgets.meter import coverage_settings, histogram_settings, mode_words, read_meter
-from ..widgets.polling import plot_update, poll_state
-from ..widgets.status import narrator_line
+from ..widgets.status import narrator_line, status_line
+from .handin import HandIn
+from .slow_motion import SlowMotion
+from .timeline_panel import TimelinePanel
+from .train_form import TrainForm, config_from_form
 
-MAX_BUDGET_SECONDS = 900
+SAMPLES_HEIGHT = 420
+READY = "Ready. Pick a preset and press **Start**."
+LIVE = {"show_progress": "hidden", "concurrency_limit": None}  # polls and sliders: never queued behind others
 
 
 class TrainTab:
-    """The form and the Train tab (needs Playground's manager, _session, threads_per_run, snapshot and metrics
-    intervals, zerogpu flag and _real_points)."""
+    """The Train tab over a Playground; `session` is the page's hidden session box."""
 
-    # --- the form ---------------------------------------------------------------------------------
-    @staticmethod
-    def preset_choices() -> list[tuple[str, str]]:
-        return [(f"{p.name}: {p.summary}", p.name) for p in PRESETS.values()]
+    def __init__(self, pg: Playground, session: gr.Textbox) -> None:
+        self.pg = pg
+        self.session = session
+        self.handin = HandIn(pg)
+        self.form = TrainForm()
+        self.slow_motion = SlowMotion(self)
+        self.timeline = TimelinePanel(pg, session)
 
-    @staticmethod
-    def dataset_choices() -> list[tuple[str, str]]:
-        names = ["mnist", "ring", "grid"] + (["fashion-mnist"] if fashion_mnist_available() else [])
-        return [(DATASET_LABELS[n], n) for n in names]
+    # --- layout ----------------------------------------------------------------------------------
+    def build(self) -> None:
+        with gr.Tab("Train", id="train"):
+            with gr.Row():
+                with gr.Column(scale=1, min_width=320):
+                    self._build_controls()
+                with gr.Column(scale=2):
+                    self._build_pictures()
+            with gr.Row():  # the whole width: a legend is one row, and a loss switch adds entries to it
+                self.losses = curve_plot("Losses of D and G (colour = loss in force)", plots.LOSS_COLORS,
+                                         elem_id="losses")
+                self.d_outputs = curve_plot("D(real), D(fake), Wasserstein estimate", plots.D_OUTPUT_COLORS,
+                                            elem_id="d-outputs")
+            self.timer = gr.Timer(1.0, active=False)
+            self.seen = gr.State(None)  # the poll's state: the version shown, the plot settings sent
+            self.timeline.build()
+            self._wire()  # inside the tab: its API endpoints too
 
-    def on_preset(self, preset: Any) -> tuple:
-        """Fill the form with a preset's settings."""
-        try:
-            p = get_preset(preset)
-        except ConfigError as exc:
-            raise error(exc) from None
-        c = p.config
-        return (c.dataset, c.loss, c.arch, c.lr_d, c.lr_g, c.batch_size, c.latent_dim, c.critic_steps, c.seed,
-                c.max_seconds or 60.0, f"**{p.name}** — {p.teaches}")
+    def _build_controls(self) -> None:
+        self.form.build_top()
+        with gr.Row():
+            self.start = gr.Button("Start", variant="primary", elem_id="start")
+            self.pause = gr.Button("Pause", elem_id="pause")
+            self.step = gr.Button("Step", elem_id="step")
+            self.stop = gr.Button("Stop", variant="stop", elem_id="stop")
+            self.reset = gr.Button("Reset", elem_id="reset")
+        self.slow_motion.build()
+        self.restore = gr.Button("Restore last good weights", visible=False, variant="primary")
+        self.handin.build_train_buttons()
+        self.form.build_settings()
 
-    def config_from_form(self, preset: Any, dataset: Any, loss: Any, arch: Any, lr_d: Any, lr_g: Any,
-                         batch_size: Any, latent_dim: Any, critic_steps: Any, seed: Any, budget: Any) -> Config:
-        """The run the form describes: the preset's networks with the form's choices on top."""
-        try:
-            base = get_preset(preset).config
-            dataset = key_of(DATASET_LABELS, dataset, "dataset")
-            loss = key_of(LOSS_LABELS, loss, "loss")
-            arch = key_of(ARCH_LABELS, arch, "architecture")
-        except (ConfigError, ValueError) as exc:
-            raise error(exc) from None
-        if (dataset in TOY_DATASETS) != (base.dataset in TOY_DATASETS):
-            base = get_preset("ring-js" if dataset in TOY_DATASETS else "default").config
-        changes: dict[str, Any] = {
-            "dataset": dataset,
-            "lr_d": number(lr_d, "learning rate of D", 1e-6, 0.1),
-            "lr_g": number(lr_g, "learning rate of G", 1e-6, 0.1),
-            "batch_size": number(batch_size, "batch size", 1, 1024, integer=True),
-            "latent_dim": number(latent_dim, "latent size", 1, 256, integer=True),
-            "critic_steps": number(critic_steps, "critic steps", 1, 10, integer=True),
-            "seed": number(seed, "seed", 0, 2**31 - 1, integer=True),
-            "max_seconds": number(budget, "time budget (s)", 5, MAX_BUDGET_SECONDS),
-            "max_steps": 0, "device": "auto", "threads": self.threads_per_run, "metrics_every": 0,
-        }
-        if dataset not in TOY_DATASETS and arch != base.arch:
-            changes.update(arch=arch, width=256 if arch == "mlp" else 32)
-        if loss != base.loss:
-            spec_changes = base.with_loss(loss).to_dict()
-            changes.update(loss=loss, optimizer=spec_changes["optimizer"], beta1=spec_changes["beta1"],
-                           beta2=spec_changes["beta2"], lr_decay_start=spec_changes["lr_decay_start"])
-        try:
-            return base.replace(**changes)
-        except ConfigError as exc:
-            raise error(exc) from None
-
-    def _new_trainer(self, config: Config) -> Trainer:
-        try:
-            return Trainer(config)
-        except (ConfigError, DataError) as exc:
-            raise error(exc) from None
-
-    # --- Train tab ----------------------------------------------------------------------------------
-    def on_start(self, token: Any, preset: Any, dataset: Any, loss: Any, arch: Any, lr_d: Any, lr_g: Any,
-                 batch_size: Any, latent_dim: Any, critic_steps: Any, seed: Any, budget: Any) -> tuple[str, gr.Timer]:
-        """Start training the form's settings in this session (replacing its previous run)."""
-        session = self._session(token)
-        config = self.config_from_form(preset, dataset, loss, arch, lr_d, lr_g, batch_size, latent_dim,
-                                       critic_steps, seed, budget)
-        trainer = self._new_trainer(config)
-        trainer.limit_speed(session.steps_per_second)
-        run = self.manager.start(session, trainer, **self._run_options)
-        session.config = config
-        return self._status(run), gr.Timer(active=True)
+    def _build_pictures(self) -> None:
+        self.status = gr.Markdown(READY, elem_classes="gp-status", elem_id="status")
+        self.narrator = gr.Markdown("", elem_classes="gp-narrator", elem_id="narrator")
+        with gr.Row():
+            self.samples = AtomicImage(label="Samples from fixed noise", format="png", type="numpy",
+                                       interactive=False, height=SAMPLES_HEIGHT, elem_id="samples",
+                                       elem_classes="gp-pixels")
+            with gr.Column():
+                self.meter = gr.Markdown("", elem_classes="gp-meter", elem_id="meter")
+                self.histogram = histogram_plot(elem_id="histogram")
+                self.coverage = coverage_plot(elem_id="coverage")
 
     @property
-    def _run_options(self) -> dict[str, Any]:
-        options: dict[str, Any] = {"snapshot_seconds": self.snapshot_seconds, "metrics_seconds": self.metrics_seconds}
-        if self.zerogpu:
-            options.update(run_class=zerogpu.ChunkedRun, chunk=zerogpu.gpu_chunk_function())
-        return options
+    def advanced(self) -> list[Any]:
+        """The controls the class view (?simple=1) hides."""
+        return [self.form.settings, self.step, self.reset, *self.slow_motion.controls]
 
-    def _run(self, token: Any) -> Run:
-        run = self._session(token).run
-        if run is None:
-            raise gr.Error("No training yet: press Start first.", print_exception=False)
+    def _wire(self) -> None:
+        s, values = self.session, self.form.values
+        self.form.wire()
+        self.start.click(self.on_start, inputs=[s, *values], outputs=[self.status, self.timer], api_name="start")
+        self.pause.click(self.on_toggle_pause, inputs=[s], outputs=[self.status, self.pause], api_name="toggle_pause")
+        gr.api(self.pause_run, api_name="pause")
+        gr.api(self.resume_run, api_name="resume")
+        self.stop.click(self.on_stop, inputs=[s], outputs=[self.status], api_name="stop")
+        self.reset.click(self.on_reset, inputs=[s], outputs=self._reset_outputs, api_name="reset")
+        self.restore.click(self.on_restore, inputs=[s], outputs=[self.status], api_name="restore")
+        self.form.loss.input(self.on_switch_loss, inputs=[s, self.form.loss], outputs=[self.status],
+                             api_name="switch_loss")
+        self.timer.tick(self.on_poll, inputs=[s, self.seen], outputs=self._poll_outputs, api_name="poll", **LIVE)
+        self.slow_motion.wire()
+        self.handin.wire_train_buttons(s)
+        self.timeline.wire(clear_on=[self.start, self.reset])
+
+    @property
+    def _poll_outputs(self) -> list[Any]:
+        # The order of /poll's outputs for API clients (docs/api.md): keep it.
+        return [self.samples, self.losses, self.d_outputs, self.histogram, self.meter, self.coverage, self.status,
+                self.pause, self.restore, self.narrator, self.timer, self.seen]
+
+    @property
+    def _reset_outputs(self) -> list[Any]:
+        return [self.samples, self.losses, self.d_outputs, self.histogram, self.meter, self.coverage, self.status,
+                self.pause, self.narrator, self.timer, self.seen]
+
+    # --- handlers --------------------------------------------------------------------------------
+    def status_of(self, run: Run, note: str = "") -> str:
+        return status_line(run, self.pg.manager.slots.capacity, note)
+
+    def start_run(self, token: Any, *form: Any) -> Run:
+        """Start training the form's settings in this session (replacing its previous run)."""
+        session = self.pg.session(token)
+        config = config_from_form(*form, threads=self.pg.threads_per_run)
+        trainer = self.pg.new_trainer(config)
+        trainer.limit_speed(session.steps_per_second)
+        run = self.pg.start(session, trainer)
+        session.config = config
         return run
 
-    def on_pause(self, token: Any) -> tuple[str, str]:
-        run = self._run(token)
+    def on_start(self, token: Any, preset: Any, dataset: Any, loss: Any, arch: Any, lr_d: Any, lr_g: Any,
+                 batch_size: Any, latent_dim: Any, critic_steps: Any, seed: Any, budget: Any) -> dict[Any, Any]:
+        """Start: train the form's settings (API clients name them as here)."""
+        run = self.start_run(token, preset, dataset, loss, arch, lr_d, lr_g, batch_size, latent_dim, critic_steps,
+                             seed, budget)
+        return {self.status: self.status_of(run), self.timer: gr.Timer(active=True)}
+
+    def pause_run(self, token: Any) -> tuple[str, str]:
+        """Pause before the next step: (status, the pause button's new label)."""
+        run = self.pg.run(token)
         run.trainer.pause()
-        return self._status(run, note="Pausing after this step."), "Resume"
+        return self.status_of(run, note="Pausing after this step."), "Resume"
 
-    def on_resume(self, token: Any) -> tuple[str, str]:
-        run = self._run(token)
+    def resume_run(self, token: Any) -> tuple[str, str]:
+        """Resume a paused run: (status, the pause button's new label)."""
+        run = self.pg.run(token)
         run.trainer.resume()
-        return self._status(run, note="Resumed."), "Pause"
+        return self.status_of(run, note="Resumed."), "Pause"
 
-    def on_toggle_pause(self, token: Any) -> tuple[str, str]:
-        run = self._run(token)
-        return self.on_resume(token) if run.trainer.paused else self.on_pause(token)
+    def on_toggle_pause(self, token: Any) -> dict[Any, Any]:
+        status, label = (self.resume_run if self.pg.run(token).trainer.paused else self.pause_run)(token)
+        return {self.status: status, self.pause: label}
 
-    def on_stop(self, token: Any) -> str:
-        run = self._run(token)
+    def on_stop(self, token: Any) -> dict[Any, Any]:
+        run = self.pg.run(token)
         run.stop()
         run.join(timeout=5)
-        return self._status(run, note="Stopped. Your model is in the Explore tab.")
+        return {self.status: self.status_of(run, note="Stopped. Your model is in the Explore tab.")}
 
-    def on_reset(self, token: Any) -> tuple[None, Any, Any, Any, str, Any, str, str, str, gr.Timer, None]:
-        """Forget the run: clear the pictures and curves (the poll's state too, so the next run's plots get
-        their settings afresh)."""
-        session = self._session(token)
+    def on_reset(self, token: Any) -> dict[Any, Any]:
+        """Forget the run: clear the pictures and curves (the poll's state too, so the next run's plots get their
+        settings afresh)."""
+        session = self.pg.session(token)
         if session.run is not None:
             session.run.stop()
             session.run = None
-        return (None, None, None, gr.update(value=plots.histogram(None), **histogram_settings()), "", None,
-                "Ready. Pick a preset and press Start.", "Pause", "", gr.Timer(active=False), None)
+        return {self.samples: None, self.losses: None, self.d_outputs: None,
+                self.histogram: gr.update(value=plots.histogram(None), **histogram_settings()), self.meter: "",
+                self.coverage: None, self.status: READY, self.pause: "Pause", self.narrator: "",
+                self.timer: gr.Timer(active=False), self.seen: None}
 
-    def on_restore(self, token: Any) -> str:
-        run = self._run(token)
+    def on_restore(self, token: Any) -> dict[Any, Any]:
+        run = self.pg.run(token)
         step = run.trainer.restore_last_good()
         run.refresh()
-        return self._status(run, note=f"Restored the weights of step {step}. Lower a learning rate, then Resume.")
+        note = f"Restored the weights of step {step}. Lower a learning rate, then Resume."
+        return {self.status: self.status_of(run, note=note)}
 
-    def on_switch_loss(self, token: Any, loss: Any) -> str:
+    def on_switch_loss(self, token: Any, loss: Any) -> dict[Any, Any]:
         """The loss switch: takes effect at the next step of a live run, networks kept."""
         try:
             loss_id = key_of(LOSS_LABELS, loss, "loss")
         except ValueError as exc:
             raise error(exc) from None
-        session = self._session(token)
-        run = session.run
+        run = self.pg.session(token).run
         if run is None or not run.alive:
-            return f"Loss set to **{LOSS_LABELS[loss_id]}** for the next run."
+            return {self.status: f"Loss set to **{LOSS_LABELS[loss_id]}** for the next run."}
         try:
             run.trainer.switch_loss(loss_id)
         except ConfigError as exc:
             raise error(exc) from None
-        return self._status(run, note=f"Switched to {LOSS_LABELS[loss_id]} at step {run.trainer.step_count}; "
-                                      "networks kept, optimisers rebuilt.")
+        note = (f"Switched to {LOSS_LABELS[loss_id]} at step {run.trainer.step_count}; networks kept, optimisers "
+                "rebuilt.")
+        return {self.status: self.status_of(run, note=note)}
 
-    def on_poll(self, token: Any, seen: Any) -> tuple:
-        """The Train tab's timer: new images, curves and meter if the run moved on, else skips.
-
-        Outputs: samples, losses, D outputs, histogram, meter, coverage curve, status, pause label, restore
-        button, narrator, timer, and the poll's state (`seen`: the version shown and the plot settings sent)."""
-        session = self._session(token)
-        run = session.run
+    def on_poll(self, token: Any, seen: Any) -> dict[Any, Any]:
+        """The tab's timer: new pictures, curves and meter when the run moved on; the status always."""
+        run = self.pg.session(token).run
         if run is None:
-            return (*([gr.skip()] * 10), gr.Timer(active=False), seen)
-        return self._poll_outputs(run, seen)
+            return {self.timer: gr.Timer(active=False)}
+        return self.poll_run(run, seen)
 
-    def _poll_outputs(self, run: Run, seen: Any) -> tuple:
+    def poll_run(self, run: Run, seen: Any) -> dict[Any, Any]:
+        """What a poll sends for a run, given the poll's state `seen` (what this page shows already)."""
         (last_version,), (sent,) = poll_state(seen, 1)
         version = run.version
-        ended = run.state == "ended"
-        timer = gr.Timer(active=not ended)
-        status = self._status(run)
-        if last_version == version or run.latest is None:
-            return (*([gr.skip()] * 6), status, gr.skip(), gr.skip(), gr.skip(), timer, seen)
+        out: dict[Any, Any] = {self.status: self.status_of(run), self.timer: gr.Timer(active=run.state != "ended")}
         snap = run.latest
-        history = list(run.trainer.history)
-        config = run.trainer.config
-        meter, hist = self._meter(snap, config, history)
-        pause_label = "Resume" if run.trainer.paused or snap.status == "diverged" else "Pause"
-        outputs = (self._picture(snap, config),
-                   plot_update(plots.loss_curves(history), "losses", sent),
-                   plot_update(plots.d_output_curves(history), "d_outputs", sent),
-                   plot_update(hist, "histogram", sent, **histogram_settings(config)),
-                   meter,
-                   plot_update(plots.coverage_curve(history, mode_words(config)[1]), "coverage", sent,
-                         **coverage_settings(config)))
-        return (*outputs, status, pause_label, gr.update(visible=snap.status == "diverged"),
-                narrator_line(history, snap.status), timer, {"versions": [version], "sent": [sent]})
-
-    def _picture(self, snap: Snapshot, config: Config) -> np.ndarray:
-        if snap.grid is not None:
-            return snap.grid  # the page enlarges it with crisp pixels (CSS): a quarter of the PNG work
-        return toy_plot(snap.surface, snap.extent, self._reals(config.dataset), snap.points)
-
-    def _reals(self, dataset: str) -> np.ndarray:
-        if dataset not in self._real_points:
-            data = get_dataset(dataset)
-            points, _ = data.sample(500, torch.Generator().manual_seed(0))
-            self._real_points[dataset] = points.numpy()
-        return self._real_points[dataset]
-
-    _meter = staticmethod(read_meter)  # the mode meter's words and bar chart (meter.py)
-
-    def _status(self, run: Run, note: str = "") -> str:
-        snap, trainer = run.latest, run.trainer
-        if run.state == "queued":
-            position = run.queue_position
-            return (f"⏳ Waiting for a free training slot: you are **number {position}** in line "
-                    f"({self.manager.slots.capacity} trainings run at once on this server).")
-        loss = LOSS_LABELS.get(trainer.config.loss, trainer.config.loss)
-        if snap is None:
-            return f"Starting… ({loss})" + (f"\n\n_{note}_" if note else "")
-        state = {"running": "▶ Training", "paused": "⏸ Paused", "stopped": "⏹ Stopped", "finished": "✅ Finished",
-                 "diverged": "⚠️ Diverged", "ready": "Ready"}.get(snap.status, snap.status)
-        rate = f" · {snap.steps_per_sec:,.0f} steps/s" if snap.status == "running" else ""
-        text = (f"{state} on **{snap.device}**{rate} · step {snap.step:,} · {snap.samples_seen:,} samples seen · "
-                f"{snap.elapsed:.0f} s · loss: {loss}")
-        switches = plots.switches(list(trainer.history))
-        if switches:  # the curves change colour there; the status says so in words
-            text += f" (switched after step {switches[-1][0]:,})"
-        if snap.reason and snap.status in ("diverged", "finished", "stopped"):
-            text += f"\n\n{snap.reason}"
-        if run.error:
-            text += f"\n\n{run.error}"
-        if note:
-            text += f"\n\n_{note}_"
-        return text
-
-
-def loss_choices() -> list[tuple[str, str]]:
-    return [(LOSS_LABELS[name], name) for name in LOSS_NAMES]
-
-
-def arch_choices() -> list[tuple[str, str]]:
-    return [(label, key) for key, label in ARCH_LABELS.items()]
+        if last_version == version or snap is None:
+            return out
+        history, config = list(run.trainer.history), run.trainer.config
+        meter, frame = read_meter(snap, config, history)
+        coverage = plots.coverage_curve(history, mode_words(config)[1])
+        out.update({
+            self.samples: self.pg.picture(snap, config),
+            self.losses: plot_update(plots.loss_curves(history), "losses", sent),
+            self.d_outputs: plot_update(plots.d_output_curves(history), "d_outputs", sent),
+            self.histogram: plot_update(frame, "histogram", sent, **histogram_settings(config)),
+            self.meter: meter,
+            self.coverage: plot_update(coverage, "coverage", sent, **coverage_settings(config)),
+            self.pause: "Resume" if run.trainer.paused or snap.status == "diverged" else "Pause",
+            self.restore: gr.update(visible=snap.status == "diverged"),
+            self.narrator: narrator_line(history, snap.status),
+            self.seen: {"versions": [version], "sent": [sent]},
+        })
+        return out

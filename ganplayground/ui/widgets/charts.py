@@ -1,5 +1,5 @@
-"""What a poll sends a plot: skips while there is nothing new, settings only when they change (the Train and
-Duel tabs' timers)."""
+"""The page's charts: the line and bar plot components every tab uses, and what a poll sends them (skips while
+there is nothing new, settings only when they change). Their data frames come from plots.py."""
 
 from __future__ import annotations
 
@@ -9,6 +9,31 @@ import gradio as gr
 import pandas as pd
 
 from . import plots
+from .meter import coverage_settings, histogram_settings
+
+
+def curve_plot(label: str, colors: dict[str, str], y_title: str = "", **kwargs: Any) -> gr.LinePlot:
+    """A line plot of (step, value, series) frames whose every possible series has its colour fixed here.
+
+    No fixed height: Gradio then leaves room for the axis titles and the legend (a fixed one clipped them). 3
+    significant digits on y, whole steps on x. A series the plot first meets later would not be drawn (plots.py),
+    hence the colour map of every series up front.
+    """
+    return gr.LinePlot(x="step", y="value", color="series", label=label, y_title=y_title or None,
+                       x_title="step", color_title="", x_axis_format="d", y_axis_format=".3~g", color_map=colors,
+                       colors_in_legend=[], **kwargs)
+
+
+def coverage_plot(**kwargs: Any) -> gr.LinePlot:
+    """Digits (or toy blobs) covered over time, one colour per loss in force."""
+    settings = coverage_settings()
+    return curve_plot(settings["label"], plots.COVERAGE_COLORS, settings["y_title"], y_lim=settings["y_lim"],
+                      **kwargs)
+
+
+def histogram_plot(**kwargs: Any) -> gr.BarPlot:
+    """The mode meter's bar chart: the share of samples per digit (or per toy blob)."""
+    return gr.BarPlot(x="class", y="share", y_lim=[0, 1], y_title="share", **histogram_settings(), **kwargs)
 
 
 def plot_update(frame: Any, key: str, sent: dict[str, str], **settings: Any) -> Any:

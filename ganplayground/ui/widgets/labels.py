@@ -1,5 +1,5 @@
-"""Human words for the page: labels of losses, datasets and architectures, the meter's and the Duel tab's
-sentences, and the Learn tab's lessons.
+"""Human words for the page: its title, labels of losses, datasets and architectures (and the menus made of them),
+the meter's and the Duel tab's sentences, and the Learn tab's lessons.
 
 The engine speaks in short ids ("wgan-gp"); people read "Wasserstein + gradient penalty". Nothing
 here imports gradio.
@@ -7,6 +7,11 @@ here imports gradio.
 
 from __future__ import annotations
 
+from ...config import LOSS_NAMES
+
+INTRO = ("# GAN Playground\nPress **Start** and watch a generator learn MNIST digits from the same 100 noise "
+         "vectors. Flip the **loss** while it trains and watch the mode meter: how many of the ten digits can "
+         "it make?")
 LOSS_LABELS = {
     "js-minimax": "JS, original minimax (saturating)",
     "js": "JS, non-saturating",
@@ -45,8 +50,14 @@ DUEL_INTRO = (
 )
 
 
-def label_of(mapping: dict[str, str], key: str) -> str:
-    return mapping.get(key, key)
+def loss_choices() -> list[tuple[str, str]]:
+    """(label, id) of every loss, for a radio or dropdown."""
+    return [(LOSS_LABELS[name], name) for name in LOSS_NAMES]
+
+
+def arch_choices() -> list[tuple[str, str]]:
+    """(label, id) of the image architectures."""
+    return [(label, key) for key, label in ARCH_LABELS.items()]
 
 
 def key_of(mapping: dict[str, str], label: str, what: str) -> str:

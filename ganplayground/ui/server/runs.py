@@ -1,0 +1,134 @@
+"""One training run in its own thread: it waits for a slot, trains, and keeps its latest snapshot and its
+recording for the page to poll. Also the process-wide helpers runs share: the pool that takes their live
+measurements, a lower thread priority for training, and handing memory back once runs end.
+
+Framework-free (no gradio): the tabs start runs through the Playground and read `latest` and `version`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import gc
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from ...export.recording import Recording
+from ...train.snapshots import Snapshot
+from ...train.trainer import Trainer
+from .slots import Slots
+
+
+class Run:
+    """One training run in its own thread: waits for a slot, trains, keeps the latest snapshot."""
+
+    def __init__(self, trainer: Trainer, slots: Slots, snapshot_seconds: float = 0.5,
+                 metrics_seconds: float | None = 2.0) -> None:
+        self.trainer = trainer
+        self.slots = slots
+        self.snapshot_seconds = snapshot_seconds
+        self.metrics_seconds = metrics_seconds
+        self.latest: Snapshot | None = None
+        self.version = 0  # bumped on every new snapshot so pollers can skip unchanged output
+        self.recording = Recording(trainer.config.dataset)  # the timeline: every snapshot is offered to it
+        self.error = ""
+        self._cancel = threading.Event()
+        self._thread = threading.Thread(target=self._main, daemon=True, name="ganplayground-run")
+        self.state = "queued"  # queued -> running -> ended
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _main(self) -> None:
+        _lower_this_threads_priority()
+        if not self.slots.acquire(self, self._cancel.is_set):
+            self.state = "ended"
+            self._publish(self.trainer.snapshot())
+            return
+        try:
+            self.state = "running"
+            for snap in self.trainer.run(every_seconds=self.snapshot_seconds, on_divergence="pause",
+                                         metrics_seconds=self.metrics_seconds, metrics_pool=metrics_pool()):
+                self._publish(snap)
+                if self._cancel.is_set():
+                    self.trainer.stop()
+        except Exception as exc:  # noqa: BLE001 - a crashed run must report, not kill the server
+            self.error = f"Training stopped unexpectedly: {type(exc).__name__}: {exc}"
+            self.trainer.status, self.trainer.reason = "stopped", self.error
+            self._publish(self.trainer.snapshot())
+        finally:
+            self.state = "ended"
+            self.slots.release(self)
+            self.version += 1
+
+    def _publish(self, snap: Snapshot) -> None:
+        self.recording.add(snap)
+        self.latest = snap
+        self.version += 1
+
+    def refresh(self) -> None:
+        """Publish a snapshot now (after a manual step while paused)."""
+        self._publish(self.trainer.snapshot())
+
+    def stop(self) -> None:
+        self._cancel.set()
+        self.trainer.stop()
+
+    def join(self, timeout: float | None = None) -> None:
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    @property
+    def queue_position(self) -> int:
+        return self.slots.position(self) if self.state == "queued" else 0
+
+
+def _libc() -> Any:
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+
+
+def _lower_this_threads_priority(by: int = 10) -> None:
+    """Training threads yield the CPU to the page's handlers (sliders, polls) when both want it: on Linux a
+    thread has its own nice value, here the server's plus `by`. Elsewhere, or if refused, nothing changes.
+    Measured with benchmarks/classroom.py (10 students): slider p95 1.34 s -> 0.77 s."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), min(19, os.getpriority(os.PRIO_PROCESS, 0) + by))
+
+
+_METRICS_POOL: ThreadPoolExecutor | None = None
+_METRICS_POOL_LOCK = threading.Lock()
+
+
+def metrics_pool() -> ThreadPoolExecutor:
+    """Where runs compute their live metrics (the digit meter, FID): two threads shared by all runs, at the
+    training threads' lower priority, so a run trains on while its last weights are measured. In the
+    training thread they cost it 6% of its steps (benchmarks/latency.py)."""
+    global _METRICS_POOL
+    with _METRICS_POOL_LOCK:
+        if _METRICS_POOL is None:
+            _METRICS_POOL = ThreadPoolExecutor(2, thread_name_prefix="ganplayground-metrics",
+                                               initializer=_lower_this_threads_priority)
+        return _METRICS_POOL
+
+
+def release_memory() -> None:
+    """Hand freed memory back to the operating system once runs have ended: collect Python garbage, then
+    ask glibc to trim its per-thread heaps (each training thread leaves one behind). No-op elsewhere."""
+    gc.collect()
+    trim = getattr(_LIBC, "malloc_trim", None)
+    if trim is not None:
+        trim(0)

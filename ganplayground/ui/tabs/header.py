@@ -1,0 +1,65 @@
+"""The top of the page, above the tabs: the title and what to do, the device the server trains on, and the page's
+session: a random token the browser keeps (so a refresh finds its runs again) in a hidden box every tab reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import gradio as gr
+
+from ..server.playground import Playground
+from ..server.sessions import Session, SessionError, check_token, new_token
+from ..widgets.labels import INTRO
+
+
+class Header:
+    """The title, the device line and the session of the page, over a Playground."""
+
+    def __init__(self, pg: Playground) -> None:
+        self.pg = pg
+        self._hash_to_token: dict[str, str] = {}  # Gradio's connection id -> the page's token, for unload
+
+    def build(self) -> None:
+        # At the top level of the Blocks, not inside a tab: tab contents mount lazily, and a state in a hidden
+        # tab is not there when the page loads, so a refresh could not find its runs again.
+        self.token_store = gr.BrowserState("", storage_key="ganplayground-session")
+        self.session = gr.Textbox(visible=False, label="session")
+        gr.Markdown(INTRO)
+        gr.Markdown(self.pg.device_text, elem_id="device")
+
+    def wire(self, demo: gr.Blocks, timers: list[tuple[gr.Timer, Callable[[Session], bool]]]) -> Any:
+        """The page's load and unload. `timers`: each tab's poll timer with the test of whether the session has a
+        run for it to follow (a refresh restarts those). Returns the load event (the class links chain on it)."""
+        self._timers = timers
+        outputs = [self.token_store, self.session, *(timer for timer, _ in timers)]
+        loaded = demo.load(self.on_load, inputs=[self.token_store], outputs=outputs, api_visibility="private")
+        demo.unload(self.on_unload)
+        gr.api(self.new_session, api_name="new_session")
+        return loaded
+
+    def on_load(self, stored: Any, request: gr.Request | None = None) -> dict[Any, Any]:
+        """Page opened or refreshed: reuse the token the browser kept, or make one; re-attach its runs' timers."""
+        try:
+            token = check_token(stored)
+        except SessionError:
+            token = new_token()
+        session = self.pg.manager.session(token)
+        if request is not None and getattr(request, "session_hash", None):
+            self._hash_to_token[request.session_hash] = token
+        out: dict[Any, Any] = {self.token_store: token, self.session: token}
+        for timer, live in self._timers:
+            out[timer] = gr.Timer(active=live(session))
+        return out
+
+    def on_unload(self, request: gr.Request) -> None:
+        """The tab went away (closed, or refreshed): its runs stop soon unless it comes back."""
+        token = self._hash_to_token.pop(getattr(request, "session_hash", "") or "", None)
+        if token:
+            self.pg.manager.orphan(token)
+
+    @staticmethod
+    def new_session() -> str:
+        """A fresh session token (for API clients)."""
+        return new_token()

@@ -1,0 +1,33 @@
+"""How the page looks and is served: its CSS, theme and the launch options every server uses.
+
+Gradio summarises its per-event statistics (a pandas frame of up to 10,000 past events, with percentiles) after
+every single event, by default. In a class that is ~30 events a second, and each summary of a full record takes
+11 ms here: a third of a core, growing through the lesson. Keep 1,000 events and summarise every 500. Gradio reads
+these when `demo.queue()` makes the queue, so they are set when this module is imported, before any queue exists.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import gradio as gr
+
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "500")
+
+CSS = """
+.gp-status {min-height: 3.2em}
+.gp-meter h3 {margin: 0}
+.gp-narrator {min-height: 2.4em; font-size: 1.05em}
+.gp-pixels img {image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain}
+#game-result th, #game-result td {white-space: nowrap}
+"""
+MAX_FILE_SIZE = "20mb"  # above the engine's 16 MB cap on an upload, so a file between the two gets its plain message
+
+
+def launch_options() -> dict[str, Any]:
+    """What `Blocks.launch` gets: the theme and CSS, no run history kept in the browser (a classroom's machines
+    are shared), the API link in the footer, the upload cap, and errors shown as their plain messages."""
+    return {"theme": gr.themes.Soft(), "css": CSS, "run_history": False, "footer_links": ["api"],
+            "max_file_size": MAX_FILE_SIZE, "show_error": True}
