@@ -21,13 +21,12 @@ train vanishing-minimax  --preset vanishing   --steps 700
 train collapsed-js       --preset collapse     --steps 16000 --threads 1 --frames 6
 train ring-js            --preset ring-js      --steps 3000 --threads 1 --frames 6
 train ring-wgan-gp       --preset ring-wgan-gp --steps 2000 --threads 1 --frames 6
-# The index of shipped models, from their cards.
+# The figures of the shipped models, from their cards, for the table in pretrained/README.md (printed, not written:
+# that page says more than the cards do).
 python - <<'PY'
 import json
 from pathlib import Path
-rows = ["# Shipped models", "", "Re-create them with `pretrained/make.sh`. Load any with "
-        "`python -m ganplayground sample --model pretrained/NAME ...` or `evaluate`.", "",
-        "| model | loss | from preset | steps | training time | FID | legibility | classes | notes |",
+rows = ["| model | loss | from preset | steps | training time | FID | legibility | classes | notes |",
         "|---|---|---|---|---|---|---|---|---|"]
 for card_path in sorted(Path("pretrained").glob("*/card.json")):
     c = json.loads(card_path.read_text())
@@ -39,7 +38,5 @@ for card_path in sorted(Path("pretrained").glob("*/card.json")):
     rows.append(f"| [{card_path.parent.name}]({card_path.parent.name}/README.md) | {c['loss']} | {c['preset']} | "
                 f"{c['steps']:,} | {c['training_seconds']:.0f} s on {c['trained_on']} | {fid} | {legible} | {classes} | "
                 f"{note} |")
-rows += ["", "Legibility is the per-class FID of the mode meter (lower is better; over 1,000 the meter says "
-         "*not digits yet*).", "", "`classifier/` is the bundled MNIST classifier the metrics use (see classifier/README.md)."]
-Path("pretrained/README.md").write_text("\n".join(rows) + "\n")
+print("\n".join(rows))
 PY

@@ -19,7 +19,9 @@ from ...train.devices import describe_device, resolve_device
 from ...train.images import toy_plot
 from ...train.snapshots import Snapshot
 from ...train.trainer import Trainer
+from ..widgets import plots
 from ..widgets.inputs import env_int, error
+from ..widgets.labels import LOSS_LABELS
 from . import zerogpu
 from .downloads import Downloads
 from .explore_models import ExploreModels
@@ -27,6 +29,8 @@ from .runs import Run
 from .sessions import Session, SessionError, SessionManager
 
 REAL_POINTS = 500  # real points drawn under a toy's generated ones
+STATES = {"running": "▶ Training", "paused": "⏸ Paused", "stopped": "⏹ Stopped", "finished": "✅ Finished",
+          "diverged": "⚠️ Diverged", "ready": "Ready"}
 
 
 class Playground:
@@ -114,3 +118,28 @@ class Playground:
             points, _ = get_dataset(dataset).sample(REAL_POINTS, torch.Generator().manual_seed(0))
             self._real_points[dataset] = points.numpy()
         return self._real_points[dataset]
+
+    # --- words -------------------------------------------------------------------------------------
+    def status_of(self, run: Run, note: str = "") -> str:
+        """A run's status line in Markdown: where it is (queued: its place in line for this server's slots), why
+        it ended, and an optional italic note about the last action."""
+        snap, trainer = run.latest, run.trainer
+        if run.state == "queued":
+            return (f"⏳ Waiting for a free training slot: you are **number {run.queue_position}** in line "
+                    f"({self.manager.slots.capacity} trainings run at once on this server).")
+        loss = LOSS_LABELS.get(trainer.config.loss, trainer.config.loss)
+        if snap is None:
+            return f"Starting… ({loss})" + (f"\n\n_{note}_" if note else "")
+        rate = f" · {snap.steps_per_sec:,.0f} steps/s" if snap.status == "running" else ""
+        text = (f"{STATES.get(snap.status, snap.status)} on **{snap.device}**{rate} · step {snap.step:,} · "
+                f"{snap.samples_seen:,} samples seen · {snap.elapsed:.0f} s · loss: {loss}")
+        switches = plots.switches(list(trainer.history))
+        if switches:  # the curves change colour there; the status says so in words
+            text += f" (switched after step {switches[-1][0]:,})"
+        if snap.reason and snap.status in ("diverged", "finished", "stopped"):
+            text += f"\n\n{snap.reason}"
+        if run.error:
+            text += f"\n\n{run.error}"
+        if note:
+            text += f"\n\n_{note}_"
+        return text

@@ -19,7 +19,7 @@ from ..widgets.components import AtomicImage
 from ..widgets.inputs import error, number
 from ..widgets.labels import DUEL_INTRO, LOSS_LABELS, key_of, loss_choices
 from ..widgets.meter import coverage_settings, histogram_settings, mode_words, read_meter
-from ..widgets.status import narrator_line, status_line
+from ..widgets.status import narrator_line
 from .timeline_panel import DuelGif
 from .train_form import MAX_BUDGET_SECONDS
 
@@ -114,9 +114,6 @@ class DuelTab:
         self.gif.wire()
 
     # --- handlers --------------------------------------------------------------------------------
-    def status_of(self, run: Run) -> str:
-        return status_line(run, self.pg.manager.slots.capacity)
-
     def start_duel(self, token: Any, preset: Any, loss_left: Any, loss_right: Any, seed: Any,
                    budget: Any) -> list[Run]:
         """Two runs, same networks, seed and fixed noise; only the losses differ."""
@@ -139,7 +136,7 @@ class DuelTab:
     def on_start(self, token: Any, preset: Any, loss_left: Any, loss_right: Any, seed: Any,
                  budget: Any) -> dict[Any, Any]:
         runs = self.start_duel(token, preset, loss_left, loss_right, seed, budget)
-        return {**{side.status: self.status_of(run) for side, run in zip(self.sides, runs, strict=True)},
+        return {**{side.status: self.pg.status_of(run) for side, run in zip(self.sides, runs, strict=True)},
                 self.timer: gr.Timer(active=True)}
 
     def on_stop(self, token: Any) -> dict[Any, Any]:
@@ -150,7 +147,7 @@ class DuelTab:
             run.stop()
         for run in session.duel:
             run.join(timeout=5)
-        return {side.status: self.status_of(run) for side, run in zip(self.sides, session.duel, strict=True)}
+        return {side.status: self.pg.status_of(run) for side, run in zip(self.sides, session.duel, strict=True)}
 
     def on_poll(self, token: Any, seen: Any) -> dict[Any, Any]:
         """The tab's timer: each side's pictures, curves and meter when its run moved on; statuses always."""
@@ -162,7 +159,7 @@ class DuelTab:
         versions = [run.version for run in session.duel]  # before reading the snapshots: never skip a newer one
         for side, run, version, last, side_sent in zip(self.sides, session.duel, versions, last_versions, sent,
                                                        strict=True):
-            out[side.status] = self.status_of(run)
+            out[side.status] = self.pg.status_of(run)
             if run.latest is not None and version != last:
                 out.update(self._side_update(side, run, side_sent))
         live = any(run.state != "ended" for run in session.duel)

@@ -46,8 +46,6 @@ class TrainParts(Protocol):
     status: gr.Markdown
     timer: gr.Timer
 
-    def status_of(self, run: Run, note: str = "") -> str: ...
-
 
 def speed_words(rate: float) -> str:
     if rate <= 0:
@@ -117,7 +115,7 @@ class SlowMotion:
         run = self.paused_run(token, form)
         self._one(run, "both")
         tab = self.tab
-        return {tab.status: tab.status_of(run, note="One step done; press Step again or Resume."),
+        return {tab.status: self.pg.status_of(run, note="One step done; press Step again or Resume."),
                 tab.pause: "Resume", tab.timer: gr.Timer(active=True)}
 
     def on_d_step(self, token: Any, *form: Any) -> dict[Any, Any]:
@@ -158,7 +156,8 @@ class SlowMotion:
             out.update({self.change: gr.update(value=image, visible=True),
                         self.caption: gr.update(value=f"_{text}_", visible=True)})
         note = f"{NOTES[which, toy]} Press {NAMES[which]} again, the other button, or Resume."
-        out.update({tab.status: tab.status_of(run, note=note), tab.pause: "Resume", tab.timer: gr.Timer(active=True)})
+        out.update({tab.status: self.pg.status_of(run, note=note), tab.pause: "Resume",
+                    tab.timer: gr.Timer(active=True)})
         return out
 
     def on_clear(self) -> dict[Any, Any]:
@@ -177,7 +176,7 @@ class SlowMotion:
         if run is None or not run.alive:
             return f"Speed set to **{speed_words(rate)}** for the next run."
         run.trainer.limit_speed(rate)
-        return self.tab.status_of(run, note=f"Speed: {speed_words(rate)}.")
+        return self.pg.status_of(run, note=f"Speed: {speed_words(rate)}.")
 
     def on_speed(self, token: Any, speed: Any) -> dict[Any, Any]:
         return {self.tab.status: self.set_speed(token, speed)}

@@ -19,7 +19,7 @@ from ..widgets.components import AtomicImage
 from ..widgets.inputs import error
 from ..widgets.labels import LOSS_LABELS, key_of
 from ..widgets.meter import coverage_settings, histogram_settings, mode_words, read_meter
-from ..widgets.status import narrator_line, status_line
+from ..widgets.status import narrator_line
 from .handin import HandIn
 from .slow_motion import SlowMotion
 from .timeline_panel import TimelinePanel
@@ -118,9 +118,6 @@ class TrainTab:
                 self.pause, self.narrator, self.timer, self.seen]
 
     # --- handlers --------------------------------------------------------------------------------
-    def status_of(self, run: Run, note: str = "") -> str:
-        return status_line(run, self.pg.manager.slots.capacity, note)
-
     def start_run(self, token: Any, *form: Any) -> Run:
         """Start training the form's settings in this session (replacing its previous run)."""
         session = self.pg.session(token)
@@ -136,19 +133,19 @@ class TrainTab:
         """Start: train the form's settings (API clients name them as here)."""
         run = self.start_run(token, preset, dataset, loss, arch, lr_d, lr_g, batch_size, latent_dim, critic_steps,
                              seed, budget)
-        return {self.status: self.status_of(run), self.timer: gr.Timer(active=True)}
+        return {self.status: self.pg.status_of(run), self.timer: gr.Timer(active=True)}
 
     def pause_run(self, token: Any) -> tuple[str, str]:
         """Pause before the next step: (status, the pause button's new label)."""
         run = self.pg.run(token)
         run.trainer.pause()
-        return self.status_of(run, note="Pausing after this step."), "Resume"
+        return self.pg.status_of(run, note="Pausing after this step."), "Resume"
 
     def resume_run(self, token: Any) -> tuple[str, str]:
         """Resume a paused run: (status, the pause button's new label)."""
         run = self.pg.run(token)
         run.trainer.resume()
-        return self.status_of(run, note="Resumed."), "Pause"
+        return self.pg.status_of(run, note="Resumed."), "Pause"
 
     def on_toggle_pause(self, token: Any) -> dict[Any, Any]:
         status, label = (self.resume_run if self.pg.run(token).trainer.paused else self.pause_run)(token)
@@ -158,7 +155,7 @@ class TrainTab:
         run = self.pg.run(token)
         run.stop()
         run.join(timeout=5)
-        return {self.status: self.status_of(run, note="Stopped. Your model is in the Explore tab.")}
+        return {self.status: self.pg.status_of(run, note="Stopped. Your model is in the Explore tab.")}
 
     def on_reset(self, token: Any) -> dict[Any, Any]:
         """Forget the run: clear the pictures and curves (the poll's state too, so the next run's plots get their
@@ -177,7 +174,7 @@ class TrainTab:
         step = run.trainer.restore_last_good()
         run.refresh()
         note = f"Restored the weights of step {step}. Lower a learning rate, then Resume."
-        return {self.status: self.status_of(run, note=note)}
+        return {self.status: self.pg.status_of(run, note=note)}
 
     def on_switch_loss(self, token: Any, loss: Any) -> dict[Any, Any]:
         """The loss switch: takes effect at the next step of a live run, networks kept."""
@@ -194,7 +191,7 @@ class TrainTab:
             raise error(exc) from None
         note = (f"Switched to {LOSS_LABELS[loss_id]} at step {run.trainer.step_count}; networks kept, optimisers "
                 "rebuilt.")
-        return {self.status: self.status_of(run, note=note)}
+        return {self.status: self.pg.status_of(run, note=note)}
 
     def on_poll(self, token: Any, seen: Any) -> dict[Any, Any]:
         """The tab's timer: new pictures, curves and meter when the run moved on; the status always."""
@@ -207,7 +204,7 @@ class TrainTab:
         """What a poll sends for a run, given the poll's state `seen` (what this page shows already)."""
         (last_version,), (sent,) = poll_state(seen, 1)
         version = run.version
-        out: dict[Any, Any] = {self.status: self.status_of(run), self.timer: gr.Timer(active=run.state != "ended")}
+        out: dict[Any, Any] = {self.status: self.pg.status_of(run), self.timer: gr.Timer(active=run.state != "ended")}
         snap = run.latest
         if last_version == version or snap is None:
             return out
