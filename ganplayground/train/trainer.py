@@ -27,6 +27,7 @@ from .latent import grid_labels, noise_for_seed
 from .live_metrics import LiveMetrics
 from .losses import LossSpec, clip_weights, get_loss, gradient_penalty
 from .models import Discriminator, Generator, build_models
+from .pace import Pace
 from .snapshots import RunLog, Snapshot, StepStats
 from .weights import WeightAverage, WeightCopy, weights_finite
 
@@ -78,7 +79,7 @@ class Trainer:
         self._resume.set()
         self._stop = threading.Event()
         self._pending: Config | None = None
-        self.pace = stepping.Pace()  # run()'s speed limit (steps per second; 0: full speed)
+        self.pace = Pace()  # run()'s speed limit (steps per second; 0: full speed)
         self._build_optimizers()
         self._last_good = self._copy_weights()  # what a diverged run goes back to
 
