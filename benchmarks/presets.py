@@ -31,8 +31,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ganplayground.presets import PRESET_NAMES, get_preset  # noqa: E402
 from ganplayground.measure.metrics import evaluate_generator, generate  # noqa: E402
+from ganplayground.presets import PRESET_NAMES, get_preset  # noqa: E402
 from ganplayground.train.trainer import Trainer  # noqa: E402
 
 CURE = "cure"  # the collapse preset, then WGAN-GP on the same networks

@@ -166,6 +166,27 @@ def test_stop_ends_a_paused_run(tiny: Config) -> None:
     assert not thread.is_alive() and trainer.status == "stopped"
 
 
+def test_a_stop_is_seen_until_the_next_run_and_ends_a_wait_for_resume(tiny: Config) -> None:
+    trainer = Trainer(tiny)
+    trainer.pause()
+    resumed: list[bool] = []
+    waiter = threading.Thread(target=lambda: resumed.append(trainer.wait_until_resumed()))
+    waiter.start()
+    time.sleep(0.2)
+    assert waiter.is_alive() and trainer.paused  # waits while paused
+    trainer.resume()
+    waiter.join(5)
+    assert resumed == [True] and not trainer.stop_requested
+    trainer.pause()
+    waiter = threading.Thread(target=lambda: resumed.append(trainer.wait_until_resumed()))
+    waiter.start()
+    trainer.stop()
+    waiter.join(5)
+    assert resumed == [True, False] and trainer.stop_requested and trainer.status == "ready"  # no status change
+    snaps = list(trainer.run(max_steps=2, every_steps=1))  # a new run starts afresh
+    assert snaps[-1].status == "finished" and not trainer.stop_requested
+
+
 def test_switching_the_loss_mid_run_keeps_networks_and_rebuilds_optimisers(tiny: Config) -> None:
     trainer = Trainer(tiny)
     trainer.step()

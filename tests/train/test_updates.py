@@ -1,5 +1,5 @@
-"""Slow motion: a D step changes D alone and reshapes the decision surface; a G step changes G alone and moves
-the points."""
+"""Slow motion and the step written once: a D step changes D alone and reshapes the decision surface; a G step
+changes G alone and moves the points; a whole step is critic_steps D steps then a G step, to the last bit."""
 
 from __future__ import annotations
 
@@ -84,6 +84,52 @@ def test_a_d_step_is_exactly_the_discriminator_phase_of_a_step(loss: str) -> Non
         no_penalty.d_step()
         assert not all(torch.allclose(a, b, atol=1e-6) for a, b in
                        zip(no_penalty.discriminator.parameters(), alone.discriminator.parameters(), strict=True))
+
+
+def _assert_same_run(a: Trainer, b: Trainer) -> None:
+    """Both networks' weights and buffers (BatchNorm statistics, spectral norm's u and v), the weight average,
+    both optimisers' moments and the counts agree."""
+    pairs = [(a.generator, b.generator), (a.discriminator, b.discriminator)]
+    if a.generator_ema is not None:
+        pairs.append((a.generator_ema, b.generator_ema))
+    for x, y in pairs:
+        torch.testing.assert_close(x.state_dict(), y.state_dict(), rtol=1e-6, atol=1e-7)
+    for x, y in ((a.opt_d, b.opt_d), (a.opt_g, b.opt_g)):
+        torch.testing.assert_close(x.state_dict()["state"], y.state_dict()["state"], rtol=1e-6, atol=1e-7)
+    assert (a.step_count, a.samples_seen) == (b.step_count, b.samples_seen)
+
+
+def _whole_and_halves(config: Config) -> tuple[Trainer, Trainer]:
+    """Two runs from one seed: a whole step() on the first; on the second, critic_steps D steps, each on the next
+    batch of the run's stream, then a G step on the last one's batch and noise."""
+    whole, halves = Trainer(config), Trainer(config)
+    stats = whole.step()
+    for _ in range(config.critic_steps):
+        batch = halves.draw_batch()
+        d_stats = halves.d_step(batch)
+    g_stats = halves.g_step(batch)
+    assert (d_stats.loss_d, g_stats.loss_g) == pytest.approx((stats.loss_d, stats.loss_g), rel=1e-6, abs=1e-7)
+    return whole, halves
+
+
+@pytest.mark.parametrize("spectral_norm", [False, True])
+@pytest.mark.parametrize("loss", LOSS_NAMES)
+def test_a_step_is_a_d_step_then_a_g_step_on_the_same_batch_and_noise(tiny: Config, loss: str,
+                                                                      spectral_norm: bool) -> None:
+    # G with BatchNorm, so that a D step must keep its running statistics for the G step to update them once,
+    # as a whole step does; spectral norm, so that the G step's report on real digits must not step its power
+    # iteration; a weight average, fed once by either.
+    config = tiny.with_loss(loss).replace(critic_steps=1, g_batchnorm=True, spectral_norm=spectral_norm, ema=0.9)
+    _assert_same_run(*_whole_and_halves(config))
+
+
+@pytest.mark.parametrize("loss", ["js", "wgan-gp"])
+def test_a_step_with_two_critic_steps_is_two_d_steps_then_a_g_step(tiny: Config, loss: str) -> None:
+    # Without BatchNorm in G: a whole step's first critic step draws its fakes in training mode without a graph,
+    # which moves G's running statistics, while a D step alone keeps them by design (slow motion's D step leaves G
+    # exactly as it was).
+    config = tiny.with_loss(loss).replace(critic_steps=2, g_batchnorm=False, spectral_norm=True)
+    _assert_same_run(*_whole_and_halves(config))
 
 
 def test_half_steps_are_recorded_in_the_history_and_work_on_digits(tiny: Config) -> None:
