@@ -31,7 +31,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ganplayground.measure.metrics import evaluate_generator, generate  # noqa: E402
+from ganplayground.measure.metrics import evaluate_generator, generate, live_reading  # noqa: E402
 from ganplayground.presets import PRESET_NAMES, get_preset  # noqa: E402
 from ganplayground.train.trainer import Trainer  # noqa: E402
 
@@ -60,7 +60,7 @@ def run_preset(name: str, seed: int, seconds: float | None, independent: bool, n
     if seconds:
         config = config.replace(max_seconds=seconds)
     measure = MEASURE_SECONDS.get(config.dataset, 0.0)
-    trainer = Trainer(config)
+    trainer = Trainer(config, measure=live_reading)
     _train(trainer, measure)
     row: dict[str, Any] = {"preset": name, "seed": seed}
     if name == CURE:

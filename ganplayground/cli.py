@@ -133,6 +133,7 @@ def _fmt_seconds(seconds: float) -> str:
 
 
 def cmd_train(args: argparse.Namespace) -> None:
+    from .measure.metrics import live_reading
     from .train.devices import describe_device
     from .train.trainer import Trainer
 
@@ -160,7 +161,8 @@ def cmd_train(args: argparse.Namespace) -> None:
     done_steps, done_seconds = (saved.step, saved.elapsed) if saved else (0, 0.0)
     config = config.replace(device=args.device, max_steps=done_steps + budget_steps if budget_steps else 0,
                             max_seconds=done_seconds + budget_seconds if budget_seconds else 0.0, **overrides)
-    trainer = trainer_from_model(saved, config) if saved else Trainer(config)
+    trainer = (trainer_from_model(saved, config, measure=live_reading) if saved
+               else Trainer(config, measure=live_reading))
     say = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     start = f"continuing {args.from_model} from step {saved.step:,}" if saved else f"training preset '{preset_name}'"
     say(f"{start} ({config.loss}, {config.arch}) on {trainer.device}; "

@@ -311,6 +311,13 @@ def evaluate_generator(generator: torch.nn.Module, config: Any, n: int = 1000, s
     return {"n": n}
 
 
+def live_reading(sampler: torch.nn.Module, config: Any) -> dict[str, Any]:
+    """The page's live reading of a run, the measuring function it gives its trainers
+    (`Trainer(config, measure=live_reading)`): evaluate_generator on config.metrics_samples samples of noise
+    from config.seed + 3, the same noise at every reading, so that two readings differ only by the weights."""
+    return evaluate_generator(sampler, config, config.metrics_samples, seed=config.seed + 3)
+
+
 def conditional_accuracy(generator: torch.nn.Module, n: int = 1000, seed: int = 0) -> float:
     """Share of samples of a conditional generator that the classifier reads as the digit asked for."""
     labels = torch.arange(n) % 10

@@ -19,7 +19,7 @@ from ..config import Config, ConfigError
 from . import sampling, updates
 from .data import ImageData, ToyData, get_dataset
 from .devices import compile_failure_note, compile_networks, describe_device, resolve_device, resolve_precision
-from .live_metrics import LiveMetrics
+from .live_metrics import LiveMetrics, Measure
 from .losses import LossSpec, get_loss
 from .models import Discriminator, Generator, build_models
 from .optimizers import build_optimizers, schedule_learning_rates
@@ -29,11 +29,17 @@ from .weights import WeightAverage, WeightCopy
 
 
 class Stepper:
-    """Trains one (G, D) pair under a Config, one update at a time (thread-safe)."""
+    """Trains one (G, D) pair under a Config, one update at a time (thread-safe).
+
+    `measure` reads the sampler for the live metrics (e.g. measure.metrics.live_reading); a run that asks for
+    them without one (Trainer.run under config.metrics_every or with metrics_seconds, a reconfigure to
+    metrics_every) raises ConfigError saying so. A trainer that only draws or steps needs none.
+    """
 
     def __init__(self, config: Config, generator: Generator | None = None,
                  discriminator: Discriminator | None = None, *, step: int = 0, samples_seen: int = 0,
-                 elapsed: float = 0.0, history: list[dict[str, Any]] | None = None) -> None:
+                 elapsed: float = 0.0, history: list[dict[str, Any]] | None = None,
+                 measure: Measure | None = None) -> None:
         self.device = resolve_device(config.device)
         self._config = config
         self.data: ImageData | ToyData = get_dataset(config.dataset, self.device)
@@ -61,7 +67,7 @@ class Stepper:
         self.log = RunLog(history, step)  # the records over time and the stats since the last one
         self.status, self.reason = "ready", ""
         self._lock = threading.RLock()  # held for a whole step; controls never wait on it
-        self.live = LiveMetrics(self._lock)
+        self.live = LiveMetrics(self._lock, measure)  # the latest reading of the sampler by `measure`
         self._pending: Config | None = None
         self.opt_d, self.opt_g = build_optimizers(config, self.generator, self.discriminator, self.device)
         self._last_good = self._copy_weights()  # what a diverged run goes back to
@@ -121,6 +127,8 @@ class Stepper:
         changed = self._config.network_changes(new)
         if changed:
             raise ConfigError(f"cannot change {', '.join(changed)} during a run; start a new run instead")
+        if new.metrics_every:
+            self.live.require(f"metrics_every={new.metrics_every}")
         self._pending = new
 
     def switch_loss(self, loss: str) -> None:

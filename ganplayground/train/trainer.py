@@ -22,6 +22,7 @@ from ..config import Config
 from . import sampling
 from .devices import auto_threads
 from .latent import grid_labels, noise_for_seed
+from .live_metrics import Measure
 from .models import Discriminator, Generator
 from .optimizers import build_optimizers
 from .pace import Pace
@@ -32,13 +33,15 @@ from .weights import weights_finite
 
 
 class Trainer(Stepper):
-    """Trains one (G, D) pair under a Config. Thread-safe controls; `run()` in one thread at a time."""
+    """Trains one (G, D) pair under a Config. Thread-safe controls; `run()` in one thread at a time. `measure`
+    takes the live metrics (Stepper)."""
 
     def __init__(self, config: Config, generator: Generator | None = None,
                  discriminator: Discriminator | None = None, *, step: int = 0, samples_seen: int = 0,
-                 elapsed: float = 0.0, history: list[dict[str, Any]] | None = None) -> None:
+                 elapsed: float = 0.0, history: list[dict[str, Any]] | None = None,
+                 measure: Measure | None = None) -> None:
         super().__init__(config, generator, discriminator, step=step, samples_seen=samples_seen, elapsed=elapsed,
-                         history=history)
+                         history=history, measure=measure)
         self._resume, self._stop = threading.Event(), threading.Event()
         self._resume.set()
         self.pace = Pace()  # run()'s speed limit (steps per second; 0: full speed)
@@ -105,15 +108,20 @@ class Trainer(Stepper):
         on_divergence: "stop" ends the run on a NaN/Inf loss; "pause" waits (status "diverged")
         until resume() (which restores the last good weights) or stop().
         metrics_seconds: also compute live metrics (digits and toys) every this many seconds of
-        training, in addition to config.metrics_every steps.
+        training, in addition to config.metrics_every steps. Either needs a measuring function (ConfigError
+        without one, at the call).
         metrics_pool: compute those timed metrics in this executor, on a copy of the sampler, so that
         training goes on meanwhile (a snapshot shows the latest finished result, with its step); one
         computation at a time per run, a tick is skipped while one is under way. Without it they
         run in this thread and count as training time.
         """
-        cfg = self._config
+        if self.config.metrics_every:
+            self.live.require(f"metrics_every={self.config.metrics_every}")
+        if metrics_seconds:
+            self.live.require(f"run(metrics_seconds={metrics_seconds:g})")
         if every_steps is None and every_seconds is None:
             every_seconds = 1.0
+        cfg = self._config
         plan = RunPlan(max_steps=cfg.max_steps if max_steps is None else max_steps,
                        max_seconds=cfg.max_seconds if max_seconds is None else max_seconds,
                        every_steps=every_steps, every_seconds=every_seconds, metrics_seconds=metrics_seconds)
@@ -171,10 +179,10 @@ class Trainer(Stepper):
             ok = self.log.window.count < sync_every or self._flush()
             every = self._config.metrics_every
             if ok and every and self.step_count % every == 0:
-                self.live.measure(self.sampler, self._config, self.step_count)  # the run's own work: its time
+                self.live.take(self.sampler, self._config, self.step_count)  # the run's own work: its time
             elif ok and plan.metrics_turn(self.elapsed):
                 if metrics_pool is None:
-                    self.live.measure(self.sampler, self._config, self.step_count)
+                    self.live.take(self.sampler, self._config, self.step_count)
                 else:
                     self.live.start(metrics_pool, self.sampler, self._config, self.step_count)
             self.elapsed += time.perf_counter() - start

@@ -23,6 +23,7 @@ from ganplayground.export.labcard import (
     save_card,
 )
 from ganplayground.export.recipe import closest_preset, reproduce, segments
+from ganplayground.measure.metrics import live_reading
 from ganplayground.presets import PRESETS, get_preset
 from ganplayground.train.trainer import Trainer
 
@@ -35,7 +36,7 @@ def _history(*stretches: tuple[str, int, int]) -> list[dict]:
 
 @pytest.fixture
 def trained(tiny: Config) -> Trainer:
-    trainer = Trainer(tiny.replace(metrics_every=4, metrics_samples=100))
+    trainer = Trainer(tiny.replace(metrics_every=4, metrics_samples=100), measure=live_reading)
     list(trainer.run(max_steps=8, every_steps=2))
     return trainer
 

@@ -106,7 +106,7 @@ class Run:
     """One training run in its own thread: waits for a slot, trains, keeps the latest snapshot."""
 
     def __init__(self, trainer: Trainer, slots: Slots, snapshot_seconds: float = 0.5,
-                 metrics_seconds: float | None = 2.0) -> None:
+                 metrics_seconds: float | None = None) -> None:
         self.trainer = trainer
         self.slots = slots
         self.snapshot_seconds = snapshot_seconds

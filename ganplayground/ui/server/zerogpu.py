@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ...config import Config
+from ...measure.metrics import live_reading
 from ...train.trainer import Trainer
 from .sessions import Run
 
@@ -32,7 +33,7 @@ def train_chunk(config: dict[str, Any], state: dict[str, Any] | None, seconds: f
                 metrics_seconds: float | None = None, device: str = "cuda") -> Iterator[dict[str, Any]]:
     """Runs inside the GPU process: continue a run for `seconds`, yielding {"snapshot", "history"}
     every `snapshot_seconds` and finally {"state"}."""
-    trainer = Trainer(Config.from_dict({**config, "device": device}))
+    trainer = Trainer(Config.from_dict({**config, "device": device}), measure=live_reading)
     if state is not None:
         trainer.import_state(state)
     seen = 0

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from ...config import LOSS_NAMES, TOY_DATASETS, Config, ConfigError
+from ...measure.metrics import live_reading
 from ...presets import PRESETS, get_preset
 from ...train.data import DataError, fashion_mnist_available, get_dataset
 from ...train.images import toy_plot
@@ -88,7 +89,7 @@ class TrainTab:
 
     def _new_trainer(self, config: Config) -> Trainer:
         try:
-            return Trainer(config)
+            return Trainer(config, measure=live_reading)
         except (ConfigError, DataError) as exc:
             raise error(exc) from None
 
