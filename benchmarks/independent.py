@@ -20,7 +20,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from ganplayground.measure.classifier import _random_shift, images_to_input
-from ganplayground.measure.metrics import frechet_distance, gaussian_fit
+from ganplayground.measure.distances import frechet_distance, gaussian_fit
 from ganplayground.train.data import load_mnist
 
 CACHE = Path.home() / ".cache" / "ganplayground" / "independent"
