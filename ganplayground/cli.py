@@ -185,7 +185,8 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
 
 def cmd_card(args: argparse.Namespace) -> None:
     from .export.bundles import read_upload
-    from .export.labcard import facts_from_model, save_card
+    from .export.card_facts import facts_from_model
+    from .export.labcard import save_card
 
     if args.out.suffix.lower() != ".png":
         raise UserError(f"--out must end in .png, got {args.out.name!r}")

@@ -13,15 +13,9 @@ import pytest
 
 from ganplayground import cli
 from ganplayground.config import Config
+from ganplayground.export.card_facts import facts_from_model, facts_from_trainer
 from ganplayground.export.checkpoints import load_model, save_trainer
-from ganplayground.export.labcard import (
-    CARD_SIZE,
-    card_png,
-    facts_from_model,
-    facts_from_trainer,
-    render_card,
-    save_card,
-)
+from ganplayground.export.labcard import CARD_SIZE, card_png, render_card, save_card
 from ganplayground.export.recipe import closest_preset, reproduce, segments
 from ganplayground.measure.metrics import live_reading
 from ganplayground.presets import PRESETS, get_preset

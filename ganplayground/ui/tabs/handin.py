@@ -21,7 +21,8 @@ import gradio as gr
 
 from ...config import TOY_DATASETS
 from ...export.bundles import MAX_UPLOAD_BYTES, BundleError, read_upload, zip_trainer
-from ...export.labcard import facts_from_trainer, save_card
+from ...export.card_facts import facts_from_trainer
+from ...export.labcard import save_card
 from ...export.recipe import closest_preset
 from ..server.sessions import Run
 
