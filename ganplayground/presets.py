@@ -22,6 +22,8 @@ class Preset:
 
 
 def _presets() -> dict[str, Preset]:
+    # One long function on purpose: a table of presets that build on each other (the JS and WGAN ones on
+    # `fragile`'s networks, WGAN-GP on `collapse`'s), each with the measurements behind it, read top to bottom.
     # Fast and healthy on a CPU: a native 28x28 DCGAN whose 3-layer critic judges whole digits,
     # non-saturating loss with spectral norm, a high learning rate and a weight average (EMA) for
     # sampling. Measured in benchmarks/presets.py and benchmarks/speed.py.

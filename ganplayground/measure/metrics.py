@@ -27,9 +27,10 @@ TOY_SIGMAS = 3.0  # a toy sample is "high quality" within 3 sigma of a centre
 # and takes minutes to reach).
 TOY_COVER_RADIUS = 0.25
 # Legibility: per-class FID (legibility.class_fid) on 1,000 samples, measured with the bundled classifier
-# (tests/measure/test_metrics.py pins the ends): real digits ~65, real digits of one class ~17, the shipped
-# default model ~125, rough but readable digits of the small MLP GANs after a minute ~600-650, digits
-# blurred by a 5x5 box ~1,500, grey static ~2,600, uniform noise ~3,700.
+# (tests/measure/test_metrics.py pins the ends): real digits ~65, real digits of one class 9-19 (~15 on
+# average, legibility.real_digit_floor; 6-16 on 5,000), the shipped default model ~125, rough but readable
+# digits of the small MLP GANs after a minute ~600-650, digits blurred by a 5x5 box ~1,500, grey static
+# ~2,600, uniform noise ~3,700.
 LEGIBLE_CLASS_FID = 1000.0
 COLLAPSE_MAX_MODES = 3  # legible and at most this many digits: the meter calls it collapse
 

@@ -18,7 +18,7 @@ import torch
 from ..config import Config, ConfigError
 from . import sampling, updates
 from .data import ImageData, ToyData, get_dataset
-from .devices import compile_failure_note, compile_networks, describe_device, resolve_device, resolve_precision
+from .devices import compile_failure_note, compile_networks, resolve_device, resolve_precision
 from .live_metrics import LiveMetrics, Measure
 from .losses import LossSpec, get_loss
 from .models import Discriminator, Generator, build_models
@@ -86,15 +86,6 @@ class Stepper:
     @property
     def loss_spec(self) -> LossSpec:
         return get_loss(self._config.loss)
-
-    def device_text(self) -> str:
-        """Where and how this run computes, e.g. "GPU (NVIDIA H100), bf16, CUDA graphs"."""
-        text = describe_device(self.device)
-        if self.precision == "bf16":
-            text += ", bf16"
-        if self.compiled:
-            text += ", CUDA graphs" if self.device.type == "cuda" else ", compiled"
-        return text
 
     @property
     def compiled(self) -> bool:

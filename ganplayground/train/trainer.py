@@ -20,7 +20,7 @@ import torch
 
 from ..config import Config
 from . import sampling
-from .devices import auto_threads
+from .devices import auto_threads, describe_device
 from .latent import grid_labels, noise_for_seed
 from .live_metrics import Measure
 from .models import Discriminator, Generator
@@ -214,6 +214,15 @@ class Trainer(Stepper):
                             steps_per_sec=rate, loss=self._config.loss, stats=stats, status=self.status,
                             reason=self.reason, metrics=self.live.latest, metrics_step=self.live.step,
                             device=self.device_text(), **visuals)
+
+    def device_text(self) -> str:
+        """Where and how this run computes, e.g. "GPU (NVIDIA H100), bf16, CUDA graphs"."""
+        text = describe_device(self.device)
+        if self.precision == "bf16":
+            text += ", bf16"
+        if self.compiled:
+            text += ", CUDA graphs" if self.device.type == "cuda" else ", compiled"
+        return text
 
     def sample_fixed(self) -> torch.Tensor:
         """The sampler's output for the run's fixed noise, on the CPU: images (GRID_SAMPLES, 1, 28, 28)
