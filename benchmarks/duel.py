@@ -55,7 +55,7 @@ def run_duel(page: Page, seed: int, budget: float, preset: str, left: str, right
     cpu: list[float | None] = [None, None]
     while any(run.state != "ended" for run in session.duel):
         for i, run in enumerate(session.duel):  # the last reading before each thread ends
-            cpu[i] = thread_cpu_seconds(run._thread.native_id) or cpu[i]  # noqa: SLF001 - a benchmark's peek
+            cpu[i] = thread_cpu_seconds(run.thread_id) or cpu[i]
         time.sleep(1.0)
     rows = []
     for side, run, cpu_seconds in zip(("left", "right"), session.duel, cpu, strict=True):

@@ -19,8 +19,8 @@ import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from ganplayground.measure.classifier import _random_shift, images_to_input
-from ganplayground.measure.metrics import frechet_distance, gaussian_fit
+from ganplayground.measure.classifier import images_to_input, random_shift
+from ganplayground.measure.distances import frechet_distance, gaussian_fit
 from ganplayground.train.data import load_mnist
 
 CACHE = Path.home() / ".cache" / "ganplayground" / "independent"
@@ -57,7 +57,7 @@ def _train(epochs: int = 3, seed: int = 1) -> ExamplesNet:
         order = torch.randperm(len(x_all), generator=g)
         for i in range(len(x_all) // 64):
             idx = order[i * 64 : (i + 1) * 64]
-            loss = F.cross_entropy(model(_random_shift(x_all[idx], g)), y_all[idx])
+            loss = F.cross_entropy(model(random_shift(x_all[idx], g)), y_all[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()

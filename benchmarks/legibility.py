@@ -25,7 +25,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ganplayground.export.checkpoints import load_model  # noqa: E402
-from ganplayground.measure import metrics  # noqa: E402
+from ganplayground.measure import distances, legibility  # noqa: E402
 from ganplayground.measure.classifier import load_classifier, predict_with_strokes  # noqa: E402
 from ganplayground.train.data import load_mnist  # noqa: E402
 
@@ -34,16 +34,16 @@ def _space(images: np.ndarray | torch.Tensor, digit: int) -> torch.Tensor:
     """The legibility space (N', 192) of the images the classifier files under `digit`."""
     model, _ = load_classifier()
     probs, feats, strokes = predict_with_strokes(model, images)
-    space = metrics.legibility_space(feats, strokes)
+    space = legibility.legibility_space(feats, strokes)
     return space[probs.argmax(1) == digit]
 
 
 def _row(name: str, space: torch.Tensor, reference: torch.Tensor, digit: int) -> str:
-    mean, cov = metrics.gaussian_fit(space)
-    legibility = metrics.frechet_distance(mean, cov, *metrics.class_statistics()["classes"][digit])
-    precision, recall = metrics.precision_recall(reference, space)
-    nearest = torch.cdist(space.double(), reference.double()).topk(metrics.PR_NEIGHBOURS, largest=False).values
-    return (f"| {name} | {len(space):,} | {legibility:.1f} | {precision:.2f} | {recall:.2f} "
+    mean, cov = distances.gaussian_fit(space)
+    figure = distances.frechet_distance(mean, cov, *legibility.class_statistics()["classes"][digit])
+    precision, recall = distances.precision_recall(reference, space)
+    nearest = torch.cdist(space.double(), reference.double()).topk(distances.PR_NEIGHBOURS, largest=False).values
+    return (f"| {name} | {len(space):,} | {figure:.1f} | {precision:.2f} | {recall:.2f} "
             f"| {nearest[:, -1].median():.2f} |")
 
 
@@ -63,9 +63,9 @@ def main() -> None:
 
     images, labels = load_mnist("train")
     pool = images[np.random.default_rng(0).permutation(np.flatnonzero(labels == digit))]
-    reference = _space(pool[: n // 2], digit)[:metrics.PR_MAX_SAMPLES]  # precision/recall's real side
+    reference = _space(pool[: n // 2], digit)[:distances.PR_MAX_SAMPLES]  # precision/recall's real side
     held_out = _space(pool[n // 2:], digit)  # the rest of the class's training digits
-    mean = metrics.class_statistics()["classes"][digit][0].float()
+    mean = legibility.class_statistics()["classes"][digit][0].float()
     by_distance = held_out[(held_out - mean).norm(dim=1).argsort()]
     shuffle = torch.Generator().manual_seed(0)
 

@@ -8,11 +8,12 @@ Each run trains with the page's setting of one CPU thread, in its own process, t
 duel does; --parallel changes it). `cure` is the lesson of the `collapse` preset: its run, then a
 switch to the Wasserstein loss (WGAN-GP, the settings a mid-run switch uses) for 60 more seconds.
 
-Columns: preset, seed, seconds trained, steps, FID (bundled classifier, 5,000 samples; real digits
-score about 2), legibility (per-class FID; real digits of one class ~17, static 2,000+), digit
-classes with >= 2% of samples, largest class, the meter's verdict; for the toys, blobs covered at the
-end, the most blobs covered at any one measurement, blobs visited over the run (measured every 2 s)
-and the share of points within 3 sigma of a blob. Timings depend on the machine: the table in the
+Columns: preset, seed, seconds trained, steps, FID (bundled classifier, --samples 5,000; as many real
+digits score about 2), legibility (per-class FID on the same samples; 5,000 real digits of one class score
+6-16, ~11 on average (measure.legibility.real_digit_floor), static 2,000+), digit classes with >= 2% of
+samples, largest class, the meter's verdict; for the toys, blobs covered at the end, the most blobs covered
+at any one measurement, blobs visited over the run (measured every 2 s) and the share of points within
+3 sigma of a blob. Timings depend on the machine: the table in the
 README says which one produced it.
 """
 
@@ -31,8 +32,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from ganplayground.measure.metrics import evaluate_generator, generate, live_reading  # noqa: E402
 from ganplayground.presets import PRESET_NAMES, get_preset  # noqa: E402
-from ganplayground.measure.metrics import evaluate_generator, generate  # noqa: E402
 from ganplayground.train.trainer import Trainer  # noqa: E402
 
 CURE = "cure"  # the collapse preset, then WGAN-GP on the same networks
@@ -60,7 +61,7 @@ def run_preset(name: str, seed: int, seconds: float | None, independent: bool, n
     if seconds:
         config = config.replace(max_seconds=seconds)
     measure = MEASURE_SECONDS.get(config.dataset, 0.0)
-    trainer = Trainer(config)
+    trainer = Trainer(config, measure=live_reading)
     _train(trainer, measure)
     row: dict[str, Any] = {"preset": name, "seed": seed}
     if name == CURE:

@@ -62,19 +62,20 @@ def machine(device: torch.device) -> dict[str, float]:
 
 
 def step_profile(trainer: Trainer) -> dict[str, float]:
-    """Steps/s, FLOPs per step and the kernel-only rate for a trainer."""
+    """Steps/s, FLOPs per step and the kernel-only rate for a trainer (Trainer.step: on a CPU, run() too brings
+    every step's statistics to the host)."""
     for _ in range(5):
-        trainer._train_step()
+        trainer.step()
     try:
         with FlopCounterMode(display=False) as counter:
-            trainer._train_step()
+            trainer.step()
         flops = counter.get_total_flops()
     except RuntimeError:  # the FLOP counter cannot trace autograd.grad(create_graph=True) (gradient penalty)
         flops = float("nan")
-    steps_per_sec = _rate(trainer._train_step, 3.0)
+    steps_per_sec = _rate(trainer.step, 3.0)
     with profile(activities=[ProfilerActivity.CPU]) as prof:
         for _ in range(10):
-            trainer._train_step()
+            trainer.step()
     kernel_us = sum(e.self_cpu_time_total for e in prof.key_averages() if e.key.split("::")[-1] in KERNEL_OPS
                     or e.key.startswith("aten::mkldnn_convolution"))
     kernel_rate = flops * 10 / (kernel_us / 1e6) / 1e9 if kernel_us else float("nan")
@@ -116,15 +117,26 @@ def levers(device: str) -> None:
         trainer = Trainer(config)
         if name.startswith("1 thread"):
             torch.set_num_threads(1)
-        steps = _rate(trainer._train_step, 3.0)
+        steps = _rate(trainer.step, 3.0)
         torch.set_num_threads(auto_threads())
         print(f"| {name} | {steps:.1f} | {steps * config.batch_size:,.0f} |", flush=True)
     trainer = Trainer(base)
-    trainer._memory_format = torch.contiguous_format
+    trainer.memory_format = torch.contiguous_format
     trainer.generator.to(memory_format=torch.contiguous_format)
     trainer.discriminator.to(memory_format=torch.contiguous_format)
-    steps = _rate(trainer._train_step, 3.0)
+    steps = _rate(trainer.step, 3.0)
     print(f"| without channels-last | {steps:.1f} | {steps * base.batch_size:,.0f} |")
+
+
+def _run_rate(trainer: Trainer, seconds: float) -> float:
+    """Steps per second of training in trainer.run() (as the page trains: a host sync every 25 steps on a GPU),
+    after three steps that compile the networks."""
+    for _ in range(3):
+        trainer.step()
+    start_step, start_elapsed = trainer.step_count, trainer.elapsed
+    for _ in trainer.run(max_seconds=trainer.elapsed + seconds, every_seconds=seconds):
+        pass
+    return (trainer.step_count - start_step) / (trainer.elapsed - start_elapsed)
 
 
 def gpu() -> None:
@@ -137,7 +149,7 @@ def gpu() -> None:
         for batch in (256, 1024):
             config = get_preset(name).config.replace(device="cuda", batch_size=batch)
             trainer = Trainer(config)
-            steps = _rate(trainer._train_step, 5.0)
+            steps = _run_rate(trainer, 5.0)
             print(f"| {name} | {batch} | {trainer.precision} | {trainer.compiled} | {steps:.0f} | "
                   f"{steps * batch * config.critic_steps:,.0f} |", flush=True)
     config = get_preset("default").config.replace(device="cuda", batch_size=256, max_seconds=0)

@@ -90,3 +90,12 @@ def test_long_functions_say_why() -> None:
                 if length > MAX_FUNCTION_LINES and not any(LONG_REASON in line for line in body):
                     unexplained.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({length} lines)")
     assert unexplained == []
+
+
+def test_every_file_the_docs_name_exists() -> None:
+    """Paths the pages name exist (a name followed by * is a pattern; NAME stands for any model)."""
+    pages = [ROOT / "README.md", ROOT / "pretrained" / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    pattern = re.compile(r"\b((?:ganplayground|tests|benchmarks|pretrained|docs)/[\w./-]*\w)(\*?)")
+    missing = sorted({f"{page.name}: {name}" for page in pages for name, star in pattern.findall(page.read_text())
+                      if not name.endswith("/NAME") and not any(ROOT.glob(name + star))})
+    assert missing == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ganplayground.measure.metrics import conditional_accuracy, evaluate_generator
+from ganplayground.measure.metrics import conditional_accuracy, evaluate_generator, live_reading
 from ganplayground.presets import get_preset
 from ganplayground.train.trainer import Trainer
 
@@ -21,7 +21,7 @@ def _run(trainer: Trainer, **budget: float) -> None:
 
 def _train(name: str, seed: int) -> tuple[Trainer, dict]:
     config = get_preset(name).config.replace(seed=seed, threads=1, device="cpu")
-    trainer = Trainer(config)
+    trainer = Trainer(config, measure=live_reading)
     _run(trainer)
     return trainer, evaluate_generator(trainer.sampler, config, 5000, seed=1000 + seed)
 

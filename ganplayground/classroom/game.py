@@ -1,7 +1,7 @@
 """The "be the discriminator" game: a round of real and generated digits shuffled together, the player's marks scored,
 and two machine opponents marking the same tiles (the model's own discriminator, the bundled digit classifier).
 
-No UI here: a round is numpy arrays in small frozen dataclasses; the board and its words live in ui/game.py.
+No UI here: a round is numpy arrays in small frozen dataclasses; the board and its words live in the UI's game panel.
 Tiles are numbered 1..n row by row, as the player sees them.
 """
 

@@ -1,7 +1,7 @@
 """Class links: the query of a page address (`?preset=collapse&tab=duel&simple=1`) read into a checked
 `SetUp` plus a note for every parameter it ignored, and a set-up written back as a link.
 
-Plain data only, never an exception for a bad link: the page (ui/links.py) applies the set-up and shows the
+Plain data only, never an exception for a bad link: the page (the UI's class links) applies the set-up and shows the
 notes. Nothing here knows gradio or starts a run.
 """
 

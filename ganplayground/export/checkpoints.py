@@ -18,6 +18,7 @@ from safetensors import safe_open
 from safetensors.torch import save_file
 
 from ..config import Config, ConfigError
+from ..train.live_metrics import Measure
 from ..train.models import Discriminator, Generator, build_models
 from ..train.trainer import Trainer
 
@@ -194,14 +195,14 @@ def load_model(folder: str | Path, device: str = "cpu") -> SavedModel:
                       info=meta.get("info") if isinstance(meta.get("info"), dict) else {}, path=folder)
 
 
-def trainer_from_model(saved: SavedModel, config: Config | None = None) -> Trainer:
+def trainer_from_model(saved: SavedModel, config: Config | None = None, measure: Measure | None = None) -> Trainer:
     """A Trainer that continues training a loaded model: its networks, step count, samples seen,
     elapsed time and history carry on; the optimisers start fresh from `config`'s settings.
 
     `config` (default: the saved one) may change any training setting (loss, learning rates,
     budget, device, ...) but not the networks: fields in config.ARCHITECTURE_FIELDS that differ
     from the saved model's raise ConfigError naming each one. A saved weight average stays the
-    weight average, continuing its warm-up where it stopped.
+    weight average, continuing its warm-up where it stopped. `measure` takes the live metrics (see Trainer).
     """
     config = config or saved.config
     changed = [f"{name} {getattr(config, name)} (saved: {getattr(saved.config, name)})"
@@ -213,7 +214,7 @@ def trainer_from_model(saved: SavedModel, config: Config | None = None) -> Train
     generator.train()
     saved.discriminator.train()
     trainer = Trainer(config, generator, saved.discriminator, step=saved.step,
-                      samples_seen=saved.samples_seen, elapsed=saved.elapsed, history=saved.history)
+                      samples_seen=saved.samples_seen, elapsed=saved.elapsed, history=saved.history, measure=measure)
     if trainer.generator_ema is not None and saved.training_generator is not None:
         trainer.load_weight_average(saved.generator.state_dict(), saved.step)
     return trainer

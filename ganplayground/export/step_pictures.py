@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from ..train.images import _colormap, toy_plot
+from ..train.images import colormap, toy_plot
 
 SIZE = 384  # px, as the Train tab's toy plot
 ARROWS = 80  # lines drawn after a G step (of the 1,000 fixed-noise points): more would be a smear
@@ -42,7 +42,7 @@ def d_step_picture(before: np.ndarray, after: np.ndarray, extent: float, real: n
     largest = float(np.abs(diff).max())
     scaled = 0.5 + 0.5 * diff / largest if largest > 0 else np.full_like(diff, 0.5)
     reps = int(np.ceil(SIZE / diff.shape[0]))
-    image = _colormap(np.kron(scaled[::-1], np.ones((reps, reps), np.float32))[:SIZE, :SIZE])
+    image = colormap(np.kron(scaled[::-1], np.ones((reps, reps), np.float32))[:SIZE, :SIZE])
     overlay = toy_plot(None, extent, real, fake, size=SIZE)  # points on a plain background
     drawn = (overlay != 245).any(axis=2)
     image[drawn] = overlay[drawn]

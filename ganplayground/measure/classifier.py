@@ -75,8 +75,9 @@ def images_to_input(images: np.ndarray | torch.Tensor) -> torch.Tensor:
     return x.float()
 
 
-def _random_shift(x: torch.Tensor, generator: torch.Generator, max_shift: int = 2) -> torch.Tensor:
-    """Translate each image by up to `max_shift` pixels (pad with background, crop)."""
+def random_shift(x: torch.Tensor, generator: torch.Generator, max_shift: int = 2) -> torch.Tensor:
+    """Translate each image of x (N, 1, 28, 28) in [-1, 1] by up to `max_shift` pixels in x and y (padding with
+    the background, -1, and cropping): the classifiers' data augmentation."""
     n = x.shape[0]
     padded = F.pad(x, (max_shift,) * 4, value=-1.0)
     dx = torch.randint(0, 2 * max_shift + 1, (n,), generator=generator)
@@ -106,7 +107,7 @@ def train_classifier(epochs: int = 8, batch_size: int = 128, lr: float = 2e-3, s
         order = torch.randperm(len(x_all), generator=generator)
         for i in range(len(x_all) // batch_size):
             idx = order[i * batch_size : (i + 1) * batch_size]
-            x = _random_shift(x_all[idx], generator)
+            x = random_shift(x_all[idx], generator)
             loss = F.cross_entropy(model(x), y_all[idx])
             optimizer.zero_grad(set_to_none=True)
             loss.backward()

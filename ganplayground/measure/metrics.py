@@ -1,37 +1,36 @@
 """Numbers for "how many digits can the generator make, and how well": a digit histogram from the
-bundled classifier, modes covered, KL to uniform, classifier-FID, per-class FID (legibility), the meter's
-verdict (not digits yet / collapse / healthy), precision/recall; and modes / quality for the 2-D toys.
+bundled classifier, modes covered, KL to uniform, classifier-FID, legibility, the meter's verdict (not digits
+yet / collapse / healthy), precision/recall; modes / quality for the 2-D toys; and the live reading a trainer
+is given (live_reading).
 
-Not the classifier's training (classifier.py) and not plotting: inputs are arrays, outputs are dicts
-of floats and lists.
+Not the classifier's training (classifier.py), the distance maths (distances.py) or how legibility is measured
+(legibility.py), and not plotting: inputs are arrays, outputs are dicts of floats and lists.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 from typing import Any
 
 import numpy as np
 import torch
 
-from ..train.data import load_mnist, toy_centres
+from ..train.data import toy_centres
 from ..train.latent import noise_for_seed
 from .classifier import load_classifier, predict, predict_with_strokes
+from .distances import frechet_distance, gaussian_fit, precision_recall
+from .legibility import MODE_THRESHOLD, class_fid, real_digit_floor, real_floors
 
-MODE_THRESHOLD = 0.02  # a digit "is covered" when at least 2% of samples are classified as it
-PR_NEIGHBOURS = 3  # k of improved precision/recall (Kynkaanniemi et al. 2019)
-PR_MAX_SAMPLES = 2000  # k-NN balls on at most this many samples per side
 TOY_SIGMAS = 3.0  # a toy sample is "high quality" within 3 sigma of a centre
 # A toy blob is "covered" when points land within this distance of its centre: 16 px on the page's plot
 # of the ring, where such points visibly sit on the blob (3 sigma of the ring, 0.06, is one or two pixels
 # and takes minutes to reach).
 TOY_COVER_RADIUS = 0.25
-CLASS_FID_MIN_SAMPLES = 10  # per-class FID ignores classes with fewer samples (no covariance to speak of)
-# Legibility: per-class FID (class_fid) on 1,000 samples, measured with the bundled classifier
-# (tests/test_metrics.py pins the ends): real digits ~65, real digits of one class ~17, the shipped
-# default model ~125, rough but readable digits of the small MLP GANs after a minute ~600-650, digits
-# blurred by a 5x5 box ~1,500, grey static ~2,600, uniform noise ~3,700.
+# Legibility: per-class FID (legibility.class_fid) on 1,000 samples, measured with the bundled classifier
+# (tests/measure/test_metrics.py pins the ends): real digits ~65, real digits of one class 9-19 (~15 on
+# average, legibility.real_digit_floor; 6-16 on 5,000), the shipped default model ~125, rough but readable
+# digits of the small MLP GANs after a minute ~600-650, digits blurred by a 5x5 box ~1,500, grey static
+# ~2,600, uniform noise ~3,700.
 LEGIBLE_CLASS_FID = 1000.0
 COLLAPSE_MAX_MODES = 3  # legible and at most this many digits: the meter calls it collapse
 
@@ -54,151 +53,12 @@ def kl_to_uniform(histogram: np.ndarray) -> float:
     return float((p[nz] * np.log(p[nz] * len(p))).sum())
 
 
-def frechet_distance(mu1: np.ndarray | torch.Tensor, sigma1: np.ndarray | torch.Tensor,
-                     mu2: np.ndarray | torch.Tensor, sigma2: np.ndarray | torch.Tensor) -> float:
-    """Fréchet distance between Gaussians (Heusel et al. 2017, FID):
-    ||mu1 - mu2||^2 + tr(S1) + tr(S2) - 2 tr((S1^1/2 S2 S1^1/2)^1/2), computed with symmetric
-    eigendecompositions in float64 (no scipy)."""
-    mu1, mu2 = (torch.as_tensor(m, dtype=torch.float64) for m in (mu1, mu2))
-    s1, s2 = (torch.as_tensor(s, dtype=torch.float64) for s in (sigma1, sigma2))
-    vals1, vecs1 = torch.linalg.eigh(s1)
-    sqrt_s1 = (vecs1 * vals1.clamp(min=0).sqrt()) @ vecs1.T
-    middle = sqrt_s1 @ s2 @ sqrt_s1
-    middle = (middle + middle.T) / 2
-    tr_sqrt = torch.linalg.eigvalsh(middle).clamp(min=0).sqrt().sum()
-    return float(((mu1 - mu2) ** 2).sum() + s1.trace() + s2.trace() - 2 * tr_sqrt)
-
-
-def _legibility_space(feats: torch.Tensor, strokes: torch.Tensor, stroke_scale: float) -> torch.Tensor:
-    return torch.cat([feats, stroke_scale * strokes], dim=1)  # (N, 128 + 64)
-
-
-def legibility_space(features: torch.Tensor, strokes: torch.Tensor) -> torch.Tensor:
-    """The space the legibility figure measures in (N, 192): the classifier's features (N, 128) beside its stroke
-    statistics (N, 64), scaled as for the real test digits (class_statistics)."""
-    return _legibility_space(features, strokes, class_statistics()["stroke_scale"])
-
-
-def class_statistics() -> dict[str, Any]:
-    """The real test digits in the legibility space: {"stroke_scale": float, "classes": [(mean, cov)] * 10},
-    computed once per process (~1 s)."""
-    with _class_lock:
-        if "stats" not in _class_cache:
-            model, _ = load_classifier()
-            images, labels = load_mnist("test")
-            _, feats, strokes = predict_with_strokes(model, images)
-            # Both blocks get the same total variance on real digits, so neither drowns the other.
-            scale = float((torch.cov(feats.double().T).trace() / torch.cov(strokes.double().T).trace()).sqrt())
-            space = _legibility_space(feats, strokes, scale)
-            labels_t = torch.from_numpy(labels.astype(np.int64))
-            _class_cache["stats"] = {"stroke_scale": scale,
-                                     "classes": [gaussian_fit(space[labels_t == c]) for c in range(10)]}
-        return _class_cache["stats"]
-
-
-def class_fid(predicted: torch.Tensor, features: torch.Tensor, strokes: torch.Tensor,
-              min_samples: int = CLASS_FID_MIN_SAMPLES, min_share: float = MODE_THRESHOLD) -> float:
-    """Per-class FID, the meter's legibility figure: the samples filed under digit c against the real
-    test digits c, averaged over classes weighted by their counts. predicted (N,), features (N, 128),
-    strokes (N, 64) from classifier.predict_with_strokes.
-
-    The space is the classifier's penultimate features (what digit it is) beside its stroke statistics
-    (what the pen strokes look like), each scaled to the same total variance on real digits. Plain FID
-    cannot tell a collapse onto one clean digit from grey static (both sit far from the ten-digit mean);
-    this can: a clean "1" lies close to real ones, static and noise close to nothing (the strokes part
-    catches noise, which the penultimate features alone file close to a real "8").
-
-    Only the digits the meter counts take part: classes holding less than `min_share` of the samples
-    (MODE_THRESHOLD, the meter's own line for "covered") or fewer than `min_samples` are left out; nan if
-    none is left. The figure says how well the generator draws the digits it makes. A few stray samples
-    cannot say it: a Fréchet distance on a handful of samples is mostly small-sample bias (real 2s score
-    ~415 on 15 samples and ~13 on 5,000): weighted in, the 3% of stray samples of the shipped collapsed
-    model made half its figure.
-    """
-    stats = class_statistics()
-    space = legibility_space(features, strokes)
-    least = max(min_samples, math.ceil(min_share * len(predicted)))
-    total, weighted = 0, 0.0
-    for c in range(10):
-        members = space[predicted == c]
-        if len(members) < least:
-            continue
-        mu, sigma = gaussian_fit(members)
-        weighted += len(members) * frechet_distance(mu, sigma, *stats["classes"][c])
-        total += len(members)
-    return weighted / total if total else math.nan
-
-
 def verdict(modes: int, legibility: float) -> str:
     """What the meter sees: "illegible" (not digits yet), "collapse" (legible, at most
     COLLAPSE_MAX_MODES digits) or "healthy" (legible, more digits)."""
     if not math.isfinite(legibility) or legibility > LEGIBLE_CLASS_FID:
         return "illegible"
     return "collapse" if modes <= COLLAPSE_MAX_MODES else "healthy"
-
-
-def gaussian_fit(features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """(mean (D,), covariance (D, D)) of features (N, D), in float64."""
-    f = features.double()
-    return f.mean(0), torch.cov(f.T)
-
-
-def _kth_neighbour_radii(features: torch.Tensor, k: int) -> torch.Tensor:
-    distances = torch.cdist(features, features)  # (N, N)
-    return distances.kthvalue(k + 1, dim=1).values  # +1: each point is its own nearest neighbour
-
-
-def precision_recall(real: torch.Tensor, fake: torch.Tensor, k: int = PR_NEIGHBOURS) -> tuple[float, float]:
-    """Improved precision and recall (Kynkäänniemi et al. 2019) of features (N, D), (M, D).
-
-    precision = share of fakes inside some real sample's k-NN ball (quality);
-    recall = share of reals inside some fake sample's k-NN ball (coverage). Collapse: high, low.
-    """
-    real, fake = real.float(), fake.float()
-    real_radii = _kth_neighbour_radii(real, k)
-    fake_radii = _kth_neighbour_radii(fake, k)
-    cross = torch.cdist(fake, real)  # (M, N)
-    precision = (cross <= real_radii[None, :]).any(dim=1).float().mean()
-    recall = (fake_radii[None, :] >= cross.T).any(dim=1).float().mean()
-    return float(precision), float(recall)
-
-
-_floor_cache: dict[int, dict[str, float]] = {}
-_digit_floor_cache: dict[tuple[int, int], float] = {}
-_floor_lock = threading.Lock()
-_class_cache: dict[str, dict[str, Any]] = {}
-_class_lock = threading.Lock()
-
-
-def real_floors(n: int) -> dict[str, float]:
-    """What n real training digits score: {"fid": FID against the test statistics, "class_fid": legibility},
-    the best n samples can get (both figures grow as n shrinks)."""
-    with _floor_lock:
-        if n not in _floor_cache:
-            images, _ = load_mnist("train")
-            idx = np.random.default_rng(0).choice(len(images), size=min(n, len(images)), replace=False)
-            real = evaluate_images(images[idx], with_floor=False)
-            _floor_cache[n] = {"fid": real["fid"], "class_fid": real["class_fid"]}
-        return _floor_cache[n]
-
-
-def real_digit_floor(digit: int, n: int) -> float:
-    """What n real training digits of one class score on legibility (n at most that class's ~6,000): the best a
-    collapse onto that digit can get. Small samples vary a lot (1,000 real 1s: 6-16), so under 6,000 images
-    this is the mean over up to four draws."""
-    with _floor_lock:
-        if (digit, n) not in _digit_floor_cache:
-            model, _ = load_classifier()
-            images, labels = load_mnist("train")
-            pool = np.flatnonzero(labels == digit)
-            size = min(n, len(pool))
-            rng = np.random.default_rng(digit)
-            scores = []
-            for _ in range(max(1, min(4, 6000 // size))):
-                probs, feats, strokes = predict_with_strokes(model, images[rng.choice(pool, size, replace=False)])
-                scores.append(class_fid(probs.argmax(1), feats, strokes))
-            _digit_floor_cache[(digit, n)] = float(np.mean(scores))
-        return _digit_floor_cache[(digit, n)]
 
 
 def legibility_reference(m: dict[str, Any]) -> tuple[str, float] | None:
@@ -309,6 +169,13 @@ def evaluate_generator(generator: torch.nn.Module, config: Any, n: int = 1000, s
     if config.dataset in ("ring", "grid"):
         return toy_metrics(x.numpy(), config.dataset)
     return {"n": n}
+
+
+def live_reading(sampler: torch.nn.Module, config: Any) -> dict[str, Any]:
+    """The page's live reading of a run, the measuring function it gives its trainers
+    (`Trainer(config, measure=live_reading)`): evaluate_generator on config.metrics_samples samples of noise
+    from config.seed + 3, the same noise at every reading, so that two readings differ only by the weights."""
+    return evaluate_generator(sampler, config, config.metrics_samples, seed=config.seed + 3)
 
 
 def conditional_accuracy(generator: torch.nn.Module, n: int = 1000, seed: int = 0) -> float:

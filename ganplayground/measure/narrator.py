@@ -3,7 +3,7 @@ outputs, the live metrics the trainer records) and its status. D winning and G's
 digits yet, collapse starting or holding, recovery after a loss switch, divergence, healthy progress, and the
 2-D toys' blobs covered or hopping.
 
-Pure functions over a Trainer's history list (see Trainer._record): no timing, no gradio, no torch. Loss
+Pure functions over a Trainer's history list (see snapshots.RunLog.record): no timing, no gradio, no torch. Loss
 names come in from the caller (human labels live in the UI layer).
 """
 

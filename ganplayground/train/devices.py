@@ -1,12 +1,14 @@
-"""Where and how a run computes: the device ("auto" picks CUDA when there is one), the precision, the
-compiler backend and the CPU threads, and their description on the page. Not the training itself
-(trainer.py)."""
+"""Where and how a run computes: the device ("auto" picks CUDA when there is one), the precision and its
+autocast, the compiled networks, the CPU threads, and their description on the page. Not the training itself
+(trainer.py, updates.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import torch
+from torch import nn
 
 from ..config import ConfigError
 
@@ -26,6 +28,38 @@ def resolve_precision(precision: str, device: torch.device) -> str:
     if precision != "auto":
         return precision
     return "bf16" if device.type == "cuda" and torch.cuda.is_bf16_supported() else "fp32"
+
+
+def autocast(precision: str, device: torch.device) -> contextlib.AbstractContextManager:
+    """Where forward passes run in bf16: torch.autocast for precision "bf16", else nothing."""
+    if precision == "bf16":
+        return torch.autocast(device.type, dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+def compile_networks(generator: nn.Module, discriminator: nn.Module, mode: str,
+                     device: torch.device) -> tuple[nn.Module, nn.Module, str]:
+    """What a run's forward passes call: (G, D, note). Compiled modules share the eager ones' weights; with
+    compilation off (mode "off", or "auto" off CUDA) or failing, the eager modules themselves, and the note
+    says why compilation is off when it was asked for.
+
+    On CUDA, compiled modules with CUDA graphs ("reduce-overhead") remove the per-kernel launch cost that
+    dominates small batches. The gradient penalty needs double backward, which compiled graphs do not
+    support, so it always calls the eager discriminator (updates.py).
+    """
+    if mode == "off" or (mode == "auto" and device.type != "cuda"):
+        return generator, discriminator, ""
+    options = {"mode": "reduce-overhead"} if device.type == "cuda" else {}
+    try:
+        return (torch.compile(generator, backend=compile_backend(), **options),
+                torch.compile(discriminator, backend=compile_backend(), **options), "")
+    except Exception as exc:  # noqa: BLE001 - any failure means: run eagerly, and say why
+        return generator, discriminator, compile_failure_note(exc)
+
+
+def compile_failure_note(exc: Exception) -> str:
+    """Why a run computes eagerly after its compiler failed, in a few words."""
+    return f"compilation off ({type(exc).__name__}: {str(exc)[:120]})"
 
 
 def compile_backend() -> str:

@@ -53,8 +53,9 @@ def save_png(image: np.ndarray, path: str | Path) -> None:
     Path(path).write_bytes(png_bytes(image))
 
 
-def _colormap(values: np.ndarray) -> np.ndarray:
-    """Map values in [0, 1] to RGB uint8 on a blue (low) - white - orange (high) ramp."""
+def colormap(values: np.ndarray) -> np.ndarray:
+    """Map values (...) in [0, 1] to RGB uint8 (..., 3) on a blue (low) - white - orange (high) ramp (D's
+    surfaces: the toy plots and the step pictures)."""
     stops = np.array([[40, 70, 150], [235, 240, 245], [220, 110, 30]], dtype=np.float32)  # (3, 3)
     v = np.clip(values, 0.0, 1.0) * 2.0
     lo = np.floor(np.minimum(v, 1.999)).astype(int)
@@ -74,7 +75,7 @@ def toy_plot(surface: np.ndarray | None, extent: float, real: np.ndarray, fake: 
         span = float(s.max() - s.min())
         s = (s - s.min()) / span if span > 1e-12 else np.full_like(s, 0.5)
         reps = int(np.ceil(size / s.shape[0]))
-        img = _colormap(np.kron(s[::-1], np.ones((reps, reps), dtype=np.float32))[:size, :size])
+        img = colormap(np.kron(s[::-1], np.ones((reps, reps), dtype=np.float32))[:size, :size])
     else:
         img = np.full((size, size, 3), 245, np.uint8)
 

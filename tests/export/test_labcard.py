@@ -13,16 +13,11 @@ import pytest
 
 from ganplayground import cli
 from ganplayground.config import Config
+from ganplayground.export.card_facts import facts_from_model, facts_from_trainer
 from ganplayground.export.checkpoints import load_model, save_trainer
-from ganplayground.export.labcard import (
-    CARD_SIZE,
-    card_png,
-    facts_from_model,
-    facts_from_trainer,
-    render_card,
-    save_card,
-)
+from ganplayground.export.labcard import CARD_SIZE, card_png, render_card, save_card
 from ganplayground.export.recipe import closest_preset, reproduce, segments
+from ganplayground.measure.metrics import live_reading
 from ganplayground.presets import PRESETS, get_preset
 from ganplayground.train.trainer import Trainer
 
@@ -35,7 +30,7 @@ def _history(*stretches: tuple[str, int, int]) -> list[dict]:
 
 @pytest.fixture
 def trained(tiny: Config) -> Trainer:
-    trainer = Trainer(tiny.replace(metrics_every=4, metrics_samples=100))
+    trainer = Trainer(tiny.replace(metrics_every=4, metrics_samples=100), measure=live_reading)
     list(trainer.run(max_steps=8, every_steps=2))
     return trainer
 

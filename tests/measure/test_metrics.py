@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from ganplayground.export import pretrained
-from ganplayground.measure import metrics
+from ganplayground.measure import legibility, metrics
 from ganplayground.train.data import load_mnist, toy_centres
 
 N = 1000  # what the page's live meter reads
@@ -54,10 +54,10 @@ def test_real_digits_of_one_class_are_a_legible_collapse(train_digits: tuple, di
 
 def test_a_collapse_is_compared_with_as_many_real_digits_of_its_digit(train_digits: tuple) -> None:
     m = metrics.evaluate_images(_real(train_digits, 1))
-    assert m["verdict"] == "collapse" and m["digit_floor"] == metrics.real_digit_floor(1, m["n"])
+    assert m["verdict"] == "collapse" and m["digit_floor"] == legibility.real_digit_floor(1, m["n"])
     assert metrics.legibility_reference(m) == ("real 1s", m["digit_floor"])
     # Real 1s score about what real 1s score (~9 on 1,000, ~6 on 5,000), far below all ten digits' ~65.
-    assert 3 < metrics.real_digit_floor(1, 1000) < 20 and metrics.real_digit_floor(1, 5000) < 10
+    assert 3 < legibility.real_digit_floor(1, 1000) < 20 and legibility.real_digit_floor(1, 5000) < 10
     healthy = metrics.evaluate_images(_real(train_digits))
     assert "digit_floor" not in healthy and metrics.legibility_reference(healthy)[0] == "real digits"
 
@@ -86,7 +86,7 @@ def test_one_clean_digit_scores_far_better_than_static(train_digits: tuple, stat
 def test_class_fid_leaves_out_rare_classes_and_is_nan_without_any() -> None:
     feats, strokes = torch.rand(30, 128), torch.rand(30, 64)
     lonely = torch.arange(30) % 10  # 3 samples per class: below the minimum everywhere
-    assert math.isnan(metrics.class_fid(lonely, feats, strokes))
+    assert math.isnan(legibility.class_fid(lonely, feats, strokes))
     assert metrics.verdict(1, math.nan) == "illegible"
 
 

@@ -12,6 +12,7 @@ import torch
 
 from ganplayground.config import LOSS_NAMES, Config, ConfigError
 from ganplayground.export.recipe import segments
+from ganplayground.measure.metrics import live_reading
 from ganplayground.train.devices import resolve_device
 from ganplayground.train.trainer import Trainer
 
@@ -166,6 +167,27 @@ def test_stop_ends_a_paused_run(tiny: Config) -> None:
     assert not thread.is_alive() and trainer.status == "stopped"
 
 
+def test_a_stop_is_seen_until_the_next_run_and_ends_a_wait_for_resume(tiny: Config) -> None:
+    trainer = Trainer(tiny)
+    trainer.pause()
+    resumed: list[bool] = []
+    waiter = threading.Thread(target=lambda: resumed.append(trainer.wait_until_resumed()))
+    waiter.start()
+    time.sleep(0.2)
+    assert waiter.is_alive() and trainer.paused  # waits while paused
+    trainer.resume()
+    waiter.join(5)
+    assert resumed == [True] and not trainer.stop_requested
+    trainer.pause()
+    waiter = threading.Thread(target=lambda: resumed.append(trainer.wait_until_resumed()))
+    waiter.start()
+    trainer.stop()
+    waiter.join(5)
+    assert resumed == [True, False] and trainer.stop_requested and trainer.status == "ready"  # no status change
+    snaps = list(trainer.run(max_steps=2, every_steps=1))  # a new run starts afresh
+    assert snaps[-1].status == "finished" and not trainer.stop_requested
+
+
 def test_switching_the_loss_mid_run_keeps_networks_and_rebuilds_optimisers(tiny: Config) -> None:
     trainer = Trainer(tiny)
     trainer.step()
@@ -288,35 +310,28 @@ def test_bf16_autocast_trains_with_finite_losses(tiny: Config) -> None:
     assert math.isfinite(trainer.step().loss_d)
 
 
-def _measured_threads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    from ganplayground.measure import metrics
-
-    threads: list[int] = []
-    evaluate = metrics.evaluate_generator
-
-    def recording(*args, **kwargs):
+def _recording_measure(threads: list[int]):
+    """The page's measuring function, noting the thread of each reading."""
+    def measure(sampler: torch.nn.Module, config: Config) -> dict:
         threads.append(threading.get_ident())
-        return evaluate(*args, **kwargs)
-
-    monkeypatch.setattr(metrics, "evaluate_generator", recording)
-    return threads
+        return live_reading(sampler, config)
+    return measure
 
 
-def test_timed_metrics_run_in_the_training_thread_without_a_pool(tiny: Config, monkeypatch) -> None:
-    threads = _measured_threads(monkeypatch)
-    trainer = Trainer(tiny.replace(metrics_samples=200))
+def test_timed_metrics_run_in_the_training_thread_without_a_pool(tiny: Config) -> None:
+    threads: list[int] = []
+    trainer = Trainer(tiny.replace(metrics_samples=200), measure=_recording_measure(threads))
     snaps = list(trainer.run(max_steps=60, every_steps=20, metrics_seconds=1e-9))
     assert set(threads) == {threading.get_ident()}
     assert snaps[-1].metrics is not None and snaps[-1].metrics_step > 0
     assert sum(1 for entry in trainer.history if "metrics" in entry) >= 2
 
 
-def test_timed_metrics_with_a_pool_measure_a_copy_elsewhere_while_training_goes_on(tiny: Config,
-                                                                                    monkeypatch) -> None:
+def test_timed_metrics_with_a_pool_measure_a_copy_elsewhere_while_training_goes_on(tiny: Config) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    threads = _measured_threads(monkeypatch)
-    trainer = Trainer(tiny.replace(metrics_samples=200))
+    threads: list[int] = []
+    trainer = Trainer(tiny.replace(metrics_samples=200), measure=_recording_measure(threads))
     with ThreadPoolExecutor(1) as pool:
         snaps = list(trainer.run(max_steps=150, every_steps=25, metrics_seconds=1e-9, metrics_pool=pool))
     assert threads and threading.get_ident() not in threads

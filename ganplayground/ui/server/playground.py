@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from ...config import Config, ConfigError
+from ...measure.metrics import live_reading
 from ...train.data import DataError, get_dataset
 from ...train.devices import describe_device, resolve_device
 from ...train.images import toy_plot
@@ -93,7 +94,7 @@ class Playground:
     def new_trainer(self, config: Config) -> Trainer:
         """A trainer for a config the page checked, measuring its samples live; gr.Error for what it refuses."""
         try:
-            return Trainer(config)  # MERGE: measure=live_reading
+            return Trainer(config, measure=live_reading)
         except (ConfigError, DataError) as exc:
             raise error(exc) from None
 

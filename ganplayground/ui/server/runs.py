@@ -26,7 +26,7 @@ class Run:
     """One training run in its own thread: waits for a slot, trains, keeps the latest snapshot."""
 
     def __init__(self, trainer: Trainer, slots: Slots, snapshot_seconds: float = 0.5,
-                 metrics_seconds: float | None = 2.0) -> None:
+                 metrics_seconds: float | None = None) -> None:
         self.trainer = trainer
         self.slots = slots
         self.snapshot_seconds = snapshot_seconds
@@ -84,6 +84,11 @@ class Run:
     @property
     def alive(self) -> bool:
         return self._thread.is_alive()
+
+    @property
+    def thread_id(self) -> int | None:
+        """The operating system's id of the run's thread (None before it starts): for measuring its CPU time."""
+        return self._thread.native_id
 
     @property
     def queue_position(self) -> int:

@@ -15,9 +15,8 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import torch
-
 from ...config import Config
+from ...measure.metrics import live_reading
 from ...train.trainer import Trainer
 from .runs import Run
 
@@ -30,45 +29,13 @@ def enabled() -> bool:
     return bool(os.environ.get("SPACES_ZERO_GPU")) and importlib.util.find_spec("spaces") is not None
 
 
-def _cpu(tree: Any) -> Any:
-    if isinstance(tree, torch.Tensor):
-        return tree.detach().cpu()
-    if isinstance(tree, dict):
-        return {k: _cpu(v) for k, v in tree.items()}
-    if isinstance(tree, list | tuple):
-        return type(tree)(_cpu(v) for v in tree)
-    return tree
-
-
-def export_state(trainer: Trainer) -> dict[str, Any]:
-    """Everything a chunk needs to continue a run, as CPU tensors and numbers (picklable)."""
-    return _cpu({
-        "generator": trainer.generator.state_dict(),
-        "discriminator": trainer.discriminator.state_dict(),
-        "generator_ema": trainer.generator_ema.state_dict() if trainer.generator_ema is not None else None,
-        "opt_g": trainer.opt_g.state_dict(), "opt_d": trainer.opt_d.state_dict(),
-        "step": trainer.step_count, "samples_seen": trainer.samples_seen, "elapsed": trainer.elapsed,
-    })
-
-
-def import_state(trainer: Trainer, state: dict[str, Any]) -> None:
-    """Load a chunk's result into a trainer (the CPU mirror, or the GPU copy at a chunk's start)."""
-    trainer.generator.load_state_dict(state["generator"])
-    trainer.discriminator.load_state_dict(state["discriminator"])
-    if trainer.generator_ema is not None and state.get("generator_ema") is not None:
-        trainer.generator_ema.load_state_dict(state["generator_ema"])
-    trainer.opt_g.load_state_dict(state["opt_g"])
-    trainer.opt_d.load_state_dict(state["opt_d"])
-    trainer.step_count, trainer.samples_seen, trainer.elapsed = state["step"], state["samples_seen"], state["elapsed"]
-
-
 def train_chunk(config: dict[str, Any], state: dict[str, Any] | None, seconds: float, snapshot_seconds: float,
                 metrics_seconds: float | None = None, device: str = "cuda") -> Iterator[dict[str, Any]]:
     """Runs inside the GPU process: continue a run for `seconds`, yielding {"snapshot", "history"}
     every `snapshot_seconds` and finally {"state"}."""
-    trainer = Trainer(Config.from_dict({**config, "device": device}))
+    trainer = Trainer(Config.from_dict({**config, "device": device}), measure=live_reading)
     if state is not None:
-        import_state(trainer, state)
+        trainer.import_state(state)
     seen = 0
     for snap in trainer.run(max_seconds=trainer.elapsed + seconds, every_seconds=snapshot_seconds,
                             metrics_seconds=metrics_seconds):
@@ -76,7 +43,7 @@ def train_chunk(config: dict[str, Any], state: dict[str, Any] | None, seconds: f
         yield {"snapshot": snap, "history": new}
         if snap.status == "diverged":
             break
-    yield {"state": export_state(trainer), "status": trainer.status, "reason": trainer.reason}
+    yield {"state": trainer.export_state(), "status": trainer.status, "reason": trainer.reason}
 
 
 def gpu_chunk_function() -> Callable[..., Iterator[dict[str, Any]]]:
@@ -107,27 +74,25 @@ class ChunkedRun(Run):
             mirror.status = "running"
             budget = mirror.config.max_seconds
             self._publish(mirror.snapshot())
-            while not self._cancel.is_set() and not mirror._stop.is_set():
+            while not self._cancel.is_set() and not mirror.stop_requested:
                 if mirror.paused:
                     mirror.status = "paused"
                     self._publish(mirror.snapshot())
-                    while mirror.paused and not mirror._stop.is_set():
-                        mirror._resume.wait(0.2)
+                    mirror.wait_until_resumed()
                     mirror.status = "running"
                     continue
                 if budget and mirror.elapsed >= budget:
                     mirror.status, mirror.reason = "finished", f"Reached the time budget of {budget:g} s."
                     break
-                mirror._apply_pending()  # a loss switch made since the last chunk
                 seconds = min(self.chunk_seconds, budget - mirror.elapsed) if budget else self.chunk_seconds
-                state = export_state(mirror) if mirror.step_count else None
-                for item in self.chunk(mirror.config.to_dict(), state, seconds, self.snapshot_seconds,
-                                       self.metrics_seconds, self.device):
+                state = mirror.export_state()  # with a loss switch made since the last chunk
+                for item in self.chunk(state["config"], state if mirror.step_count else None, seconds,
+                                       self.snapshot_seconds, self.metrics_seconds, self.device):
                     if "snapshot" in item:
                         mirror.history.extend(item["history"])
                         self._publish(item["snapshot"])
                     else:
-                        import_state(mirror, item["state"])
+                        mirror.import_state(item["state"])
                         if item["status"] == "diverged":
                             mirror.status, mirror.reason = "diverged", item["reason"]
                             self._publish(mirror.snapshot())

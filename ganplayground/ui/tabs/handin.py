@@ -11,7 +11,8 @@ from typing import Any
 import gradio as gr
 
 from ...export.bundles import zip_trainer
-from ...export.labcard import facts_from_trainer, save_card
+from ...export.card_facts import facts_from_trainer
+from ...export.labcard import save_card
 from ...export.recipe import closest_preset
 from ...train.snapshots import Snapshot
 from ..server.playground import Playground

@@ -16,7 +16,7 @@ import gradio as gr
 
 from ...config import TOY_DATASETS, Config, ConfigError
 from ...export.step_pictures import d_step_picture, g_step_picture
-from ...train.updates import check_rate  # MERGE: train.pace
+from ...train.pace import check_rate
 from ..server.playground import Playground
 from ..server.runs import Run
 from ..widgets.components import AtomicImage

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ganplayground.measure.metrics import live_reading
 from ganplayground.presets import get_preset
 from ganplayground.train.trainer import Trainer
 
@@ -60,7 +61,7 @@ def thin(history: list[dict[str, Any]], max_entries: int = MAX_ENTRIES) -> list[
 def record(name: str, spec: dict[str, Any]) -> None:
     config = get_preset(spec["preset"]).config.replace(seed=0, threads=1, device="cpu", max_seconds=0.0,
                                                        metrics_every=spec["metrics"])
-    trainer = Trainer(config)
+    trainer = Trainer(config, measure=live_reading)
     for _ in trainer.run(max_steps=spec["steps"], every_steps=spec["every"]):
         pass
     if "switch" in spec:
