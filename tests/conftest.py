@@ -1,10 +1,13 @@
-"""What every test shares: small configs that train in milliseconds, one CPU thread for reproducibility, and
-`wait_until` for conditions another thread brings about."""
+"""What every test shares: small configs that train in milliseconds, one CPU thread for reproducibility,
+`wait_until` for conditions another thread brings about, and one temporary folder for the whole run that is
+gone when it ends."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from typing import Any
 
@@ -33,11 +36,23 @@ def wait_until() -> Callable[..., Any]:
     return wait_for
 
 
+# Everything the code under test writes to "the temporary folder" lands in one folder of this run: the page's
+# downloads, Gradio's cache (GRADIO_TEMP_DIR), gradio_client's downloads and the empty folders it leaves behind
+# (it reads tempfile.gettempdir()), pytest's own tmp_path folders, Chromium's profiles (TMPDIR). Set when this
+# file is imported, before any test module or nested conftest imports gradio or gradio_client (they read their
+# folder once, at import); removed when the run ends.
+RUN_TEMP = tempfile.mkdtemp(prefix="ganplayground-tests-")
+os.environ["GRADIO_TEMP_DIR"] = os.path.join(RUN_TEMP, "gradio")
+os.environ["TMPDIR"] = RUN_TEMP
+tempfile.tempdir = RUN_TEMP
+
+
 # PyTorch can abort while the interpreter shuts down after backward passes ran in worker threads
 # ("terminate called without an active exception", pytorch/pytorch#38228): seen here about one run in
 # three after the divergence test, with every test passed. Once pytest has reported (and removed its
 # temporary folders, at session finish), leave without running C++ destructors, keeping pytest's exit
-# status. Fixtures close every server they start, so nothing of ours is left for atexit to clean.
+# status. Fixtures close every server they start and the run's temporary folder goes first, so nothing is left
+# for atexit to clean.
 _session_status: dict[str, int] = {}
 
 
@@ -47,6 +62,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(RUN_TEMP, ignore_errors=True)
     if "code" in _session_status:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -16,6 +16,8 @@ from ganplayground.measure.metrics import live_reading
 from ganplayground.train.devices import resolve_device
 from ganplayground.train.trainer import Trainer
 
+from ..waiting import wait_for as _wait_for
+
 
 def _params(module: torch.nn.Module) -> torch.Tensor:
     return torch.cat([p.detach().flatten().clone() for p in module.parameters()])
@@ -129,13 +131,6 @@ def _run_in_thread(trainer: Trainer, **kwargs: object) -> tuple[threading.Thread
     thread = threading.Thread(target=lambda: snaps.extend(trainer.run(**kwargs)), daemon=True)
     thread.start()
     return thread, snaps
-
-
-def _wait_for(condition, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.01)
 
 
 def test_pause_resume_and_stop_take_effect_within_a_step(tiny: Config) -> None:

@@ -6,12 +6,13 @@ GANPLAYGROUND_SCREENSHOTS=1)."""
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+
+from ..waiting import wait_for
 
 CHROMIUM = "/usr/bin/chromium"
 DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -50,13 +51,6 @@ def start_duel(page: Any, seconds: float) -> None:
     page.click("#duel-start")
 
 
-def wait(condition: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
-
-
 def shots_dir(tmp_path: Path) -> Path:
     """docs/screenshots/ when refreshing the README's pictures, else the test's temporary folder."""
     return DOCS_SHOTS if os.environ.get("GANPLAYGROUND_SCREENSHOTS") else tmp_path
@@ -73,3 +67,8 @@ def click_start(page: Any) -> None:
         if "still connecting" in page.content():
             page.locator(".toast-close").first.click()
             page.click("#start")
+
+
+def wait(condition: Any, timeout: float, what: str) -> None:
+    """wait_for, polling a page a little less often (every 0.1 s)."""
+    wait_for(condition, timeout, what, every=0.1)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable
 from typing import Any
+
+import httpx
 
 from ..waiting import wait_for
 
@@ -27,3 +31,23 @@ def poll_until(tab: Any, token: str, condition: Callable[[dict], Any], timeout: 
 
     wait_for(poll, timeout, what="the poll's condition", every=0.05)
     return state["out"]
+
+
+def api_error(client: Any, url: str, endpoint: str, *args: Any) -> str:
+    """The server's error message for a call that must fail: through gradio_client (which raises AppError with
+    it), or, when an argument is a non-finite float gradio_client will not encode, by a hand-made request (NaN
+    and Infinity written as JSON literals) whose event stream must carry an error."""
+    if any(isinstance(a, float) and not math.isfinite(a) for a in args):
+        base = url.rstrip("/") + "/gradio_api/call" + endpoint
+        with httpx.Client(timeout=60) as http:
+            posted = http.post(base, content=json.dumps({"data": list(args)}, allow_nan=True),
+                               headers={"content-type": "application/json"})
+            posted.raise_for_status()
+            stream = http.get(f"{base}/{posted.json()['event_id']}").text
+        assert "event: error" in stream, stream
+        return stream
+    try:
+        client.predict(*args, api_name=endpoint)
+    except Exception as exc:  # noqa: BLE001 - gradio_client's AppError, carrying the server's message
+        return str(exc)
+    raise AssertionError(f"{endpoint} accepted {args!r}")

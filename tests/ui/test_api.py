@@ -8,12 +8,9 @@ import base64
 import dataclasses
 import hashlib
 import io
-import json
-import math
 import time
 from pathlib import Path
 
-import httpx
 import numpy as np
 import PIL.Image
 import pytest
@@ -22,7 +19,8 @@ from gradio_client import Client
 from ganplayground.ui.tabs.duel_tab import Side
 from ganplayground.ui.tabs.explore_tab import DIGIT_SCALE
 
-FORM = ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30]
+from .pages import FORM, api_error
+
 METER_STATES = ("Not digits yet", "Collapse:", "of 10 digits")
 
 
@@ -143,31 +141,12 @@ BAD_INPUTS = [
 ]
 
 
-def _raw_call_error(url: str, endpoint: str, data: list) -> str:
-    """POST `data` (NaN/inf written as JSON's NaN/Infinity literals) to Gradio's call API and return the
-    error event's message; fails if the call succeeds."""
-    base = url.rstrip("/") + "/gradio_api/call" + endpoint
-    body = json.dumps({"data": data}, allow_nan=True)
-    with httpx.Client(timeout=60) as http:
-        posted = http.post(base, content=body, headers={"content-type": "application/json"})
-        posted.raise_for_status()
-        stream = http.get(f"{base}/{posted.json()['event_id']}").text
-    assert "event: error" in stream, stream
-    return stream
-
-
 @pytest.mark.parametrize(("endpoint", "args", "words"), BAD_INPUTS, ids=[f"{e}-{i}" for i, (e, _, _) in
                                                                         enumerate(BAD_INPUTS)])
 def test_bad_input_gets_a_clear_message_and_the_server_keeps_serving(client: Client, app_url: str, endpoint: str,
                                                                      args: list, words: str) -> None:
     token = client.predict(api_name="/new_session")
-    if any(isinstance(a, float) and not math.isfinite(a) for a in args):
-        # gradio_client refuses to encode NaN/inf; a hand-made request can still send them.
-        message = _raw_call_error(app_url, endpoint, [token, *args])
-    else:
-        with pytest.raises(Exception) as caught:  # gradio_client raises AppError carrying the server's message
-            client.predict(token, *args, api_name=endpoint)
-        message = str(caught.value)
+    message = api_error(client, app_url, endpoint, token, *args)
     assert words.lower() in message.lower(), message
     assert "Traceback" not in message
     assert client.predict(api_name="/new_session")  # still serving

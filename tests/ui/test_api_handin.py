@@ -19,12 +19,7 @@ from safetensors.torch import load_file, save_file
 
 from ganplayground.export.labcard import CARD_SIZE
 
-FORM = ["default", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30]
-
-
-@pytest.fixture(scope="module")
-def client(app_url: str) -> Client:
-    return Client(app_url, verbose=False)
+from .pages import FORM
 
 
 @pytest.fixture(scope="module")
