@@ -63,13 +63,13 @@ _LIST = [
            "The non-saturating JS loss on small MLPs with a discriminator that learns 13 times faster than the "
            "generator. For the first half minute the generator draws blurry versions of most digits; then it "
            "drifts onto the one or two digits the discriminator finds hardest to reject (usually 1) and "
-           "keeps drawing those, legibly: mode _COLLAPSE. (After 8,000 steps both learning rates slow down to "
+           "keeps drawing those, legibly: mode collapse. (After 8,000 steps both learning rates slow down to "
            "half, so it stays there instead of drifting on.) Switch the loss to Wasserstein (gradient penalty) "
            "and the other digits come back within seconds, on the same networks."),
     Preset("vanishing", _FRAGILE, "Vanishing gradient: the original minimax loss",
            "The original (saturating) minimax loss on MLPs without BatchNorm and a strong discriminator: D "
            "wins at once, D(G(z)) is near 0 where that loss is flat, and the generator's gradient vanishes. "
-           "Its samples stay grey static: not mode _COLLAPSE, a generator that never learns. The "
+           "Its samples stay grey static: not mode collapse, a generator that never learns. The "
            "non-saturating loss was invented for this."),
     Preset("js", _FRAGILE.with_loss("js").replace(batch_size=64), "Same networks, non-saturating JS loss",
            "The 'vanishing' networks with the non-saturating loss and its usual optimiser settings (Adam 2e-4, "
@@ -85,13 +85,13 @@ _LIST = [
            "Wasserstein GAN with gradient penalty: no collapse",
            "The 'collapse' networks with the Wasserstein loss and a gradient penalty (Adam 1e-3, beta1 0, "
            "2 critic steps): the critic's gradient keeps pulling the generator towards every digit, so all "
-           "ten stay. They are blurrier than the _DEFAULT preset's, because these small MLPs see digits "
+           "ten stay. They are blurrier than the default preset's, because these small MLPs see digits "
            "as flat rows of pixels."),
     Preset("conditional", _DEFAULT.replace(conditional=True), "Class-conditional: ask for a digit",
            "The digit label goes into both networks, so you can ask the generator for a 7."),
     Preset("ring-js", _RING_JS, "Ring of 8 Gaussians, JS loss: mode hopping",
            "The JS GAN sits on one or two blobs at a time: the discriminator learns that blob is fake, the "
-           "generator's points jump to a neighbour, and so on round the ring. Mode _COLLAPSE you can watch "
+           "generator's points jump to a neighbour, and so on round the ring. Mode collapse you can watch "
            "move: a few blobs at any moment, several visited over the run."),
     Preset("ring-wgan-gp", _RING_WGAN, "Ring of 8 Gaussians, Wasserstein-GP",
            "The same networks with a Wasserstein critic: its smooth gradient pulls the points onto every blob."),

@@ -166,7 +166,8 @@ class TrainTab:
             session.run = None
         return {self.samples: None, self.losses: None, self.d_outputs: None,
                 self.histogram: gr.update(value=plots.histogram(None), **histogram_settings()), self.meter: "",
-                self.coverage: None, self.status: READY, self.pause: "Pause", self.narrator: "",
+                self.coverage: None, self.status: "Ready. Pick a preset and press Start.", self.pause: "Pause",
+                self.narrator: "",
                 self.timer: gr.Timer(active=False), self.seen: None}
 
     def on_restore(self, token: Any) -> dict[Any, Any]:
