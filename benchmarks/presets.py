@@ -13,8 +13,8 @@ digits score about 2), legibility (per-class FID on the same samples; 5,000 real
 6-16, ~11 on average (measure.legibility.real_digit_floor), static 2,000+), digit classes with >= 2% of
 samples, largest class, the meter's verdict; for the toys, blobs covered at the end, the most blobs covered
 at any one measurement, blobs visited over the run (measured every 2 s) and the share of points within
-3 sigma of a blob. Timings depend on the machine: the table in the
-README says which one produced it.
+3 sigma of a blob. Timings depend on the machine: the tables in
+docs/measurements.md say which one produced them.
 """
 
 from __future__ import annotations

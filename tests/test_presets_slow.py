@@ -1,6 +1,6 @@
 """The presets' claims, trained for real for their full time budget at the page's one CPU thread per run
 (minutes each, so marked slow: `pytest -m slow`). benchmarks/presets.py prints the same numbers on more
-seeds for the README, and benchmarks/duel.py the default duel as the page runs it."""
+seeds for docs/measurements.md, and benchmarks/duel.py the default duel as the page runs it."""
 
 from __future__ import annotations
 

@@ -166,7 +166,7 @@ class DCGANDiscriminator(Discriminator):
     """Native 28x28 DCGAN critic: (1, 28, 28) -> (w, 14, 14) -> (2w, 7, 7) -> (4w, 4, 4) -> score.
 
     The third strided convolution lets D judge a digit's global shape: with it, FID after 1,200 steps
-    fell from ~70 to ~33 (the README's Speed section). No BatchNorm: the gradient penalty is
+    fell from ~70 to ~33 (docs/measurements.md, Speed). No BatchNorm: the gradient penalty is
     defined per sample, and BN would couple the batch.
     """
 

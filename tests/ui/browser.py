@@ -52,7 +52,7 @@ def start_duel(page: Any, seconds: float) -> None:
 
 
 def shots_dir(tmp_path: Path) -> Path:
-    """docs/screenshots/ when refreshing the README's pictures, else the test's temporary folder."""
+    """docs/screenshots/ when refreshing the docs' pictures, else the test's temporary folder."""
     return DOCS_SHOTS if os.environ.get("GANPLAYGROUND_SCREENSHOTS") else tmp_path
 
 

@@ -2,7 +2,7 @@
 new loss's curves drawn, stop, drag a slider; then a short duel whose two meters and coverage curves appear.
 
 Uses Debian's Chromium through Playwright. With GANPLAYGROUND_SCREENSHOTS=1 it refreshes the screenshots
-the README shows (docs/screenshots/); otherwise they go to a temporary folder. Skipped when no Chromium
+docs/page.md shows (docs/screenshots/); otherwise they go to a temporary folder. Skipped when no Chromium
 is installed, except where GANPLAYGROUND_REQUIRE_BROWSER
 is set (CI), where a missing browser is a failure.
 """
