@@ -136,6 +136,14 @@ BAD_INPUTS = [
     ("/latent", ["default", -1, 0, "principal", 0, 0, 0, 0, 0, 0], "minimum"),
     ("/interpolate", ["default", 1, "two", 0], "number"),
     ("/explore_model", ["/etc/hosts"], "hosts"),
+    # the timeline (bad positions, and nothing trained yet in a fresh session)
+    ("/timeline_frame", [150], "maximum"),
+    ("/timeline_frame", [-3], "minimum"),
+    ("/timeline_frame", [float("nan")], "between 0 and 100"),
+    ("/timeline_frame", ["middle"], "float"),
+    ("/timeline_frame", [50], "No training yet"),
+    ("/timeline_gif", [], "No training yet"),
+    ("/duel_gif", [], "No duel yet"),
     ("/duel_start", ["collapse", "js", "wgan-gp", 0, -60], "minimum"),
     ("/restore", [], "No training yet"),
 ]
