@@ -285,7 +285,6 @@ class Stepper:
             self.step_count, self.samples_seen, self.elapsed = state["step"], state["samples_seen"], state["elapsed"]
 
 
-
 def _cpu_copy(tree: Any) -> Any:
     """A nest of dicts, lists and tensors with every tensor copied to the CPU (numbers and strings as they are)."""
     if isinstance(tree, torch.Tensor):
