@@ -158,10 +158,7 @@ class ClassHub:
         changes: dict[str, Any] = {"max_seconds": min(config.max_seconds or CLASS_MAX_SECONDS, CLASS_MAX_SECONDS)}
         experiment = self.experiment(member.code)
         if experiment is not None:
-            budget = experiment.max_steps
-            steps = budget.get(config.loss, max(budget.values())) if isinstance(budget, dict) else budget
-            if steps:
-                changes["max_steps"] = int(steps)
+            changes["max_steps"] = experiment.steps_for(config.loss)
         return config.replace(**changes)
 
     # --- runs ---------------------------------------------------------------------------------------
@@ -218,7 +215,8 @@ class ClassHub:
         m = snap.metrics
         if m and snap.metrics_step > t.metrics_step:
             t.metrics_step = snap.metrics_step
-            reading = MeterPoint(snap.metrics_step, round(snap.elapsed, 1), int(m.get("modes", 0)), verdict_of(m, config))
+            reading = MeterPoint(snap.metrics_step, round(snap.elapsed, 1), int(m.get("modes", 0)),
+                                 verdict_of(m, config))
             legibility = m.get("class_fid")
         thumbnail = None
         now = time.monotonic()

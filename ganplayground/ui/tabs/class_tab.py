@@ -187,7 +187,8 @@ class ClassTab:
             if code == NEW_CLASS:
                 return {self.tabs: gr.Tabs(selected="class"), **self.teacher.open_new()}
             if code and isinstance(hash_key, str) and hash_key:
-                return {self.tabs: gr.Tabs(selected="class"), **self.teacher.open_class(code, hash_key, memory, request)}
+                teacher = self.teacher.open_class(code, hash_key, memory, request)
+                return {self.tabs: gr.Tabs(selected="class"), **teacher}
             if code:
                 name = memory.get("name", "") if isinstance(memory, dict) else ""
                 member = self.pg.classes.join(token, code, name)

@@ -8,16 +8,11 @@ the server as an input of the teacher's own events; it is never put in a compone
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import gradio as gr
-import numpy as np
-import pandas as pd
-import segno
-from PIL import Image
 
-from ...classroom.class_card import ChartPoint, class_card_png, class_chart_png
+from ...classroom.class_card import class_card_png, class_chart_png
 from ...classroom.classes import ClassError, RunRecord
 from ...classroom.experiments import EXPERIMENTS, KNOBS, ExperimentError, make_experiment
 from ...classroom.links import address_from_headers, parse_query
@@ -25,13 +20,12 @@ from ...classroom.storage import StorageFull
 from ...presets import PRESETS
 from ..server.class_routes import class_links, student_link
 from ..server.playground import Playground
-from ..widgets import plots, wall
-from ..widgets.charts import curve_plot
+from ..widgets import wall
+from ..widgets.class_pictures import chart_points, png_array, qr_picture
 from ..widgets.labels import LESSONS, LOSS_LABELS
-from .class_links import escape
+from .class_screen import BigScreen
 
 CUSTOM = "custom"
-METER_COLORS = {"digits covered": "#2563eb"}
 
 
 def experiment_choices() -> list[tuple[str, str]]:
@@ -39,26 +33,12 @@ def experiment_choices() -> list[tuple[str, str]]:
             *((f"{e.name}", key) for key, e in EXPERIMENTS.items()), ("My own experiment…", CUSTOM)]
 
 
-def qr_picture(link: str) -> np.ndarray:
-    """The student link as a QR code (segno), big enough for a projector."""
-    buffer = io.BytesIO()
-    segno.make(link, error="m").save(buffer, kind="png", scale=8, border=2)
-    return np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("L"))
-
-
-def chart_points(records: list[RunRecord]) -> tuple[list[ChartPoint], str]:
-    """The class chart's points and the knob's label: the experiment's knob, else the loss."""
-    knob = next((r.arm["knob"] for r in records if r.arm), None)
-    points = [ChartPoint(r.arm["value"] if knob and r.arm else LOSS_LABELS.get(r.loss, r.loss), r.loss,
-                         r.digits_covered, r.prediction.digits, r.finished) for r in records]
-    return points, KNOBS.get(knob, "Loss") if knob else "Loss"
-
-
 class TeacherPanel:
     """The teacher's half of the Class tab."""
 
     def __init__(self, pg: Playground, session: gr.Textbox) -> None:
         self.pg, self.session = pg, session
+        self.screen = BigScreen(pg)
 
     def build(self) -> None:
         with gr.Accordion("Teach a class", open=False, elem_id="class-teach") as self.panel:
@@ -92,25 +72,15 @@ class TeacherPanel:
                 self.verdict_filter = gr.Dropdown([("All verdicts", wall.ALL), *((v[0], k) for k, v in
                                                    wall.VERDICTS.items())], value=wall.ALL, label="Verdict")
             self.wall = gr.HTML("", elem_id="class-wall")
-            self._build_run_tools()
+            with gr.Row():
+                self.run_menu = gr.Dropdown([], label="A run", elem_id="class-run")
+                self.screen.build_button()
+                self.hide = gr.Button("Hide", scale=0, elem_id="class-hide")
+                self.unhide = gr.Button("Show again", scale=0, elem_id="class-unhide")
+            self.screen.build()
             self.chart = gr.Image(label="The class chart", interactive=False, visible=False, elem_id="class-chart")
             self._build_sharing()
             self.seen = gr.State(None)
-
-    def _build_run_tools(self) -> None:
-        with gr.Row():
-            self.run_menu = gr.Dropdown([], label="A run", elem_id="class-run")
-            self.big = gr.Button("Show on the big screen", scale=0, elem_id="class-big")
-            self.hide = gr.Button("Hide", scale=0, elem_id="class-hide")
-            self.unhide = gr.Button("Show again", scale=0, elem_id="class-unhide")
-        with gr.Group(visible=False) as self.big_screen:
-            self.big_caption = gr.Markdown("")
-            with gr.Row():
-                self.big_picture = gr.Image(label="Latest samples", interactive=False, height=420, buttons=[],
-                                            elem_classes="gp-pixels", elem_id="class-big-picture")
-                with gr.Column():
-                    self.big_meter = curve_plot("Digits covered over time", METER_COLORS, y_lim=[0, 10])
-                    self.big_losses = curve_plot("Losses (while this server holds the run)", plots.LOSS_COLORS)
 
     def _build_sharing(self) -> None:
         with gr.Row():
@@ -153,9 +123,7 @@ class TeacherPanel:
         for button, hide in ((self.hide, True), (self.unhide, False)):
             button.click(self.on_hide(hide), inputs=[memory, self.my_classes, self.run_menu],
                          outputs=[self.status, self.seen], **hidden)
-        self.big.click(self.on_big, inputs=[memory, self.my_classes, self.run_menu],
-                       outputs=[self.big_screen, self.big_caption, self.big_picture, self.big_meter, self.big_losses],
-                       **hidden)
+        self.screen.wire([memory, self.my_classes, self.run_menu], self._records)
         self.send.click(self.on_send, inputs=[memory, self.my_classes, self.share_preset, self.share_link],
                         outputs=[self.status], **hidden)
         self.download.click(self.on_download, inputs=[memory, self.my_classes], outputs=[self.files], **hidden)
@@ -250,7 +218,7 @@ class TeacherPanel:
         return {self.status: wall.summary(records) + full,
                 self.wall: wall.wall_html(shown, self.pg.classes.cut_off),
                 self.run_menu: gr.Dropdown(choices=[(wall.run_title(r), r.id) for r in records]),
-                self.chart: gr.update(value=_png_array(class_chart_png(finished, knob, f"Class {code}")),
+                self.chart: gr.update(value=png_array(class_chart_png(finished, knob, f"Class {code}")),
                                       visible=True) if finished else gr.skip(),
                 self.seen: repr(signature)}
 
@@ -268,24 +236,6 @@ class TeacherPanel:
             words = "hidden from the wall and the class" if hidden else "back on the class's wall"
             return {self.status: f"That run is {words}.", self.seen: None}
         return handler
-
-    def on_big(self, memory: Any, code: Any, run_id: Any) -> dict[Any, Any]:
-        """One run enlarged: its picture, the meter's history, its loss curves while the server holds the run."""
-        records = {r.id: r for r in self._records(memory, code)}
-        record = records.get(run_id) if isinstance(run_id, str) else None
-        if record is None:
-            raise gr.Error("Choose a run first.", print_exception=False)
-        run = self.pg.classes.live(record.id)
-        if run is not None and run.latest is not None:
-            picture = self.pg.picture(run.latest, run.trainer.config)
-        else:
-            picture = _png_array(record.thumbnail) if record.thumbnail else None
-        meter = pd.DataFrame({"step": [p.step for p in record.meter], "value": [p.digits_covered for p in record.meter],
-                              "series": ["digits covered"] * len(record.meter)})
-        losses = plots.loss_curves(list(run.trainer.history)) if run is not None else None
-        caption = f"### {escape(wall.run_title(record))}\n\n{escape(wall.outcome_words(record))}"
-        return {self.big_screen: gr.update(visible=True), self.big_caption: caption, self.big_picture: picture,
-                self.big_meter: meter, self.big_losses: losses}
 
     def on_send(self, memory: Any, code: Any, preset: Any, link: Any) -> dict[Any, Any]:
         """Share a preset (or a class link's preset, loss and seed) with every student of the class."""
@@ -337,7 +287,3 @@ def page_address(request: Any) -> str:
     """The page's own address as the browser sees it (behind a Space's proxy too)."""
     headers = getattr(request, "headers", None) if request is not None else None
     return address_from_headers(dict(headers) if headers is not None else {})
-
-
-def _png_array(data: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
