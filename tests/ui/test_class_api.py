@@ -14,7 +14,7 @@ from gradio_client import Client
 from ..waiting import wait_for
 from .pages import FORM, api_error
 
-QUICK = [*FORM[:-1], 5]  # the quick form with a 5-second budget
+QUICK = [*FORM[:-1], 10]  # the quick form with a 10-second budget (the least the form takes)
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +39,8 @@ def test_creating_a_class_gives_a_code_a_secret_key_and_both_links(a_class: dict
 def test_a_students_run_reaches_the_teachers_list_and_csv(a_class: dict, http: httpx.Client, client: Client) -> None:
     code, key = a_class["code"], a_class["teacher_key"]
     me = client.predict(api_name="/new_session")
-    joined = client.predict(me, code.lower(), "<img src=x onerror=alert(1)>", api_name="/class_join")
-    assert joined["code"] == code and joined["name"] == "<img src=x onerror=alert(1)>"
+    joined = client.predict(me, code.lower(), "<img src=x onerror=1>", api_name="/class_join")
+    assert joined["code"] == code and joined["name"] == "<img src=x onerror=1>"
     client.predict(me, 7, "", api_name="/class_predict")
     client.predict(me, *QUICK, api_name="/start")
 
@@ -57,7 +57,7 @@ def test_a_students_run_reaches_the_teachers_list_and_csv(a_class: dict, http: h
     got = http.get(f"/api/classes/{code}/runs.csv", headers={"X-Teacher-Key": key})
     assert got.status_code == 200 and key not in got.text
     (row,) = list(csv.DictReader(io.StringIO(got.text)))
-    assert row["name"] == "<img src=x onerror=alert(1)>" and row["predicted_digits"] == "7"
+    assert row["name"] == "<img src=x onerror=1>" and row["predicted_digits"] == "7"
 
 
 @pytest.mark.parametrize("path", ["/api/classes/{code}/runs", "/api/classes/{code}/runs.csv"])
@@ -73,7 +73,7 @@ def test_the_teachers_lists_need_the_right_key(a_class: dict, http: httpx.Client
 def test_unknown_or_malformed_class_codes_get_a_plain_404(http: httpx.Client, code: str) -> None:
     answer = http.get(f"/api/classes/{code}/runs", headers={"X-Teacher-Key": "x"})
     assert answer.status_code == 404 and "No class" in answer.json()["error"]
-    assert "<script>" not in answer.text
+    assert answer.headers["content-type"] == "application/json"  # quoted back as data, never as a page
 
 
 def test_forged_run_ids_and_bad_bodies_are_refused(a_class: dict, http: httpx.Client) -> None:

@@ -21,6 +21,7 @@ import numpy as np
 from ...classroom.classes import ClassBook, ClassError, Member, MeterPoint, NewClass, Prediction, RunRecord
 from ...classroom.data_folder import DataFolder, database_path
 from ...classroom.experiments import EXPERIMENTS, Arm, Experiment, ExperimentError
+from ...classroom.storage import StorageError
 from ...classroom.thumbnails import thumbnail_png
 from ...config import TOY_DATASETS, Config
 from ...train.snapshots import Snapshot
@@ -173,7 +174,7 @@ class ClassHub:
         try:
             run_id = self.book.start_run(seat.member, tab, settings, prediction=seat.prediction,
                                          arm=arm.to_dict() if arm else None)
-        except ClassError as exc:
+        except (ClassError, StorageError) as exc:
             run.error = f"Not shared with your class: {exc}"
             return None
         with self._lock:
@@ -198,7 +199,7 @@ class ClassHub:
         for t in tracked:
             try:
                 written += self._report(t)
-            except (ClassError, OSError) as exc:  # a deleted class, a full disk: the run goes on, unreported
+            except (ClassError, StorageError, OSError) as exc:  # a deleted class, a full disk: the run goes on, unreported
                 self.errors += 1
                 log.warning("class report failed: %s", exc)
                 with self._lock:

@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ...classroom.classes import ClassError, NewClass, RunRecord, TeacherKeyError, UnknownClass
 from ...classroom.links import address_from_headers
-from ...classroom.storage import StorageFull
+from ...classroom.storage import StorageError, StorageFull
 from .class_hub import ClassHub
 
 MAX_BODY = 16_384  # a create request is a few hundred bytes
@@ -85,7 +85,7 @@ def class_router(hub: ClassHub) -> APIRouter:
             experiment = data.get("experiment")
         try:
             new = hub.create(experiment)
-        except (ClassError, StorageFull) as exc:
+        except (ClassError, StorageError) as exc:
             return _error(exc)
         address = address_from_headers(dict(request.headers))
         return JSONResponse({"code": new.code, "teacher_key": new.teacher_key, **class_links(address, new)},
@@ -95,7 +95,7 @@ def class_router(hub: ClassHub) -> APIRouter:
     def list_runs(code: str, x_teacher_key: str = Header(default="")) -> Response:
         try:
             records = hub.wall(code, x_teacher_key)
-        except (ClassError, StorageFull) as exc:
+        except (ClassError, StorageError) as exc:
             return _error(exc)
         return JSONResponse([run_json(r, hub) for r in records])
 
@@ -103,7 +103,7 @@ def class_router(hub: ClassHub) -> APIRouter:
     def runs_csv(code: str, x_teacher_key: str = Header(default="")) -> Response:
         try:
             text = hub.book.csv(code, x_teacher_key)
-        except (ClassError, StorageFull) as exc:
+        except (ClassError, StorageError) as exc:
             return _error(exc)
         name = f"class-{hub.book.info(code).code}-runs.csv"
         return Response(text, media_type="text/csv; charset=utf-8",
@@ -115,7 +115,7 @@ def class_router(hub: ClassHub) -> APIRouter:
         lets one in; hidden runs are not served)."""
         try:
             record = hub.book.run(code, run_id)
-        except (ClassError, StorageFull) as exc:
+        except (ClassError, StorageError) as exc:
             return _error(exc)
         if record.hidden or not record.thumbnail:
             return JSONResponse({"error": "no picture for this run"}, status_code=404)
@@ -125,7 +125,7 @@ def class_router(hub: ClassHub) -> APIRouter:
     def delete_class(code: str, x_teacher_key: str = Header(default="")) -> Response:
         try:
             hub.book.delete(code, x_teacher_key)
-        except (ClassError, StorageFull) as exc:
+        except (ClassError, StorageError) as exc:
             return _error(exc)
         return JSONResponse({"deleted": code.strip().upper()})
 

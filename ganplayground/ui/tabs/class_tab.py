@@ -14,6 +14,7 @@ import gradio as gr
 
 from ...classroom.classes import ClassError, Member, Prediction
 from ...classroom.links import NEW_CLASS, parse_query
+from ...classroom.storage import StorageError
 from ...presets import PRESETS
 from ..server.playground import Playground
 from ..widgets import wall
@@ -135,7 +136,7 @@ class ClassTab:
             raise gr.Error("the class code and the name are text", print_exception=False)
         try:
             return self.pg.classes.join(token, code, name or "")
-        except ClassError as exc:
+        except (ClassError, StorageError) as exc:
             raise gr.Error(str(exc), print_exception=False) from None
 
     def on_join(self, session: Any, code: Any, name: Any, memory: Any) -> dict[Any, Any]:
@@ -198,7 +199,7 @@ class ClassTab:
             if member is not None:
                 out.update(self._joined(member, memory, load_settings=False))
             out.update(self.teacher.open_known(memory))
-        except (ClassError, gr.Error) as exc:
+        except (ClassError, StorageError, gr.Error) as exc:
             out[self.info] = message(getattr(exc, "message", exc))
         return out
 
@@ -218,7 +219,7 @@ class ClassTab:
         back = None if comes_back in (None, "") else comes_back == "yes"
         try:
             prediction = self.pg.classes.predict(token, number, back)
-        except ClassError as exc:
+        except (ClassError, StorageError) as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         return prediction_words(prediction)
 
@@ -244,7 +245,7 @@ class ClassTab:
             return out
         try:
             info, records = self.pg.classes.book.info(member.code), self.pg.classes.wall(member.code)
-        except ClassError as exc:
+        except (ClassError, StorageError) as exc:
             return {**out, self.student_wall: message(exc), self.timer: gr.Timer(active=False)}
         mine = [r for r in records if r.member_id == member.id]
         out[self.student_wall] = wall.wall_html(wall.choose(records), self.pg.classes.cut_off)

@@ -16,7 +16,7 @@ from ...classroom.class_card import class_card_png, class_chart_png
 from ...classroom.classes import ClassError, RunRecord
 from ...classroom.experiments import EXPERIMENTS, KNOBS, ExperimentError, make_experiment
 from ...classroom.links import address_from_headers, parse_query
-from ...classroom.storage import StorageFull
+from ...classroom.storage import StorageError
 from ...presets import PRESETS
 from ..server.class_routes import class_links, student_link
 from ..server.playground import Playground
@@ -170,7 +170,7 @@ class TeacherPanel:
             if choice == CUSTOM:
                 experiment = make_experiment(knob, values, losses or ["js"]).to_dict()
             new = self.pg.classes.create(experiment)
-        except (ClassError, ExperimentError, StorageFull) as exc:
+        except (ClassError, ExperimentError, StorageError) as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         links = class_links(page_address(request), new)
         memory = self._remember(memory, new.code, new.teacher_key)
@@ -197,7 +197,7 @@ class TeacherPanel:
     def _records(self, memory: Any, code: Any) -> list[RunRecord]:
         try:
             return self.pg.classes.wall(code, self._key(memory, code))
-        except ClassError as exc:
+        except (ClassError, StorageError) as exc:
             raise gr.Error(str(exc), print_exception=False) from None
 
     def on_tick(self, memory: Any, code: Any, sort: Any, loss: Any, verdict: Any, seen: Any) -> dict[Any, Any]:
@@ -231,7 +231,7 @@ class TeacherPanel:
                 raise gr.Error("Choose a run first.", print_exception=False)
             try:
                 self.pg.classes.book.hide(code, self._key(memory, code), run_id, hidden)
-            except ClassError as exc:
+            except (ClassError, StorageError) as exc:
                 raise gr.Error(str(exc), print_exception=False) from None
             words = "hidden from the wall and the class" if hidden else "back on the class's wall"
             return {self.status: f"That run is {words}.", self.seen: None}
@@ -251,7 +251,7 @@ class TeacherPanel:
             raise gr.Error("Choose a preset to send.", print_exception=False)
         try:
             self.pg.classes.book.share(code, self._key(memory, code), setup)
-        except ClassError as exc:
+        except (ClassError, StorageError) as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         return {self.status: f"Sent to class {code}: the **{setup['preset']}** preset. Students see it on their "
                              "Class tab with a Load button; runs going on are not touched."}
@@ -261,7 +261,7 @@ class TeacherPanel:
         key = self._key(memory, code)
         try:
             text = self.pg.classes.book.csv(code, key)
-        except ClassError as exc:
+        except (ClassError, StorageError) as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         records = [r for r in self.pg.classes.wall(code, key) if not r.hidden]
         points, knob = chart_points(records)
@@ -274,7 +274,7 @@ class TeacherPanel:
     def on_delete(self, memory: Any, code: Any) -> dict[Any, Any]:
         try:
             self.pg.classes.book.delete(code, self._key(memory, code))
-        except ClassError as exc:
+        except (ClassError, StorageError) as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         memory = dict(memory)
         memory["teaching"] = {k: v for k, v in self._teaching(memory).items() if k != code}
