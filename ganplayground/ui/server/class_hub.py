@@ -199,7 +199,7 @@ class ClassHub:
         for t in tracked:
             try:
                 written += self._report(t)
-            except (ClassError, StorageError, OSError) as exc:  # a deleted class, a full disk: the run goes on, unreported
+            except (ClassError, StorageError, OSError) as exc:  # a deleted class, a full disk: the run goes on
                 self.errors += 1
                 log.warning("class report failed: %s", exc)
                 with self._lock:

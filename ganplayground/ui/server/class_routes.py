@@ -67,6 +67,7 @@ def _error(exc: Exception) -> JSONResponse:
 
 def class_router(hub: ClassHub) -> APIRouter:
     """The routes over a hub (added to the page's FastAPI app by ui/app.py's launch)."""
+    # Long: FastAPI routes are nested functions over the one hub; each of the five is short.
     router = APIRouter(prefix="/api/classes")
 
     @router.post("")
