@@ -37,7 +37,7 @@ def _student(browser, link: str, name: str, digits: int):
     wait(lambda: "Your prediction" in page.locator("#class-prediction").inner_text(), 30, "the prediction stored")
     page.get_by_role("tab", name="Train").click()
     page.locator("#settings").click()
-    budget = page.get_by_label("Time budget (seconds)", exact=True).first
+    budget = page.locator("#budget input[type=number]")
     budget.fill("10")
     budget.press("Enter")
     click_start(page)
@@ -92,7 +92,7 @@ def test_a_teacher_and_three_students_run_a_class(app_url: str, tmp_path: Path) 
 
         # --- the results ---
         teacher.click("#class-download")
-        link = teacher.locator("#class-files a", has_text=".csv").first
+        link = teacher.locator("#class-files a[download$='.csv']").first
         link.wait_for(timeout=30_000)
         with teacher.expect_download() as download:
             link.click()

@@ -216,8 +216,11 @@ class ClassHub:
         m = snap.metrics
         if m and snap.metrics_step > t.metrics_step:
             t.metrics_step = snap.metrics_step
-            reading = MeterPoint(snap.metrics_step, round(snap.elapsed, 1), int(m.get("modes", 0)),
-                                 verdict_of(m, config))
+            verdict = verdict_of(m, config)
+            # Digits it draws: none while its samples are not digits yet (the classifier still files static
+            # under some digit, but a class compares drawn digits).
+            digits = 0 if verdict == "illegible" else int(m.get("modes", 0))
+            reading = MeterPoint(snap.metrics_step, round(snap.elapsed, 1), digits, verdict)
             legibility = m.get("class_fid")
         thumbnail = None
         now = time.monotonic()

@@ -90,7 +90,8 @@ class TeacherPanel:
         with gr.Row():
             self.download = gr.Button("Download the results (CSV and class card)", elem_id="class-download")
             self.delete = gr.Button("Delete this class now", variant="stop", scale=0, elem_id="class-delete")
-        self.files = gr.File(label="Results", file_count="multiple", visible=False, elem_id="class-files")
+        self.files = gr.File(label="Results", file_count="multiple", interactive=False, visible=False,
+                             elem_id="class-files")
 
     @staticmethod
     def _teacher_text(choice: Any) -> str:
