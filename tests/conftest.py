@@ -45,6 +45,8 @@ RUN_TEMP = tempfile.mkdtemp(prefix="ganplayground-tests-")
 os.environ["GRADIO_TEMP_DIR"] = os.path.join(RUN_TEMP, "gradio")
 os.environ["TMPDIR"] = RUN_TEMP
 tempfile.tempdir = RUN_TEMP
+# The class database of every Playground the tests make (its data folder), never the user's own.
+os.environ["GANPLAYGROUND_DATA_DIR"] = os.path.join(RUN_TEMP, "data")
 
 
 # PyTorch can abort while the interpreter shuts down after backward passes ran in worker threads

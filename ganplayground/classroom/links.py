@@ -13,9 +13,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..config import LOSS_NAMES
 from ..presets import PRESETS
+from .classes import normal_code
 
 TABS = ("train", "duel", "explore", "learn")
-PARAMS = ("preset", "loss", "seed", "tab", "lesson", "autostart", "simple")
+PARAMS = ("class", "preset", "loss", "seed", "tab", "lesson", "autostart", "simple")
+FIELDS = {"class": "class_code"}  # a parameter whose SetUp field has another name (`class` is Python's)
+NEW_CLASS = "new"  # ?class=new: open the Class tab ready to start a class
 MAX_SEED = 2**31 - 1  # Config.seed's range
 MAX_PARAMS = 20  # a hand-written link has a handful; past this they are counted, not read
 MAX_SHOWN = 40  # characters of a bad value quoted back in a note
@@ -34,6 +37,7 @@ class SetUp:
     lesson: int | None = None  # 1-based lesson of the Learn tab (implies tab="learn")
     autostart: bool = False  # start training (or the duel, on tab=duel) as soon as the page opens
     simple: bool = False  # the class view: settings and advanced knobs hidden
+    class_code: str | None = None  # ?class=CODE: join that class (a 6-character code), or "new" to start one
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ def parse_query(query: str | Mapping[str, str] | Iterable[tuple[str, str]], less
         if why:
             notes.append(f"ignored: {shown} ({why})")
         else:
-            values[key] = parsed
+            values[FIELDS.get(key, key)] = parsed
     if len(pairs) > MAX_PARAMS:
         notes.append(f"ignored: {len(pairs) - MAX_PARAMS} more parameters (a link reads at most {MAX_PARAMS})")
 
@@ -122,6 +126,11 @@ def parse_query(query: str | Mapping[str, str] | Iterable[tuple[str, str]], less
 
 def _read(key: str, value: str, lessons: int) -> tuple[object, str]:
     """(the value, "") for a good parameter, (None, why) for a bad one."""
+    if key == "class":
+        if _key(value) == NEW_CLASS:
+            return NEW_CLASS, ""
+        code = normal_code(value)
+        return (code, "") if code else (None, "a class code is 6 letters and digits, like K7QM2X")
     if key == "preset":
         name = _key(value)
         return (name, "") if name in PRESETS else (None, f"unknown preset; the presets are {', '.join(PRESETS)}")
@@ -151,7 +160,7 @@ def to_query(setup: SetUp) -> str:
     it sets, in the order of PARAMS. parse_query of it gives the same SetUp back."""
     pairs: list[tuple[str, str]] = []
     for key in PARAMS:
-        value = getattr(setup, key)
+        value = getattr(setup, FIELDS.get(key, key))
         if isinstance(value, bool):
             if value:
                 pairs.append((key, "1"))

@@ -1,4 +1,4 @@
-"""The page: a header, the class-link panel and four tabs (Train, Duel, Explore, Learn). Each tab builds its own
+"""The page: a header, the class-link panel and five tabs (Train, Duel, Explore, Learn, Class). Each tab builds its own
 layout and wires its own events (ui/tabs/); this module only assembles them. `build_demo()` builds the page;
 `launch()` serves it.
 """
@@ -10,8 +10,10 @@ from typing import Any
 
 import gradio as gr
 
+from .server.class_routes import class_router
 from .server.playground import Playground
 from .tabs.class_links import ClassLinks
+from .tabs.class_tab import ClassTab
 from .tabs.duel_tab import DuelTab
 from .tabs.explore_tab import ExploreTab
 from .tabs.header import Header
@@ -30,6 +32,7 @@ class Page:
     duel: DuelTab
     explore: ExploreTab
     learn: LearnTab
+    klass: ClassTab
 
 
 def build_demo(playground: Playground | None = None) -> gr.Blocks:
@@ -40,21 +43,29 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
         header.build()  # the page's session box, which every tab reads
         links.build()
         s = header.session
-        page = Page(header, links, TrainTab(pg, s), DuelTab(pg, s), ExploreTab(pg, s), LearnTab(pg))
+        train = TrainTab(pg, s)
+        page = Page(header, links, train, DuelTab(pg, s), ExploreTab(pg, s), LearnTab(pg), ClassTab(pg, s, train))
+        page.klass.build_state()
         with gr.Tabs(selected="train", elem_id="gp-tabs") as tabs:
-            for tab in (page.train, page.duel, page.explore, page.learn):
+            for tab in (page.train, page.duel, page.explore, page.learn, page.klass):
                 tab.build()
         loaded = header.wire(demo, [(page.train.timer, lambda s: s.run is not None),
                                     (page.duel.timer, lambda s: bool(s.duel))])
-        links.wire(loaded, tabs, page.train, page.duel)
+        joined = page.klass.wire_open(loaded, tabs)  # a class link joins before the link's set-up can autostart
+        links.wire(joined, tabs, page.train, page.duel)
         page.learn.wire(tabs, page.train.form, page.duel.preset)
     demo.playground, demo.page = pg, page  # type: ignore[attr-defined]
     return demo
 
 
 def launch(demo: gr.Blocks | None = None, **kwargs: Any) -> gr.Blocks:
-    """Serve the page. Keyword arguments go to `gr.Blocks.launch` (server_name, server_port, ...)."""
+    """Serve the page and, beside it on the same server, the class's JSON API (/api/classes, server/class_routes.py).
+    Keyword arguments go to `gr.Blocks.launch` (server_name, server_port, prevent_thread_lock, ...)."""
     demo = demo or build_demo()
     demo.queue(default_concurrency_limit=None)
-    demo.launch(**{**launch_options(), **kwargs})
+    block = not kwargs.pop("prevent_thread_lock", False)
+    demo.launch(**{**launch_options(), **kwargs, "prevent_thread_lock": True})
+    demo.app.include_router(class_router(demo.playground.classes))  # type: ignore[attr-defined]
+    if block:
+        demo.block_thread()
     return demo

@@ -88,4 +88,15 @@ def test_every_documented_endpoint_answers_as_the_table_says(client: Client) -> 
     board, marks, _, _, next_round = call("/game_round", "collapsed-js", 3)
     assert marks == [] and next_round == 4
     assert "of 16 right" in call("/game_check", [1, 2])[1]
+    assert "No class" in _refused(lambda: call("/class_join", me, "ZZZZZZ", "Ada"))
+    assert "Join a class first" in _refused(lambda: call("/class_predict", me, 3, ""))
     assert called == set(documented()), set(documented()) - called
+
+
+def _refused(action) -> str:
+    """The message of a call that must fail (gradio_client raises the server's plain sentence)."""
+    try:
+        action()
+    except Exception as exc:  # noqa: BLE001 - gradio_client's AppError
+        return str(exc)
+    raise AssertionError("the call was accepted")

@@ -13,6 +13,7 @@ import gradio as gr
 import numpy as np
 import torch
 
+from ...classroom.data_folder import DataFolder, data_folder
 from ...config import Config, ConfigError
 from ...measure.metrics import live_reading
 from ...train.data import DataError, get_dataset
@@ -24,6 +25,7 @@ from ..widgets import plots
 from ..widgets.inputs import env_int, error
 from ..widgets.labels import LOSS_LABELS
 from . import zerogpu
+from .class_hub import ClassHub
 from .downloads import Downloads
 from .explore_models import ExploreModels
 from .runs import Run
@@ -39,7 +41,7 @@ class Playground:
 
     def __init__(self, max_trainings: int | None = None, idle_seconds: float | None = None,
                  orphan_seconds: float = 60.0, threads_per_run: int = 1, snapshot_seconds: float = 1.0,
-                 metrics_seconds: float = 4.0) -> None:
+                 metrics_seconds: float = 4.0, folder: DataFolder | None = None) -> None:
         self.device = resolve_device("auto")
         if max_trainings is None:
             # benchmarks/classroom.py on 2 cores: capping at 2 instead of 4 did not make sliders faster
@@ -57,6 +59,10 @@ class Playground:
         self.downloads = Downloads()  # lab cards, model zips, GIFs: this server's own temporary folder
         self.models = ExploreModels()  # what Explore shows, loaded once
         self._real_points: dict[str, np.ndarray] = {}
+        # The classes: their database in the data folder (GANPLAYGROUND_DATA_DIR, /data on a Space with persistent
+        # storage, else the user's data folder), made on first start.
+        self.classes = ClassHub(folder or data_folder(), self.picture,
+                                max_db_mb=float(env_int("GANPLAYGROUND_MAX_DB_MB", 256)))
         if self.device.type == "cpu":
             torch.set_num_threads(threads_per_run)
 
@@ -74,6 +80,7 @@ class Playground:
     def close(self) -> None:
         """Stop every run and remove the downloads folder (server shutdown, tests)."""
         self.manager.close()
+        self.classes.close()
         self.downloads.close()
 
     # --- sessions and runs -----------------------------------------------------------------------
@@ -98,12 +105,15 @@ class Playground:
         except (ConfigError, DataError) as exc:
             raise error(exc) from None
 
-    def start(self, session: Session, trainer: Trainer, side: int | None = None) -> Run:
-        """Start a run for a session (its Train-tab run, or one side of its duel), with this server's settings."""
+    def start(self, session: Session, trainer: Trainer, side: int | None = None, preset: str = "") -> Run:
+        """Start a run for a session (its Train-tab run, or one side of its duel), with this server's settings; a
+        class member's run reports to its class."""
         options: dict[str, Any] = {"snapshot_seconds": self.snapshot_seconds, "metrics_seconds": self.metrics_seconds}
         if self.zerogpu:
             options.update(run_class=zerogpu.ChunkedRun, chunk=zerogpu.gpu_chunk_function())
-        return self.manager.start(session, trainer, side=side, **options)
+        run = self.manager.start(session, trainer, side=side, **options)
+        self.classes.track(session.token, run, "train" if side is None else "duel", preset, side)
+        return run
 
     # --- pictures ----------------------------------------------------------------------------------
     def picture(self, snap: Snapshot, config: Config) -> np.ndarray:

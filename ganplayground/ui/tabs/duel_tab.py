@@ -130,8 +130,8 @@ class DuelTab:
             configs = [(base.with_loss(loss) if loss != base.loss else base).replace(**place) for loss in losses]
         except ConfigError as exc:
             raise error(exc) from None
-        trainers = [self.pg.new_trainer(c) for c in configs]
-        return [self.pg.start(session, trainer, side=side) for side, trainer in enumerate(trainers)]
+        trainers = [self.pg.new_trainer(self.pg.classes.class_config(session.token, c)) for c in configs]
+        return [self.pg.start(session, trainer, side=side, preset=str(preset)) for side, trainer in enumerate(trainers)]
 
     def on_start(self, token: Any, preset: Any, loss_left: Any, loss_right: Any, seed: Any,
                  budget: Any) -> dict[Any, Any]:

@@ -102,7 +102,7 @@ class SlowMotion:
             trainer = ended or self.pg.new_trainer(config)
             trainer.pause()
             trainer.limit_speed(session.steps_per_second)
-            run = self.pg.start(session, trainer)
+            run = self.pg.start(session, trainer, preset=str(form[0]))
             session.config = trainer.config
         run.trainer.pause()
         deadline = time.monotonic() + PAUSE_WAIT_SECONDS

@@ -58,7 +58,8 @@ class TrainForm:
             self.latent = gr.Slider(2, 256, value=default.latent_dim, step=1, label="Latent size")
             self.critic = gr.Slider(1, 10, value=default.critic_steps, step=1, label="Critic steps per generator step")
             self.seed = gr.Number(value=default.seed, precision=0, label="Seed", minimum=0)
-            self.budget = gr.Slider(10, 900, value=default.max_seconds, step=10, label="Time budget (seconds)")
+            self.budget = gr.Slider(10, 900, value=default.max_seconds, step=10, label="Time budget (seconds)",
+                                    elem_id="budget")
 
     @property
     def values(self) -> list[Any]:

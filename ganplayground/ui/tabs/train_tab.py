@@ -121,10 +121,10 @@ class TrainTab:
     def start_run(self, token: Any, *form: Any) -> Run:
         """Start training the form's settings in this session (replacing its previous run)."""
         session = self.pg.session(token)
-        config = config_from_form(*form, threads=self.pg.threads_per_run)
+        config = self.pg.classes.class_config(session.token, config_from_form(*form, threads=self.pg.threads_per_run))
         trainer = self.pg.new_trainer(config)
         trainer.limit_speed(session.steps_per_second)
-        run = self.pg.start(session, trainer)
+        run = self.pg.start(session, trainer, preset=str(form[0]))
         session.config = config
         return run
 

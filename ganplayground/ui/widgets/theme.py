@@ -22,6 +22,13 @@ CSS = """
 .gp-narrator {min-height: 2.4em; font-size: 1.05em}
 .gp-pixels img {image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain}
 #game-result th, #game-result td {white-space: nowrap}
+.gp-wall {display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 8px}
+.gp-card {border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px; font-size: 0.85em}
+.gp-card.hidden-run {opacity: 0.45; border-style: dashed}
+.gp-card img {width: 100%; image-rendering: pixelated; background: #000; aspect-ratio: 1; object-fit: contain}
+.gp-card .noimg {width: 100%; aspect-ratio: 1; background: var(--background-fill-secondary)}
+.gp-badge {display: inline-block; color: #fff; border-radius: 4px; padding: 0 5px; font-weight: 600}
+.gp-card .name {font-weight: 600; overflow-wrap: anywhere}
 """
 MAX_FILE_SIZE = "20mb"  # above the engine's 16 MB cap on an upload, so a file between the two gets its plain message
 

@@ -1,0 +1,296 @@
+"""A class experiment: the teacher picks one knob and its values, each student who joins gets the next (value, loss)
+arm round robin, and the arm becomes a Config and a sentence for the student's page. Ships "Where does collapse begin?".
+
+Plain data: nothing here trains, stores a class or draws (classes.py, storage.py and class_card.py do).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import LOSS_NAMES, Config, ConfigError
+from ..presets import PRESET_NAMES, get_preset
+
+KNOBS: dict[str, str] = {
+    "loss": "Loss",
+    "lr_ratio": "D's learning rate ÷ G's",
+    "seed": "Seed",
+    "batch_size": "Batch size",
+}
+MAX_VALUES = 12  # a class of 30 sees every value at least twice (one loss)
+MAX_STEPS_LIMIT = 100_000  # a class's run is minutes at most, not hours
+RATIO_RANGE = (0.05, 100.0)  # D 20x slower to 100x faster than G
+# Short loss labels for the wall and the chart, and the words for the student's page (human words live here, not
+# in config.py, because an experiment speaks to students; the page's menus have their own in ui/widgets/labels.py).
+LOSS_SHORT = {"js": "JS", "js-minimax": "minimax", "wgan": "WGAN", "wgan-gp": "WGAN-GP", "hinge": "hinge"}
+LOSS_WORDS = {
+    "js": "the Jensen–Shannon loss",
+    "js-minimax": "the original minimax loss",
+    "wgan": "the Wasserstein loss with weight clipping",
+    "wgan-gp": "the Wasserstein loss with gradient penalty",
+    "hinge": "the hinge loss",
+}
+# The class's step budgets for the collapse networks (benchmarks/class_experiment.py, docs/teaching.md): about 25 s
+# of one CPU core per student on average, so that 30 students on a 2-core server all see their result within 10
+# minutes. A WGAN-GP step costs about 3x a JS step (two critic updates, each with a second backward pass).
+DEFAULT_STEPS: dict[str, int] = {"js": 6000, "js-minimax": 6000, "wgan": 1500, "wgan-gp": 1500, "hinge": 6000}
+
+
+class ExperimentError(ValueError):
+    """An experiment's knob, values, losses or budget is not allowed; the message says why in plain words."""
+
+
+def _number_text(value: float | int) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One (value, loss) pair of an experiment: what one student runs."""
+
+    knob: str
+    value: float | int | str
+    loss: str
+    label: str  # short, for the wall and the chart: "8× · JS"
+    words: str  # the sentence for the student's page
+
+    def to_dict(self) -> dict[str, Any]:
+        """{"knob", "value", "label", "loss"}: JSON-safe, stored with each run."""
+        return {"knob": self.knob, "value": self.value, "label": self.label, "loss": self.loss}
+
+
+def _arm(knob: str, value: float | int | str, loss: str) -> Arm:
+    """The Arm of a value and a loss, with its label and its sentence."""
+    loss_words = LOSS_WORDS[loss]
+    if knob == "loss":
+        return Arm(knob, value, loss, LOSS_SHORT[loss], f"In the class experiment you train with {loss_words}.")
+    if knob == "lr_ratio":
+        x = _number_text(value)
+        if value == 1:
+            pace = "D and G learning at the same rate"
+        elif value > 1:
+            pace = f"D learning {x}× faster than G"
+        else:
+            pace = f"D learning {_number_text(round(1 / value, 3))}× slower than G"
+        return Arm(knob, value, loss, f"{x}× · {LOSS_SHORT[loss]}",
+                   f"In the class experiment you run {pace}, with {loss_words}.")
+    if knob == "seed":
+        return Arm(knob, value, loss, f"seed {value} · {LOSS_SHORT[loss]}",
+                   f"In the class experiment you train with seed {value} and {loss_words}.")
+    return Arm(knob, value, loss, f"batch {value} · {LOSS_SHORT[loss]}",
+               f"In the class experiment you train on batches of {value} digits, with {loss_words}.")
+
+
+def _spread_order(n: int) -> list[int]:
+    """Indices 0..n-1 with both ends first, then the middles of the gaps (0, n-1, mid, ...): a class of a few
+    students already spans the whole range of values."""
+    if n <= 2:
+        return list(range(n))
+    order, gaps = [0, n - 1], [(0, n - 1)]
+    while gaps:
+        lo, hi = gaps.pop(0)
+        if hi - lo < 2:
+            continue
+        mid = (lo + hi) // 2
+        order.append(mid)
+        gaps += [(lo, mid), (mid, hi)]
+    return order
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """One knob, its values and the losses to cross them with, on a base preset, with the class's step budget."""
+
+    name: str
+    knob: str
+    values: tuple
+    losses: tuple[str, ...]
+    preset: str  # the base preset
+    max_steps: dict[str, int] | int  # the class's step budget (per loss if the losses cost differently)
+    teacher_text: str  # Markdown for the teacher: what to do, what the class should find
+
+    def __post_init__(self) -> None:
+        _check(self)
+
+    def arms(self) -> list[Arm]:
+        """Every (value, loss) pair, the losses alternating and the values spread (ends first), so that the first
+        len(arms) students cover all and the first few already span the range."""
+        if self.knob == "loss":
+            return [_arm("loss", v, v) for v in self.values]
+        return [_arm(self.knob, self.values[i], loss) for i in _spread_order(len(self.values)) for loss in self.losses]
+
+    def arm(self, slot: int) -> Arm:
+        """The arm of the student in `slot` (0, 1, 2, ... in order of joining): arms()[slot % len(arms)]."""
+        arms = self.arms()
+        return arms[slot % len(arms)]
+
+    def steps_for(self, loss: str) -> int:
+        """The class's step budget for a run with this loss."""
+        return self.max_steps[loss] if isinstance(self.max_steps, dict) else self.max_steps
+
+    def config_for(self, arm: Arm, seed: int | None = None) -> Config:
+        """The base preset's config with the arm's loss, knob value and the step budget applied.
+
+        A loss other than the preset's comes with that loss's recommended optimiser settings (Config.with_loss:
+        WGAN-GP gets Adam 1e-3, beta1 0, 2 critic steps), because the paper's JS settings starve a Wasserstein
+        critic. The ratio keeps G's rate (the preset's, or the loss's recommended one) and scales D's:
+        lr_d = ratio x lr_g. G's rate sets how fast the samples can change at all; keeping it fixed makes the
+        ratio the only difference between two students of the same loss, and the collapse preset itself is
+        ratio ~13 (2e-3 / 1.5e-4). The budget is steps, not seconds (max_seconds 0): a student whose run waited
+        behind others or ran beside three more gets the same training as one who ran alone.
+        `seed` is the student's own seed (ignored when the knob is the seed)."""
+        base = get_preset(self.preset).config
+        if arm.loss != base.loss:
+            base = base.with_loss(arm.loss)
+        changes: dict[str, Any] = {"max_steps": self.steps_for(arm.loss), "max_seconds": 0.0}
+        if seed is not None:
+            changes["seed"] = seed
+        if arm.knob == "lr_ratio":
+            changes["lr_d"] = float(arm.value) * base.lr_g
+        elif arm.knob in ("seed", "batch_size"):
+            changes[arm.knob] = int(arm.value)
+        try:
+            return base.replace(**changes)
+        except ConfigError as exc:
+            raise ExperimentError(f"{arm.label}: {exc}") from None
+
+    def form_values(self, arm: Arm) -> dict[str, Any]:
+        """What the page's Train form shows for this arm: {"preset", "loss", "lr_d", "lr_g", "batch_size", "seed"}."""
+        config = self.config_for(arm)
+        return {"preset": self.preset, "loss": config.loss, "lr_d": config.lr_d, "lr_g": config.lr_g,
+                "batch_size": config.batch_size, "seed": config.seed}
+
+    def to_dict(self) -> dict[str, Any]:
+        steps = dict(self.max_steps) if isinstance(self.max_steps, dict) else self.max_steps
+        return {"name": self.name, "knob": self.knob, "values": list(self.values), "losses": list(self.losses),
+                "preset": self.preset, "max_steps": steps, "teacher_text": self.teacher_text}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Experiment:
+        """Back from to_dict (or stored JSON); ExperimentError for anything missing, unknown or out of range."""
+        fields = ("name", "knob", "values", "losses", "preset", "max_steps", "teacher_text")
+        if missing := [k for k in fields if k not in d] if isinstance(d, dict) else list(fields):
+            raise ExperimentError(f"the experiment lacks {', '.join(missing)}")
+        knob = d["knob"]
+        if knob not in KNOBS:
+            raise ExperimentError(f"unknown knob {knob!r}; choose one of {', '.join(KNOBS)}")
+        if not isinstance(d["values"], list | tuple) or not isinstance(d["losses"], list | tuple):
+            raise ExperimentError("values and losses must be lists")
+        values = tuple(_parse_value(knob, v) for v in d["values"])
+        steps = dict(d["max_steps"]) if isinstance(d["max_steps"], dict) else d["max_steps"]
+        return cls(name=d["name"], knob=knob, values=values, losses=tuple(d["losses"]), preset=d["preset"],
+                   max_steps=steps, teacher_text=d["teacher_text"])
+
+
+def _check(e: Experiment) -> None:
+    """ExperimentError unless every field of an experiment is allowed (knob, values, losses, preset, budget)."""
+    if not isinstance(e.name, str) or not e.name.strip() or len(e.name) > 120:
+        raise ExperimentError("an experiment needs a name of 1 to 120 characters")
+    if not isinstance(e.teacher_text, str):
+        raise ExperimentError("the teacher's text must be text")
+    if e.knob not in KNOBS:
+        raise ExperimentError(f"unknown knob {e.knob!r}; choose one of {', '.join(KNOBS)}")
+    if not e.values or len(e.values) > MAX_VALUES or len(set(e.values)) != len(e.values):
+        raise ExperimentError(f"give at least one value and at most {MAX_VALUES}, each value once; got "
+                              f"{len(e.values)} values")
+    for v in e.values:
+        _parse_value(e.knob, v)
+    if not e.losses or any(loss not in LOSS_NAMES for loss in e.losses) or len(set(e.losses)) != len(e.losses):
+        raise ExperimentError(f"losses must be different ones of {', '.join(LOSS_NAMES)}; got {list(e.losses)}")
+    if e.knob == "loss" and tuple(e.losses) != tuple(e.values):
+        raise ExperimentError("when the knob is the loss, the losses are its values")
+    if e.preset not in PRESET_NAMES:
+        raise ExperimentError(f"unknown preset {e.preset!r}; choose one of {', '.join(PRESET_NAMES)}")
+    _check_steps(e.max_steps, e.losses)
+    for arm in e.arms():  # every arm must make a valid config (a ratio cannot push lr_d past 1)
+        e.config_for(arm)
+
+
+def _check_steps(max_steps: Any, losses: Sequence[str]) -> None:
+    budgets = max_steps if isinstance(max_steps, dict) else {loss: max_steps for loss in losses}
+    lacking = [loss for loss in losses if loss not in budgets]
+    if lacking:
+        raise ExperimentError(f"no step budget for {', '.join(lacking)}")
+    for loss, steps in budgets.items():
+        if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS_LIMIT:
+            raise ExperimentError(f"the step budget for {loss} must be a whole number from 1 to {MAX_STEPS_LIMIT:,}; "
+                                  f"got {steps!r}")
+
+
+def _parse_value(knob: str, raw: Any) -> float | int | str:
+    """One value of a knob from a number or text: a loss id, a ratio (a positive number), a seed or a batch size
+    (whole numbers); ExperimentError naming the value otherwise."""
+    if knob == "loss":
+        loss = raw.strip().lower() if isinstance(raw, str) else raw
+        if loss not in LOSS_NAMES:
+            raise ExperimentError(f"{raw!r} is not a loss; choose from {', '.join(LOSS_NAMES)}")
+        return loss
+    if isinstance(raw, str):
+        text = raw.strip().rstrip("×x").strip()
+        try:
+            raw = float(text)
+        except ValueError:
+            raise ExperimentError(f"{raw!r} is not a number") from None
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
+        raise ExperimentError(f"{raw!r} is not a number")
+    if knob == "lr_ratio":
+        lo, hi = RATIO_RANGE
+        if not lo <= raw <= hi:
+            raise ExperimentError(f"a learning-rate ratio must be from {lo:g} to {hi:g}; got {raw:g}")
+        return int(raw) if raw == int(raw) else float(raw)
+    if raw != int(raw):
+        raise ExperimentError(f"a {KNOBS[knob].lower()} must be a whole number; got {raw:g}")
+    lo, hi = (1, 4096) if knob == "batch_size" else (0, 2**31 - 1)
+    if not lo <= raw <= hi:
+        raise ExperimentError(f"a {KNOBS[knob].lower()} must be from {lo} to {hi:,}; got {int(raw)}")
+    return int(raw)
+
+
+def make_experiment(knob: str, values: Sequence | str, losses: Sequence[str] = ("js",),
+                    preset: str = "collapse") -> Experiment:
+    """What a teacher builds on the page: a knob, its values (a list, or text such as "1, 2, 4, 8") and the losses
+    to cross them with, on a base preset, with the default step budgets. ExperimentError with a plain message for
+    bad input."""
+    if knob not in KNOBS:
+        raise ExperimentError(f"unknown knob {knob!r}; choose one of {', '.join(KNOBS)}")
+    values, losses = ([v for v in re.split(r"[,;\s]+", x) if v] if isinstance(x, str) else x for x in (values, losses))
+    parsed = tuple(_parse_value(knob, v) for v in values)
+    loss_ids = parsed if knob == "loss" else tuple(losses)
+    shown = ", ".join(_number_text(v) if not isinstance(v, str) else v for v in parsed)
+    text = (f"Each student who joins runs the **{preset}** preset with the next value of *{KNOBS[knob]}* "
+            f"({shown}), round robin{'' if knob == 'loss' else ', crossed with ' + ', '.join(loss_ids)}. "
+            "Ask for a prediction first (how many digits will be left?), then compare the outcomes on the class "
+            "chart: which values change the outcome, and which only the luck of the seed?")
+    steps = {loss: DEFAULT_STEPS[loss] for loss in loss_ids if loss in DEFAULT_STEPS}
+    return Experiment(name=f"{KNOBS[knob]}: {shown}", knob=knob, values=parsed, losses=loss_ids, preset=preset,
+                      max_steps=steps, teacher_text=text)
+
+
+# The ready-made experiment. What the class should find is measured with benchmarks/class_experiment.py (one seed
+# per arm, docs/teaching.md); the text says it as a range, because single runs vary with the seed.
+_WHERE_TEXT = """\
+**Where does collapse begin?** Every student trains the *collapse* networks (small MLPs, no BatchNorm in G) with
+the discriminator learning some multiple of the generator's rate: 1, 2, 4, 8, 13 or 20 times as fast, with the
+Jensen–Shannon loss or with the Wasserstein loss with gradient penalty (WGAN-GP). Students who join get the next
+setting in turn; their page says which.
+
+1. Before Start, each student predicts how many of the ten digits their generator will still draw at the end.
+2. Everyone trains to the class's step budget; the wall fills in as runs finish.
+3. Open the class chart: digits covered at the end against the ratio, blue for JS, orange for WGAN-GP.
+
+**What the class should find.** With the JS loss, a discriminator that learns at about the generator's pace gives
+blurry shapes of many digits; as the ratio grows, the generator ends up drawing only one or two digits, legibly
+(usually 1s): mode collapse. Where that begins is the class's answer. The WGAN-GP runs keep many digits at every
+ratio: the critic's gradient pulls the generator towards every digit, however fast the critic learns. Ask: why
+would a faster discriminator make the generator give up digits? (It rejects the generator's weak digits so fast
+that the generator retreats to the one it can fake best.)
+"""
+WHERE_COLLAPSE_BEGINS = Experiment(name="Where does collapse begin?", knob="lr_ratio", values=(1, 2, 4, 8, 13, 20),
+                                   losses=("js", "wgan-gp"), preset="collapse",
+                                   max_steps={"js": DEFAULT_STEPS["js"], "wgan-gp": DEFAULT_STEPS["wgan-gp"]},
+                                   teacher_text=_WHERE_TEXT)
+EXPERIMENTS: dict[str, Experiment] = {"where-collapse-begins": WHERE_COLLAPSE_BEGINS}
