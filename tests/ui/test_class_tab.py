@@ -1,0 +1,92 @@
+"""The Class tab's handlers, called directly: a teacher starts a class (links, QR code, the experiment), a student
+joins (the experiment's settings in the Train form, names shown as text), the teacher shares a set-up and hides a
+run; and what a page without the teacher key cannot do."""
+
+from __future__ import annotations
+
+import gradio as gr
+import numpy as np
+import pytest
+
+from ganplayground.classroom.classes import Prediction
+from ganplayground.classroom.experiments import WHERE_COLLAPSE_BEGINS
+from ganplayground.ui.app import Page
+from ganplayground.ui.server.playground import Playground
+
+
+def teacher_class(page: Page, experiment: str = "") -> tuple[str, dict]:
+    """Start a class from the teacher's panel: its code and the browser's memory (holding the key)."""
+    t = page.klass.teacher
+    out = t.on_create(experiment, "lr_ratio", "1, 4", ["js"], {})
+    memory = out[t.memory]
+    (code,) = memory["teaching"]
+    return code, memory
+
+
+def test_starting_a_class_shows_both_links_once_and_a_qr_code(page: Page) -> None:
+    t = page.klass.teacher
+    out = t.on_create("", "lr_ratio", "", [], {})
+    (code, key), = out[t.memory]["teaching"].items()
+    assert out[t.student_link].endswith(f"?class={code}")
+    assert out[t.teacher_link]["value"].endswith(f"?class={code}#key={key}")
+    qr = out[t.qr]["value"]
+    assert isinstance(qr, np.ndarray) and qr.shape[0] > 100 and set(np.unique(qr)) == {0, 255}
+    reopened = t.open_known(out[t.memory])
+    assert t.teacher_link not in reopened  # the teacher link is shown once
+
+
+def test_a_custom_experiment_with_bad_values_gets_a_plain_message(page: Page) -> None:
+    with pytest.raises(gr.Error):
+        page.klass.teacher.on_create("custom", "lr_ratio", "1, banana", ["js"], {})
+
+
+def test_a_student_of_the_experiment_gets_its_settings_in_the_train_form(page: Page, pg: Playground) -> None:
+    code, _ = teacher_class(page, "where-collapse-begins")
+    token = pg.session("student-form-01").token
+    out = page.klass.on_join(token, code, "**Bold** <i>x</i>", {})
+    form = page.train.form
+    arm = WHERE_COLLAPSE_BEGINS.arm(0)
+    values = WHERE_COLLAPSE_BEGINS.form_values(arm)
+    assert out[form.preset] == "collapse" and out[form.lr_d] == pytest.approx(values["lr_d"])
+    assert arm.words in out[page.klass.info]
+    assert "\\*\\*Bold\\*\\* \\<i\\>x\\<\\/i\\>" in out[page.klass.info]  # shown as typed, not formatted
+    assert out[page.klass.memory]["code"] == code
+
+
+def test_a_shared_set_up_reaches_the_student_and_loads_into_the_form(page: Page, pg: Playground) -> None:
+    code, memory = teacher_class(page)
+    token = pg.session("student-share-1").token
+    page.klass.on_join(token, code, "", {})
+    t = page.klass.teacher
+    t.on_send(memory, code, "collapse", "http://x/?preset=wgan-gp&loss=wgan-gp&seed=4")
+    tick = page.klass.on_tick(token, {"code": code}, "", "newest", "all", "all", None)
+    assert "wgan-gp" in tick[page.klass.shared]["value"] and tick[page.klass.load_shared]["visible"]
+    loaded = page.klass.on_load_shared(token)
+    assert loaded[page.train.form.preset] == "wgan-gp" and loaded[page.train.form.seed] == 4
+
+
+def test_hidden_runs_leave_the_students_wall_and_stay_on_the_teachers(page: Page, pg: Playground) -> None:
+    code, memory = teacher_class(page)
+    hub = pg.classes
+    members = [hub.join(f"student-hide-{i}", code, name) for i, name in enumerate(("Ann", "Ben"))]
+    ids = [hub.book.start_run(m, "train", {"preset": "default"}, prediction=Prediction(5)) for m in members]
+    t = page.klass.teacher
+    t.on_hide(True)(memory, code, ids[0])
+    student = page.klass.on_tick("student-hide-1", {"code": code}, "", "newest", "all", "all", None)
+    assert "Ben" in student[page.klass.student_wall] and "Ann" not in student[page.klass.student_wall]
+    teacher = t.on_tick(memory, code, "newest", "all", "all", None)
+    assert "Ann" in teacher[t.wall] and "hidden from the class" in teacher[t.wall]
+
+
+def test_a_page_without_the_teacher_key_cannot_act_for_the_teacher(page: Page, pg: Playground) -> None:
+    code, _ = teacher_class(page)
+    t = page.klass.teacher
+    student_memory = {"code": code}
+    for action in (lambda: t.on_send(student_memory, code, "collapse", ""),
+                   lambda: t.on_download(student_memory, code),
+                   lambda: t.on_delete(student_memory, code),
+                   lambda: t.on_hide(True)(student_memory, code, "some-run-id"),
+                   lambda: t.open_class(code, "a-wrong-key-0000000000", {}, None)):
+        with pytest.raises((gr.Error, ValueError)):
+            action()
+    assert pg.classes.book.info(code).code == code  # still there
