@@ -7,7 +7,6 @@ from pathlib import Path
 
 from ganplayground.classroom.classes import Prediction
 from ganplayground.classroom.data_folder import DataFolder
-
 from ganplayground.classroom.experiments import WHERE_COLLAPSE_BEGINS
 from ganplayground.ui.app import build_demo
 from ganplayground.ui.server.playground import Playground

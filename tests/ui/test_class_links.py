@@ -161,8 +161,8 @@ def test_markdown_escape_leaves_letters_and_escapes_every_mark() -> None:
 def test_read_link_through_the_api_returns_the_set_up_and_notes(client: Client) -> None:
     result = client.predict("preset=collapse&tab=duel&simple=1&foo=1", api_name="/read_link")
     assert result["setup"]["preset"] == "collapse" and result["setup"]["tab"] == "duel" and result["setup"]["simple"]
-    assert result["notes"] == ["ignored: foo=1 (unknown parameter; a link reads class, preset, loss, seed, tab, lesson, "
-                               "autostart, simple)"]
+    assert result["notes"] == ["ignored: foo=1 (unknown parameter; a link reads class, preset, loss, seed, tab, "
+                               "lesson, autostart, simple)"]
     assert result["query"] == "preset=collapse&tab=duel&simple=1"
 
 
