@@ -59,7 +59,7 @@ def test_a_shared_set_up_reaches_the_student_and_loads_into_the_form(page: Page,
     page.klass.on_join(token, code, "", {})
     t = page.klass.teacher
     t.on_send(memory, code, "collapse", "http://x/?preset=wgan-gp&loss=wgan-gp&seed=4")
-    tick = page.klass.on_tick(token, {"code": code}, "", "newest", "all", "all", None)
+    tick = page.klass.on_tick(token, {"code": code}, None, "", "newest", "all", "all", None)
     assert "wgan-gp" in tick[page.klass.shared]["value"] and tick[page.klass.load_shared]["visible"]
     loaded = page.klass.on_load_shared(token)
     assert loaded[page.train.form.preset] == "wgan-gp" and loaded[page.train.form.seed] == 4
@@ -72,7 +72,7 @@ def test_hidden_runs_leave_the_students_wall_and_stay_on_the_teachers(page: Page
     ids = [hub.book.start_run(m, "train", {"preset": "default"}, prediction=Prediction(5)) for m in members]
     t = page.klass.teacher
     t.on_hide(True)(memory, code, ids[0])
-    student = page.klass.on_tick("student-hide-1", {"code": code}, "", "newest", "all", "all", None)
+    student = page.klass.on_tick("student-hide-1", {"code": code}, None, "", "newest", "all", "all", None)
     assert "Ben" in student[page.klass.student_wall] and "Ann" not in student[page.klass.student_wall]
     teacher = t.on_tick(memory, code, "newest", "all", "all", None)
     assert "Ann" in teacher[t.wall] and "hidden from the class" in teacher[t.wall]

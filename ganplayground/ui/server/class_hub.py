@@ -18,33 +18,19 @@ from typing import Any
 
 import numpy as np
 
-from ...classroom.classes import ClassBook, ClassError, Member, MeterPoint, NewClass, Prediction, RunRecord
+from ...classroom.classes import ClassBook, ClassError, Member, NewClass, Prediction, RunRecord
 from ...classroom.data_folder import DataFolder, database_path
 from ...classroom.experiments import EXPERIMENTS, Arm, Experiment, ExperimentError
 from ...classroom.storage import StorageError
-from ...classroom.thumbnails import thumbnail_png
-from ...config import TOY_DATASETS, Config
+from ...config import Config
 from ...train.snapshots import Snapshot
-from ..widgets.plots import switches
+from .class_reports import Tracked, report_run, settings_of
 from .runs import Run
 
 log = logging.getLogger(__name__)
 REPORT_SECONDS = 3.0  # how often the class's runs are written to the database (the wall polls as often)
-THUMBNAIL_SECONDS = 10.0  # a new thumbnail at most this often per run (and always at the end)
+WALL_CACHE_SECONDS = 1.0  # how old the students' view of a wall may be
 CLASS_MAX_SECONDS = 90.0  # a class run's time budget at most: 30 students' results on the wall within 10 minutes
-
-
-@dataclass
-class Tracked:
-    """A run the reporter follows: its record's id, the session's member, and what was last written."""
-
-    run: Run
-    run_id: str
-    member: Member
-    settings: dict[str, Any]
-    version: int = -1
-    metrics_step: int = -1
-    thumbnail_at: float = 0.0
 
 
 @dataclass
@@ -67,6 +53,7 @@ class ClassHub:
         self._seats: dict[str, Seat] = {}  # session token -> its seat
         self._tracked: dict[str, Tracked] = {}  # run id -> the run followed
         self._runs: weakref.WeakValueDictionary[str, Run] = weakref.WeakValueDictionary()  # run id -> run in memory
+        self._walls: dict[str, tuple[float, list[RunRecord]]] = {}  # class code -> (when read, students' wall)
         self._lock = threading.Lock()
         self._closed = threading.Event()
         self.errors = 0  # reports that failed (a full database, a deleted class): counted, never raised
@@ -207,38 +194,19 @@ class ClassHub:
         return written
 
     def _report(self, t: Tracked) -> int:
-        run, snap, ended = t.run, t.run.latest, t.run.state == "ended"
-        if snap is None or (run.version == t.version and not ended):
-            return 0
-        t.version = run.version
-        config = run.trainer.config
-        reading, legibility = None, None
-        m = snap.metrics
-        if m and snap.metrics_step > t.metrics_step:
-            t.metrics_step = snap.metrics_step
-            verdict = verdict_of(m, config)
-            # Digits it draws: none while its samples are not digits yet (the classifier still files static
-            # under some digit, but a class compares drawn digits).
-            digits = 0 if verdict == "illegible" else int(m.get("modes", 0))
-            reading = MeterPoint(snap.metrics_step, round(snap.elapsed, 1), digits, verdict)
-            legibility = m.get("class_fid")
-        thumbnail = None
-        now = time.monotonic()
-        if ended or now - t.thumbnail_at >= THUMBNAIL_SECONDS:
-            t.thumbnail_at = now
-            thumbnail = thumbnail_png(self._picture(snap, config))
-        t.settings["switches"] = [[step, loss] for step, loss in switches(list(run.trainer.history))]
-        self.book.report(t.run_id, step=snap.step, seconds=round(snap.elapsed, 1), device=snap.device,
-                         loss=snap.loss, settings=t.settings, reading=reading, legibility=legibility,
-                         thumbnail=thumbnail, finished=ended)
-        if ended:
+        ended = report_run(self.book, t, self._picture)
+        if ended:  # its last report
             with self._lock:
                 self._tracked.pop(t.run_id, None)
-        return 1
+        return int(ended is not None)
 
     def _loop(self, every: float) -> None:
         while not self._closed.wait(every):
             self.report_now()
+            now = time.monotonic()
+            for code, (read_at, _) in list(self._walls.items()):
+                if now - read_at > 60:
+                    self._walls.pop(code, None)
             if self.book.expire():
                 log.info("expired classes removed")
 
@@ -246,8 +214,12 @@ class ClassHub:
     def wall(self, code: str, key: str | None = None) -> list[RunRecord]:
         """The class's runs for its wall: with the teacher key, all of them (hidden ones marked); without, what
         students see (hidden ones left out)."""
-        if key is None:
-            return self.book.runs(code)
+        if key is None:  # thirty students poll every few seconds: they share one read a second per class
+            now = time.monotonic()
+            cached = self._walls.get(code)
+            if cached is None or now - cached[0] > WALL_CACHE_SECONDS:
+                cached = self._walls[code] = (now, self.book.runs(code))
+            return cached[1]
         self.book.check_key(code, key)
         return self.book.runs(code, include_hidden=True)
 
@@ -262,29 +234,3 @@ class ClassHub:
         self._thread.join(timeout=REPORT_SECONDS + 5)
         self.report_now()
         self.book.close()
-
-
-def verdict_of(metrics: dict[str, Any], config: Config) -> str:
-    """The meter's verdict of a reading; a toy's from the blobs covered (its reading has no legibility)."""
-    if "verdict" in metrics:
-        return str(metrics["verdict"])
-    total = int(metrics.get("num_modes", 0)) or 1
-    modes = int(metrics.get("modes", 0))
-    if modes == 0:
-        return "illegible"
-    return "collapse" if modes <= max(1, total // 4) else "healthy"
-
-
-def settings_of(config: Config, preset: str, side: int | None) -> dict[str, Any]:
-    """What a run's record says about its settings (JSON-safe)."""
-    settings: dict[str, Any] = {
-        "preset": preset, "dataset": config.dataset, "loss": config.loss, "arch": config.arch,
-        "lr_d": config.lr_d, "lr_g": config.lr_g, "batch_size": config.batch_size, "seed": config.seed,
-        "latent_dim": config.latent_dim, "critic_steps": config.critic_steps, "max_steps": config.max_steps,
-        "max_seconds": config.max_seconds, "switches": [],
-    }
-    if side is not None:
-        settings["side"] = "left" if side == 0 else "right"
-    if config.dataset in TOY_DATASETS:
-        settings["toy"] = True
-    return settings

@@ -80,6 +80,7 @@ class ClassTab:
                                        "come back?", elem_id="class-predict-back")
         self.prediction_note = gr.Markdown("", elem_id="class-prediction")
         self.student_wall = gr.HTML("", visible=False, elem_id="class-student-wall")
+        self.student_seen = gr.State(None)  # what the student's wall shows already (its poll skips when unchanged)
 
     def _wire(self) -> None:
         s = self.session
@@ -91,7 +92,7 @@ class ClassTab:
             box.input(self.on_predict, inputs=[s, self.digits, self.comes_back], outputs=[self.prediction_note],
                       api_visibility="private")
         self.load_shared.click(self.on_load_shared, inputs=[s], outputs=self._form_outputs, api_visibility="private")
-        self.timer.tick(self.on_tick, inputs=[s, self.memory, *self.teacher.view_inputs],
+        self.timer.tick(self.on_tick, inputs=[s, self.memory, self.student_seen, *self.teacher.view_inputs],
                         outputs=self._tick_outputs, show_progress="hidden", concurrency_limit=None,
                         api_visibility="private")
         self.teacher.wire(self.memory, self.timer)
@@ -118,7 +119,7 @@ class ClassTab:
 
     @property
     def _tick_outputs(self) -> list[Any]:
-        return [self.student_wall, self.shared, self.load_shared, self.prediction_note, self.timer,
+        return [self.student_wall, self.shared, self.load_shared, self.prediction_note, self.timer, self.student_seen,
                 *self.teacher.tick_outputs]
 
     # --- joining ------------------------------------------------------------------------------------
@@ -234,27 +235,29 @@ class ClassTab:
             raise gr.Error("Your teacher has not shared a set-up yet.", print_exception=False)
         return self._form_values(shared)
 
-    def on_tick(self, session: Any, memory: Any, *teacher_view: Any) -> dict[Any, Any]:
-        """Every few seconds: the student's wall and what the teacher shared; the teacher's wall."""
+    def on_tick(self, session: Any, memory: Any, seen: Any, *teacher_view: Any) -> dict[Any, Any]:
+        """Every few seconds: the student's wall and what the teacher shared (sent only when they changed); the
+        teacher's wall."""
         out: dict[Any, Any] = self.teacher.on_tick(memory, *teacher_view)
+        student = [self.student_wall, self.shared, self.load_shared, self.prediction_note, self.student_seen]
         member = self.pg.classes.member(self.pg.session(session).token)
         if member is None:
-            out.update({self.student_wall: gr.skip(), self.shared: gr.skip(), self.load_shared: gr.skip(),
-                        self.prediction_note: gr.skip()})
+            out.update({part: gr.skip() for part in student})
             out.setdefault(self.timer, gr.Timer(active=self.teacher.is_teaching(teacher_view)))
             return out
         try:
             info, records = self.pg.classes.book.info(member.code), self.pg.classes.wall(member.code)
         except (ClassError, StorageError) as exc:
             return {**out, self.student_wall: message(exc), self.timer: gr.Timer(active=False)}
+        signature = repr((member.code, info.shared, [(r.id, r.updated_at) for r in records]))
+        if seen == signature:
+            return {**out, **{part: gr.skip() for part in student}}
         mine = [r for r in records if r.member_id == member.id]
-        out[self.student_wall] = wall.wall_html(wall.choose(records), self.pg.classes.cut_off)
-        out[self.prediction_note] = your_outcome(mine[-1]) if mine else gr.skip()
-        shared = info.shared
-        text = shared_words(shared) if shared else ""
-        out[self.shared] = gr.update(value=text, visible=bool(text))
-        out[self.load_shared] = gr.update(visible=bool(text))
-        return out
+        text = shared_words(info.shared) if info.shared else ""
+        return {**out, self.student_wall: wall.wall_html(wall.choose(records), self.pg.classes.cut_off),
+                self.prediction_note: your_outcome(mine[-1]) if mine else gr.skip(),
+                self.shared: gr.update(value=text, visible=bool(text)), self.load_shared: gr.update(visible=bool(text)),
+                self.student_seen: signature}
 
 
 def prediction_words(prediction: Prediction) -> str:

@@ -210,18 +210,20 @@ class TeacherPanel:
         except gr.Error as exc:
             return {**{part: gr.skip() for part in self.tick_outputs}, self.status: f"⚠ {exc.message}"}
         shown = wall.choose(records, str(sort), str(loss), str(verdict))
-        signature = (code, sort, loss, verdict, tuple((r.id, r.updated_at, r.hidden) for r in records))
-        if seen == repr(signature):
+        seen = seen if isinstance(seen, dict) else {}
+        signature = repr((code, sort, loss, verdict, [(r.id, r.updated_at, r.hidden) for r in records]))
+        if seen.get("wall") == signature:
             return {part: gr.skip() for part in self.tick_outputs}
         points, knob = chart_points([r for r in records if not r.hidden])
         finished = [p for p in points if p.finished]
+        chart = repr((code, finished))  # drawn again only when a result came in (matplotlib: ~0.2 s)
         full = " · ⚠ The class database is full: new runs are not recorded." if self.pg.classes.book.full else ""
         return {self.status: wall.summary(records) + full,
                 self.wall: wall.wall_html(shown, self.pg.classes.cut_off),
                 self.run_menu: gr.Dropdown(choices=[(wall.run_title(r), r.id) for r in records]),
                 self.chart: gr.update(value=png_array(class_chart_png(finished, knob, f"Class {code}")),
-                                      visible=True) if finished else gr.skip(),
-                self.seen: repr(signature)}
+                                      visible=True) if finished and seen.get("chart") != chart else gr.skip(),
+                self.seen: {"wall": signature, "chart": chart}}
 
     def on_view(self, memory: Any, code: Any, sort: Any, loss: Any, verdict: Any, seen: Any) -> dict[Any, Any]:
         return {**self.on_tick(memory, code, sort, loss, verdict, None), self.timer: gr.Timer(active=bool(code))}
