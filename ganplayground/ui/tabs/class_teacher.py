@@ -8,6 +8,7 @@ the server as an input of the teacher's own events; it is never put in a compone
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import gradio as gr
@@ -26,6 +27,7 @@ from ..widgets.labels import LESSONS, LOSS_LABELS
 from .class_screen import BigScreen
 
 CUSTOM = "custom"
+CHART_SECONDS = 10.0
 
 
 def experiment_choices() -> list[tuple[str, str]]:
@@ -216,14 +218,18 @@ class TeacherPanel:
             return {part: gr.skip() for part in self.tick_outputs}
         points, knob = chart_points([r for r in records if not r.hidden])
         finished = [p for p in points if p.finished]
-        chart = repr((code, finished))  # drawn again only when a result came in (matplotlib: ~0.2 s)
+        # The chart is drawn again when a result came in, at most every CHART_SECONDS (matplotlib takes 0.2-1 s
+        # on a busy 2-core server: benchmarks/class_wall.py).
+        chart = repr((code, finished))
+        draw = bool(finished) and seen.get("chart") != chart and time.time() - seen.get("chart_at", 0) > CHART_SECONDS
         full = " · ⚠ The class database is full: new runs are not recorded." if self.pg.classes.book.full else ""
         return {self.status: wall.summary(records) + full,
                 self.wall: wall.wall_html(shown, self.pg.classes.cut_off),
                 self.run_menu: gr.Dropdown(choices=[(wall.run_title(r), r.id) for r in records]),
                 self.chart: gr.update(value=png_array(class_chart_png(finished, knob, f"Class {code}")),
-                                      visible=True) if finished and seen.get("chart") != chart else gr.skip(),
-                self.seen: {"wall": signature, "chart": chart}}
+                                      visible=True) if draw else gr.skip(),
+                self.seen: {"wall": signature, "chart": chart if draw else seen.get("chart"),
+                            "chart_at": time.time() if draw else seen.get("chart_at", 0)}}
 
     def on_view(self, memory: Any, code: Any, sort: Any, loss: Any, verdict: Any, seen: Any) -> dict[Any, Any]:
         return {**self.on_tick(memory, code, sort, loss, verdict, None), self.timer: gr.Timer(active=bool(code))}
