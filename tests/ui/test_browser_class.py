@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .browser import CHROMIUM, LAUNCH_ARGS, click_start, require_chromium, shots_dir, wait
+from .browser import CHROMIUM, DOCS_SHOTS, LAUNCH_ARGS, click_start, require_chromium, shots_dir, wait
 
 pytestmark = pytest.mark.browser
 
