@@ -111,7 +111,8 @@ class TeacherPanel:
 
     @property
     def open_outputs(self) -> list[Any]:
-        return [self.panel, self.created, self.student_link, self.qr, self.my_classes, self.status]
+        return [self.panel, self.created, self.student_link, self.qr, self.my_classes, self.status,
+                self.experiment_text]
 
     def wire(self, memory: Any, timer: gr.Timer) -> None:
         self.memory, self.timer = memory, timer
@@ -156,7 +157,10 @@ class TeacherPanel:
 
     def _class_view(self, code: str, memory: dict[str, Any], request: Any, extra: str = "") -> dict[Any, Any]:
         student = student_link(page_address(request), code)
-        return {self.panel: gr.Accordion(open=True), self.student_link: student,
+        experiment = self.pg.classes.experiment(code)
+        about = (f"**This class's experiment: {experiment.name}**\n\n{experiment.teacher_text}" if experiment
+                 else "This class has no experiment: every student picks their own settings.")
+        return {self.panel: gr.Accordion(open=True), self.student_link: student, self.experiment_text: about,
                 self.qr: gr.update(value=qr_picture(student), visible=True),
                 self.my_classes: gr.Dropdown(choices=list(self._teaching(memory)), value=code),
                 self.created: f"**Class {code}**{extra}", self.status: ""}
