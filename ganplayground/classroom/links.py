@@ -190,3 +190,17 @@ def address_from_headers(headers: Mapping[str, str]) -> str:
     proto = lower.get("x-forwarded-proto", "http").split(",")[0].strip() or "http"
     host = (lower.get("x-forwarded-host") or lower.get("host") or "localhost").split(",")[0].strip()
     return f"{proto if proto in ('http', 'https') else 'http'}://{host}/"
+
+
+def shared_setup(preset: str, link: str = "") -> dict[str, object]:
+    """What a teacher sends the class: a class link's preset, loss and seed (when a link is given), else the preset.
+    ValueError with a plain message for a link without a preset or an unknown preset."""
+    if link.strip():
+        query = urlsplit(link.strip()).query or (link.split("?", 1)[1] if "?" in link else "")
+        setup = parse_query(query, lessons=1).setup  # lessons do not travel: only preset, loss and seed
+        if not setup.preset:
+            raise ValueError("That link names no preset: send a link made with 'Share this set-up'.")
+        return {"preset": setup.preset, "loss": setup.loss, "seed": setup.seed}
+    if preset not in PRESETS:
+        raise ValueError("Choose a preset to send.")
+    return {"preset": preset}

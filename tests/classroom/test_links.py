@@ -12,6 +12,7 @@ from ganplayground.classroom.links import (
     address_from_headers,
     parse_query,
     share_url,
+    shared_setup,
     to_query,
 )
 from ganplayground.config import LOSS_NAMES
@@ -171,3 +172,12 @@ def test_the_page_address_comes_from_the_referer_else_the_proxy_else_the_host() 
     assert address_from_headers({"host": "127.0.0.1:7860"}) == "http://127.0.0.1:7860/"
     assert address_from_headers({"referer": "about:blank", "host": "h"}) == "http://h/"
     assert address_from_headers({}) == "http://localhost/"
+
+
+def test_a_shared_set_up_is_the_links_preset_loss_and_seed_or_the_preset_alone() -> None:
+    assert shared_setup("default", "https://x.hf.space/?preset=wgan-gp&loss=wgan-gp&seed=4&tab=duel") == {
+        "preset": "wgan-gp", "loss": "wgan-gp", "seed": 4}
+    assert shared_setup("collapse") == {"preset": "collapse"}
+    for preset, link in (("collapse", "https://x/?tab=duel"), ("no-such-preset", "")):
+        with pytest.raises(ValueError, match="preset"):
+            shared_setup(preset, link)

@@ -16,14 +16,14 @@ import gradio as gr
 from ...classroom.class_card import class_card_png, class_chart_png
 from ...classroom.classes import ClassError, RunRecord
 from ...classroom.experiments import EXPERIMENTS, KNOBS, ExperimentError, make_experiment
-from ...classroom.links import address_from_headers, parse_query
+from ...classroom.links import address_from_headers, shared_setup
 from ...classroom.storage import StorageError
 from ...presets import PRESETS
 from ..server.class_routes import class_links, student_link
 from ..server.playground import Playground
 from ..widgets import wall
 from ..widgets.class_pictures import chart_points, png_array, qr_picture
-from ..widgets.labels import LESSONS, LOSS_LABELS
+from ..widgets.labels import LOSS_LABELS
 from .class_screen import BigScreen
 
 CUSTOM = "custom"
@@ -252,16 +252,10 @@ class TeacherPanel:
 
     def on_send(self, memory: Any, code: Any, preset: Any, link: Any) -> dict[Any, Any]:
         """Share a preset (or a class link's preset, loss and seed) with every student of the class."""
-        setup: dict[str, Any] = {"preset": preset if preset in PRESETS else None}
-        if isinstance(link, str) and link.strip():
-            query = link.split("?", 1)[1] if "?" in link else ""
-            parsed = parse_query(query.split("#")[0], lessons=len(LESSONS)).setup
-            if not parsed.preset:
-                raise gr.Error("That link names no preset: send a link made with 'Share this set-up'.",
-                               print_exception=False)
-            setup = {"preset": parsed.preset, "loss": parsed.loss, "seed": parsed.seed}
-        if not setup["preset"]:
-            raise gr.Error("Choose a preset to send.", print_exception=False)
+        try:
+            setup = shared_setup(preset, link if isinstance(link, str) else "")
+        except ValueError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
         try:
             self.pg.classes.book.share(code, self._key(memory, code), setup)
         except (ClassError, StorageError) as exc:
