@@ -78,7 +78,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--classes", type=int, default=8)
     parser.add_argument("--students", type=int, default=30)
-    parser.add_argument("--budget", type=float, default=5.0, help="seconds of training each student asks for")
+    parser.add_argument("--budget", type=float, default=10.0,
+                        help="seconds of training each student asks for (the page allows 10 to 600)")
     parser.add_argument("--idle", type=int, default=10, help="the server's idle reaper, in seconds")
     parser.add_argument("--forget", type=int, default=20, help="the server forgets a session after this many seconds")
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to serve (default: this one)")
