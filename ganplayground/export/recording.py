@@ -2,17 +2,21 @@
 step, time, losses and meter reading; and the run (or two runs side by side) as an animated GIF.
 
 Not a trainer hook and not a UI: a caller offers it `Snapshot`s; pictures come back as uint8 arrays and
-GIFs as bytes (encoded by Pillow's GIF writer). Frames are drawn with `timeline.frame_strip`.
+GIFs as bytes (encoded by Pillow's GIF writer). Frames are drawn with `timeline.frame_strip`. A finished
+recording can be spilled to a file, its pictures then read back from it when asked for.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import io
 import threading
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -53,6 +57,20 @@ class _Packed:
 
 
 @dataclass(frozen=True)
+class _Spilled:
+    """A packed array moved to a file (Recording.spill): its compressed bytes at `offset`, read when unpacked."""
+
+    path: Path
+    offset: int
+    length: int
+    shape: tuple[int, ...]
+    dtype: str
+
+    def unpack(self) -> np.ndarray:
+        return np.frombuffer(zlib.decompress(_read(self)), dtype=self.dtype).reshape(self.shape)
+
+
+@dataclass(frozen=True)
 class Moment:
     """One kept moment of a run: what the meter and the losses said, and its picture (packed)."""
 
@@ -62,9 +80,9 @@ class Moment:
     loss_d: float | None  # window means of the snapshot; None before the first step
     loss_g: float | None
     meter: str  # the meter in words ("1 of 10 digits (collapse)", "5 of 8 blobs"); "" before its first reading
-    grid: _Packed | None = None  # uint8 (H, W) fixed-noise grid (images), GREY_LEVELS levels from 0 to 255
-    points: _Packed | None = None  # float16 (N, 2) fixed-noise points (toys)
-    surface: _Packed | None = None  # float16 (R, R) D over the plane (toys)
+    grid: _Packed | _Spilled | None = None  # uint8 (H, W) fixed-noise grid (images), GREY_LEVELS levels, 0-255
+    points: _Packed | _Spilled | None = None  # float16 (N, 2) fixed-noise points (toys)
+    surface: _Packed | _Spilled | None = None  # float16 (R, R) D over the plane (toys)
     extent: float = 0.0
 
     @classmethod
@@ -88,6 +106,12 @@ class Moment:
         losses = (f"{loss}: D {self.loss_d:.3g}, G {self.loss_g:.3g}" if self.loss_d is not None
                   and self.loss_g is not None else f"{loss}: no step yet")
         return f"step {self.step:,} · {self.elapsed:.0f} s\n{losses}\nmeter: {self.meter or 'not read yet'}"
+
+
+def _read(spilled: _Spilled) -> bytes:
+    with spilled.path.open("rb") as file:
+        file.seek(spilled.offset)
+        return file.read(spilled.length)
 
 
 @functools.lru_cache(maxsize=8)
@@ -115,6 +139,7 @@ class Recording:
         self._kept: list[Moment] = []
         self._latest: Moment | None = None
         self._lock = threading.Lock()
+        self.spilled_to: Path | None = None  # the file the pictures were moved to (spill)
 
     def add(self, snap: Snapshot) -> None:
         """Offer a snapshot; one without a picture (a queued run's) is ignored."""
@@ -138,6 +163,37 @@ class Recording:
             if not out or m.step // interval > out[-1].step // interval:
                 out.append(m)
         return out
+
+    def spill(self, path: Path) -> None:
+        """Move the pictures kept so far out of memory into the file `path` (written anew); they are read back from
+        it when asked for, so frames, pictures and GIFs stay the same. Moments added later stay in memory until
+        the next spill. The caller removes the file (`discard`) once the recording is no longer shown."""
+        with self._lock:
+            moments = {id(m): m for m in [*self._kept, *([self._latest] if self._latest else [])]}.values()
+            moved: dict[int, Moment] = {}
+            path.parent.mkdir(parents=True, exist_ok=True)
+            written = path.with_name(path.name + ".part")  # a second spill reads the first file while writing
+            with written.open("wb") as file:
+                for moment in moments:
+                    fields = {}
+                    for name in ("grid", "points", "surface"):
+                        packed = getattr(moment, name)
+                        if isinstance(packed, _Spilled):
+                            packed = _Packed(_read(packed), packed.shape, packed.dtype)
+                        if packed is not None:
+                            fields[name] = _Spilled(path, file.tell(), len(packed.data), packed.shape, packed.dtype)
+                            file.write(packed.data)
+                    moved[id(moment)] = dataclasses.replace(moment, **fields)
+            written.replace(path)
+            self._kept = [moved[id(m)] for m in self._kept]
+            self._latest = moved[id(self._latest)] if self._latest else None
+            self.spilled_to = path
+
+    def discard(self) -> None:
+        """Remove the file this recording was spilled to, if any (its pictures can no longer be read)."""
+        if self.spilled_to is not None:
+            with contextlib.suppress(OSError):
+                self.spilled_to.unlink()
 
     def frames(self) -> list[Moment]:
         """The kept moments, oldest first, ending with the latest one offered (at most max_frames)."""

@@ -120,3 +120,34 @@ def test_training_threads_yield_the_cpu_to_the_pages_handlers(manager: SessionMa
     _wait_for(lambda: run.state == "running")
     assert os.getpriority(os.PRIO_PROCESS, run._thread.native_id) > os.getpriority(os.PRIO_PROCESS, 0)
     manager.stop_all(session)
+
+
+def test_an_ended_runs_timeline_moves_to_its_sessions_folder_and_goes_when_the_session_is_forgotten(
+        tmp_path, tiny: Config) -> None:
+    manager = SessionManager(max_trainings=1, forget_seconds=60, reap_every=3600, spill_folder=tmp_path)
+    try:
+        session = manager.session(new_token())
+        run = manager.start(session, Trainer(tiny.replace(max_steps=30)))
+        run.join(10)
+        _wait_for(lambda: run.recording.spilled_to is not None)
+        assert run.recording.spilled_to.parent == tmp_path / session.token and run.recording.spilled_to.exists()
+        assert run.recording.picture(run.recording.frames()[-1]).shape == run.latest.grid.shape[:2]
+        manager.reap(now=time.monotonic() + 61)
+        assert manager.peek(session.token) is None and not (tmp_path / session.token).exists()
+    finally:
+        manager.close()
+
+
+def test_a_replaced_runs_timeline_file_is_removed_and_closing_removes_the_rest(tmp_path, tiny: Config) -> None:
+    manager = SessionManager(max_trainings=1, reap_every=3600, spill_folder=tmp_path)
+    session = manager.session(new_token())
+    first = manager.start(session, Trainer(tiny.replace(max_steps=30)))
+    first.join(10)
+    _wait_for(lambda: first.recording.spilled_to is not None)
+    spilled = first.recording.spilled_to
+    second = manager.start(session, Trainer(tiny.replace(max_steps=30)))
+    assert not spilled.exists()
+    second.join(10)
+    _wait_for(lambda: second.recording.spilled_to is not None)
+    manager.close()
+    assert not (tmp_path / session.token).exists()

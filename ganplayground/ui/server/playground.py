@@ -7,6 +7,7 @@ plain message, ready for the page.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -28,7 +29,7 @@ from . import zerogpu
 from .class_hub import ClassHub
 from .downloads import Downloads
 from .explore_models import ExploreModels
-from .runs import Run
+from .runs import Run, limit_malloc_arenas
 from .sessions import Session, SessionError, SessionManager
 
 REAL_POINTS = 500  # real points drawn under a toy's generated ones
@@ -37,11 +38,14 @@ STATES = {"running": "▶ Training", "paused": "⏸ Paused", "stopped": "⏹ Sto
 
 
 class Playground:
-    """Server-wide state: sessions (one per browser tab), the cap on trainings, the shared caches."""
+    """Server-wide state: sessions (one per browser tab), the cap on trainings, the shared caches. `spill_folder`:
+    where ended runs' timelines are kept out of memory (default: a subfolder of the downloads folder)."""
 
     def __init__(self, max_trainings: int | None = None, idle_seconds: float | None = None,
                  orphan_seconds: float = 60.0, threads_per_run: int = 1, snapshot_seconds: float = 1.0,
-                 metrics_seconds: float = 4.0, folder: DataFolder | None = None) -> None:
+                 metrics_seconds: float = 4.0, forget_seconds: float | None = None,
+                 spill_folder: Path | None = None, folder: DataFolder | None = None) -> None:
+        limit_malloc_arenas()  # before the page's and the runs' threads start (runs.py)
         self.device = resolve_device("auto")
         if max_trainings is None:
             # benchmarks/classroom.py on 2 cores: capping at 2 instead of 4 did not make sliders faster
@@ -50,13 +54,16 @@ class Playground:
             max_trainings = env_int("GANPLAYGROUND_MAX_TRAININGS", 16 if self.device.type == "cuda" else 4)
         if idle_seconds is None:
             idle_seconds = float(env_int("GANPLAYGROUND_IDLE_SECONDS", 180))
+        if forget_seconds is None:
+            forget_seconds = float(env_int("GANPLAYGROUND_FORGET_SECONDS", 3600))
+        self.downloads = Downloads()  # lab cards, model zips, GIFs: this server's own temporary folder
         self.manager = SessionManager(max_trainings=max_trainings, idle_seconds=idle_seconds,
-                                      orphan_seconds=orphan_seconds)
+                                      orphan_seconds=orphan_seconds, forget_seconds=forget_seconds,
+                                      spill_folder=spill_folder or self.downloads.subfolder("timelines"))
         self.zerogpu = zerogpu.enabled()  # train in GPU chunks on a ZeroGPU Space
         self.threads_per_run = threads_per_run
         self.snapshot_seconds = snapshot_seconds
         self.metrics_seconds = metrics_seconds
-        self.downloads = Downloads()  # lab cards, model zips, GIFs: this server's own temporary folder
         self.models = ExploreModels()  # what Explore shows, loaded once
         self._real_points: dict[str, np.ndarray] = {}
         # The classes: their database in the data folder (GANPLAYGROUND_DATA_DIR, /data on a Space with persistent
@@ -78,7 +85,7 @@ class Playground:
                 f"{self.manager.slots.capacity} runs at once)")
 
     def close(self) -> None:
-        """Stop every run and remove the downloads folder (server shutdown, tests)."""
+        """Stop every run, remove the spilled timelines and the downloads folder (server shutdown, tests)."""
         self.manager.close()
         self.classes.close()
         self.downloads.close()

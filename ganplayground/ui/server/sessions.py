@@ -1,5 +1,6 @@
 """Who owns which training: one `Session` per browser tab (a random token the page keeps), its runs (runs.py)
-under the server's cap (slots.py), and a reaper for runs nobody watches.
+under the server's cap (slots.py), a reaper for runs nobody watches, and a folder per session where its ended
+runs' timelines are kept out of memory (removed with the session).
 
 Framework-free on purpose (no gradio import): the tabs translate page events into these calls, and the tests
 drive it directly.
@@ -9,10 +10,12 @@ from __future__ import annotations
 
 import re
 import secrets
+import shutil
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ...config import Config
@@ -60,15 +63,18 @@ class Session:
 
 
 class SessionManager:
-    """All sessions of one server, their runs, the cap on concurrent trainings and the reaper."""
+    """All sessions of one server, their runs, the cap on concurrent trainings and the reaper. `spill_folder`:
+    where ended runs' timelines go, one subfolder per session (None: they stay in memory)."""
 
     def __init__(self, max_trainings: int = 4, idle_seconds: float = 180.0, orphan_seconds: float = 60.0,
-                 forget_seconds: float = 3600.0, max_sessions: int = 500, reap_every: float = 5.0) -> None:
+                 forget_seconds: float = 3600.0, max_sessions: int = 500, reap_every: float = 5.0,
+                 spill_folder: Path | None = None) -> None:
         self.slots = Slots(max_trainings)
         self.idle_seconds = idle_seconds  # a run nobody polled for this long is stopped
         self.orphan_seconds = orphan_seconds  # ... or this long after its tab closed
         self.forget_seconds = forget_seconds  # an inactive session is forgotten after this long
         self.max_sessions = max_sessions
+        self.spill_folder = spill_folder
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
         self._closed = threading.Event()
@@ -105,6 +111,14 @@ class SessionManager:
         if idle:
             oldest = min(idle, key=lambda s: s.last_seen)
             del self._sessions[oldest.token]
+            self._remove_files(oldest)
+
+    def _remove_files(self, session: Session) -> None:
+        """Remove a forgotten (or closing) session's spilled timelines."""
+        for run in session.runs():
+            run.discard()
+        if self.spill_folder is not None:
+            shutil.rmtree(self.spill_folder / session.token, ignore_errors=True)
 
     # --- runs -------------------------------------------------------------------------------------
     def start(self, session: Session, trainer: Trainer, side: int | None = None,
@@ -112,6 +126,8 @@ class SessionManager:
         """Start a run for a session (replacing its Train-tab run, or one side of its duel). A replaced run still
         going is stopped; one that has ended is left alone, as its trainer may be the one going on (slow motion
         continues a stopped run's networks, and stopping it again would unpause them)."""
+        if self.spill_folder is not None:
+            run_options.setdefault("spill_to", self.spill_folder / session.token / f"{secrets.token_hex(8)}.timeline")
         run = run_class(trainer, self.slots, **run_options)
         with session.lock:
             if side is None:
@@ -120,8 +136,11 @@ class SessionManager:
                 while len(session.duel) <= side:
                     session.duel.append(run)
                 old, session.duel[side] = session.duel[side], run
-            if old is not None and old is not run and old.alive:
-                old.stop()
+            if old is not None and old is not run:
+                if old.alive:
+                    old.stop()
+                if old not in session.runs():  # no longer shown (a duel's two sides may share a run)
+                    old.discard()
         run.start()
         return run
 
@@ -155,8 +174,11 @@ class SessionManager:
                         stopped += 1
             if now - session.last_seen > self.forget_seconds or (orphaned and not any(r.alive for r in session.runs())):
                 with self._lock:
-                    if self._sessions.get(session.token) is session:
+                    forgotten = self._sessions.get(session.token) is session
+                    if forgotten:
                         del self._sessions[session.token]
+                if forgotten:
+                    self._remove_files(session)
         return stopped
 
     def _reap_loop(self, every: float) -> None:
@@ -178,3 +200,4 @@ class SessionManager:
         for session in sessions:
             for run in session.runs():
                 run.join(timeout=5)
+            self._remove_files(session)
