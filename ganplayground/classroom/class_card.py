@@ -57,6 +57,13 @@ def _positions(values: Sequence[float | int | str]) -> tuple[dict, str]:
     return {v: float(v) for v in distinct}, "linear"
 
 
+def _losses(points: Sequence[ChartPoint]) -> list[str]:
+    """The losses present, in a fixed order (JS before Wasserstein, as the menus list them), so colours, lanes and the
+    legend do not depend on which student finished first."""
+    order = list(LOSS_NAMES_SHORT)
+    return sorted({p.loss for p in points}, key=lambda loss: (order.index(loss) if loss in order else len(order), loss))
+
+
 def _gap(positions: dict) -> float:
     """The smallest distance between two distinct x positions (1 when there is one)."""
     xs = sorted(set(positions.values()))
@@ -116,7 +123,7 @@ def _draw_medians(ax: object, points: Sequence[ChartPoint], positions: dict, lan
 def _legend(ax: object, points: Sequence[ChartPoint]) -> None:
     handles = [Line2D([], [], color=loss_hues(loss)[0], marker="o", markeredgecolor="black", markeredgewidth=0.4,
                       linestyle="none", label=f"a student's result, {LOSS_NAMES_SHORT.get(loss, loss)}")
-               for loss in dict.fromkeys(p.loss for p in points)]
+               for loss in _losses(points)]
     handles.append(Line2D([], [], color="#555", linewidth=1.6, alpha=0.6, label="the class's middle result"))
     if any(p.predicted is not None for p in points):
         handles.append(Line2D([], [], color="#555", marker="o", markerfacecolor="white", linestyle="none",
@@ -133,7 +140,7 @@ def _chart(fig: Figure, rect: Sequence[float], points: Sequence[ChartPoint], kno
     ax = fig.add_axes(rect)
     positions, scale = _positions([p.value for p in points]) if points else ({}, "category")
     gap = _gap(positions)
-    losses = list(dict.fromkeys(p.loss for p in points))
+    losses = _losses(points)
     lanes = dict(zip(losses, _spread(len(losses), 0.36 * gap / max(len(losses), 1)), strict=True))
     ax.axhspan(-0.5, COLLAPSE_DIGITS + 0.5, color="#f4cccc", alpha=0.6, zorder=0, linewidth=0)
     _draw_medians(ax, points, positions, lanes)

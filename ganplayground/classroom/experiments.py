@@ -34,10 +34,12 @@ LOSS_WORDS = {
     "wgan-gp": "the Wasserstein loss with gradient penalty",
     "hinge": "the hinge loss",
 }
-# The class's step budgets for the collapse networks (benchmarks/class_experiment.py, docs/teaching.md): about 25 s
-# of one CPU core per student on average, so that 30 students on a 2-core server all see their result within 10
-# minutes. A WGAN-GP step costs about 3x a JS step (two critic updates, each with a second backward pass).
-DEFAULT_STEPS: dict[str, int] = {"js": 6000, "js-minimax": 6000, "wgan": 1500, "wgan-gp": 1500, "hinge": 6000}
+# The class's step budgets (benchmarks/class_experiment.py, docs/teaching.md). JS: 10,000 steps, ~30 s of one core
+# (~330 steps/s): there every 8x-20x run measured (seeds 0-2) had collapsed onto 1 or 2 digits while every 1x-4x run
+# still drew 7-8; at 8,000, seed 0's 8x run still drew 4. WGAN-GP: 1,500 steps, ~10 s (~150 steps/s: two critic
+# updates, each with a second backward pass), when 1x-13x reach 9-10 legible digits. A class of 30 then costs ~22 s
+# of one core per student: on a 2-core server every result is on the wall within ~6 minutes.
+DEFAULT_STEPS: dict[str, int] = {"js": 10000, "js-minimax": 10000, "wgan": 1500, "wgan-gp": 1500, "hinge": 10000}
 
 
 class ExperimentError(ValueError):
@@ -274,20 +276,20 @@ def make_experiment(knob: str, values: Sequence | str, losses: Sequence[str] = (
 # per arm, docs/teaching.md); the text says it as a range, because single runs vary with the seed.
 _WHERE_TEXT = """\
 **Where does collapse begin?** Every student trains the *collapse* networks (small MLPs, no BatchNorm in G) with
-the discriminator learning some multiple of the generator's rate: 1, 2, 4, 8, 13 or 20 times as fast, with the
-Jensen–Shannon loss or with the Wasserstein loss with gradient penalty (WGAN-GP). Students who join get the next
-setting in turn; their page says which.
+the discriminator D learning 1, 2, 4, 8, 13 or 20 times as fast as the generator G, with the Jensen–Shannon (JS)
+loss or the Wasserstein loss with gradient penalty (WGAN-GP). Each student who joins gets the next setting; their
+page says which. JS runs train 10,000 steps, WGAN-GP runs 1,500 (about 30 and 10 seconds of one CPU core).
 
 1. Before Start, each student predicts how many of the ten digits their generator will still draw at the end.
 2. Everyone trains to the class's step budget; the wall fills in as runs finish.
 3. Open the class chart: digits covered at the end against the ratio, blue for JS, orange for WGAN-GP.
 
-**What the class should find.** With the JS loss, a discriminator that learns at about the generator's pace gives
-blurry shapes of many digits; as the ratio grows, the generator ends up drawing only one or two digits, legibly
-(usually 1s): mode collapse. Where that begins is the class's answer. The WGAN-GP runs keep many digits at every
-ratio: the critic's gradient pulls the generator towards every digit, however fast the critic learns. Ask: why
-would a faster discriminator make the generator give up digits? (It rejects the generator's weak digits so fast
-that the generator retreats to the one it can fake best.)
+**What the class should find.** With JS, at 1× to 4× the generator still draws 7 or 8 kinds of blurry digit;
+from 8× up it ends on one or two digits, legibly (usually 1s): collapse begins between 4× and 8× (measured on
+seeds 0, 1 and 2). WGAN-GP keeps 9 or 10 digits from 1× to 13×: the critic's gradient pulls G towards every digit,
+however fast the critic learns. At 20× its critic's rate (0.02) is too fast: 6 to 8 digits, still rough, but no
+collapse. Ask: why would a faster D make G give up digits? (D rejects G's weak digits so fast that G retreats
+to the one it fakes best.)
 """
 WHERE_COLLAPSE_BEGINS = Experiment(name="Where does collapse begin?", knob="lr_ratio", values=(1, 2, 4, 8, 13, 20),
                                    losses=("js", "wgan-gp"), preset="collapse",
