@@ -107,7 +107,8 @@ def main() -> None:
                   f"{r['reading']['verdict']}", flush=True)
     _table(rows)
     _class_cost(experiment, rows)
-    points = [ChartPoint(r["value"], r["loss"], r["reading"]["modes"], None, True) for r in rows]
+    points = [ChartPoint(r["value"], r["loss"], r["reading"]["modes"], None, True,
+                         legible=r["reading"].get("verdict") != "illegible") for r in rows]
     seeds = ", ".join(map(str, args.seeds))
     args.chart.write_bytes(class_chart_png(points, KNOBS[experiment.knob],
                                            title=f"{experiment.name} (benchmark, seed {seeds})"))

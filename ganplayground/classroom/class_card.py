@@ -43,6 +43,7 @@ class ChartPoint:
     digits_covered: int | None  # outcome at the end (None: no reading yet)
     predicted: int | None  # the student's prediction (0-10) or None
     finished: bool
+    legible: bool = True  # False: the meter's verdict is "not digits yet" (the digits counted are rough shapes)
 
 
 def _positions(values: Sequence[float | int | str]) -> tuple[dict, str]:
@@ -105,7 +106,8 @@ def _draw_points(ax: object, placed: list[tuple[ChartPoint, float]], gap: float)
                         zorder=2)
         if p.digits_covered is not None:
             ax.scatter([x], [p.digits_covered], s=52, color=colour, alpha=1.0 if p.finished else 0.35,
-                       edgecolors="black" if p.finished else "none", linewidths=0.4, zorder=4)
+                       marker="o" if p.legible else "X", edgecolors="black" if p.finished else "none",
+                       linewidths=0.4, zorder=4)
 
 
 def _draw_medians(ax: object, points: Sequence[ChartPoint], positions: dict, lanes: dict) -> None:
@@ -131,6 +133,9 @@ def _legend(ax: object, points: Sequence[ChartPoint]) -> None:
     if any(not p.finished and p.digits_covered is not None for p in points):
         handles.append(Line2D([], [], color="#999", marker="o", alpha=0.4, linestyle="none",
                               label="still training (latest)"))
+    if any(not p.legible and p.digits_covered is not None for p in points):
+        handles.append(Line2D([], [], color="#555", marker="X", linestyle="none",
+                              label="not legible yet (rough shapes)"))
     handles.append(Patch(color="#f4cccc", label=f"{COLLAPSE_DIGITS} digits or fewer: collapse"))
     ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
 

@@ -41,6 +41,7 @@ def test_chart_is_a_png_of_a_sensible_size_for_a_class_of_thirty():
     [], [ChartPoint(4, "js", None, 3, False)],
     [ChartPoint("js", "js", 2, None, True), ChartPoint("wgan-gp", "wgan-gp", 9, 8, True)],
     [ChartPoint(0, "js", 5, 5, True), ChartPoint(1, "js", 6, 5, True)],
+    [ChartPoint(1, "js", 8, 3, True, legible=False), ChartPoint(8, "js", 1, 3, True)],
 ])
 def test_chart_draws_empty_pending_categorical_and_linear_classes(points):
     assert _image(class_chart_png(points, "knob")).width > 0

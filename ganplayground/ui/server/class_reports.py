@@ -51,10 +51,9 @@ def report_run(book: ClassBook, t: Tracked, picture: Callable[[Snapshot, Config]
     if m and snap.metrics_step > t.metrics_step:
         t.metrics_step = snap.metrics_step
         verdict = verdict_of(m, config)
-        # Digits it draws: none while its samples are not digits yet (the classifier still files static
-        # under some digit, but a class compares drawn digits).
-        digits = 0 if verdict == "illegible" else int(m.get("modes", 0))
-        reading = MeterPoint(snap.metrics_step, round(snap.elapsed, 1), digits, verdict)
+        # The digits as the meter counts them; the verdict says whether they are legible yet (the wall and the
+        # chart show rough shapes as such).
+        reading = MeterPoint(snap.metrics_step, round(snap.elapsed, 1), int(m.get("modes", 0)), verdict)
         legibility = m.get("class_fid")
     thumbnail = None
     now = time.monotonic()

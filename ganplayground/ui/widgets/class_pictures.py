@@ -26,7 +26,8 @@ def chart_points(records: list[RunRecord]) -> tuple[list[ChartPoint], str]:
     """The class chart's points and the knob's label: the experiment's knob, else the loss."""
     knob = next((r.arm["knob"] for r in records if r.arm), None)
     points = [ChartPoint(r.arm["value"] if knob and r.arm else LOSS_LABELS.get(r.loss, r.loss), r.loss,
-                         r.digits_covered, r.prediction.digits, r.finished) for r in records]
+                         r.digits_covered, r.prediction.digits, r.finished, r.verdict != "illegible")
+              for r in records]
     return points, KNOBS.get(knob, "Loss") if knob else "Loss"
 
 

@@ -38,7 +38,8 @@ def outcome_words(record: RunRecord) -> str:
     if record.prediction.digits is not None:
         parts.append(f"predicted {record.prediction.digits}")
     if record.digits_covered is not None:
-        parts.append(f"{'drew' if record.finished else 'drawing'} {record.digits_covered} of 10")
+        rough = ", not legible yet" if record.verdict == "illegible" else ""
+        parts.append(f"{'drew' if record.finished else 'drawing'} {record.digits_covered} of 10{rough}")
     if record.prediction.comes_back is not None:
         parts.append(f"said digits {'come' if record.prediction.comes_back else 'do not come'} back")
     return " · ".join(parts)
