@@ -59,6 +59,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -382,6 +388,7 @@ def class_lesson(args: argparse.Namespace) -> None:
             room = ClassOfStudents(url, made["code"], made["teacher_key"], ssl_verify=args.load_certificates)
             arrival = 1.0 if args.burst else args.arrival
             load, start, cpu = os.getloadavg()[0], time.monotonic(), time.process_time()
+            server_cpu = _cpu_seconds(memory.pid)
             first = start + 5  # time to open every client first; then they join over `arrival` seconds
             students = [threading.Thread(target=room.student, args=(i, first + arrival * i / args.students,
                                                                     args.give_up)) for i in range(args.students)]
@@ -394,12 +401,14 @@ def class_lesson(args: argparse.Namespace) -> None:
             room.students_done.set()
             teacher.join()
             took, students_cpu = time.monotonic() - start, time.process_time() - cpu
+            server_cpu = _cpu_seconds(memory.pid) - server_cpu
             time.sleep(args.idle + 15)  # the students' sessions are reaped
             how = "burst (all within 1 s)" if args.burst else f"arriving over {arrival:.0f} s"
             print(f"class of {args.students}, {how}; lesson {took:.0f} s; load average {load:.1f} at start, "
                   f"{os.getloadavg()[0]:.1f} at the end "
                   f"({os.cpu_count()} cores); the simulated students and teacher used {students_cpu:.0f} "
-                  f"CPU-seconds ({students_cpu / took:.2f} cores)")
+                  f"CPU-seconds ({students_cpu / took:.2f} cores), the server {server_cpu:.0f} "
+                  f"({server_cpu / took:.2f} cores: what the other load left it)")
             class_report(room, args.students)
             print(memory.line())
     finally:
