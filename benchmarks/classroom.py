@@ -176,13 +176,13 @@ class ClassOfStudents(Classroom):
 
     @staticmethod
     def form(slot: int) -> list[object]:
-        """The Train form of the experiment's arm for this slot: the collapse preset with the arm's loss, rates,
-        batch and seed, the arm's critic steps, and a 90 s time budget."""
+        """The Train form of the experiment's arm for this slot, as the Class tab fills it: the collapse preset with
+        the arm's loss, rates, batch, critic steps and seed (the next seed for a repeat), and a 90 s time budget."""
         arm = WHERE_COLLAPSE_BEGINS.arm(slot)
-        values, config = WHERE_COLLAPSE_BEGINS.form_values(arm), WHERE_COLLAPSE_BEGINS.config_for(arm)
+        values = WHERE_COLLAPSE_BEGINS.form_values(arm, slot)
         preset = PRESETS["collapse"].config
         return [values["preset"], preset.dataset, values["loss"], preset.arch, values["lr_d"], values["lr_g"],
-                values["batch_size"], preset.latent_dim, config.critic_steps, values["seed"], 90]
+                values["batch_size"], preset.latent_dim, values["critic_steps"], values["seed"], 90]
 
     def student(self, i: int, start_at: float, give_up: float) -> None:
         client = Client(self.url, verbose=False, ssl_verify=self.ssl_verify)

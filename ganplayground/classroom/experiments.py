@@ -34,12 +34,10 @@ LOSS_WORDS = {
     "wgan-gp": "the Wasserstein loss with gradient penalty",
     "hinge": "the hinge loss",
 }
-# The class's step budgets (benchmarks/class_experiment.py, docs/teaching.md). JS: 10,000 steps, ~30 s of one core
-# (~330 steps/s): there every 8x-20x run measured (seeds 0-2) had collapsed onto 1 or 2 digits while every 1x-4x run
-# still drew 7-8; at 8,000, seed 0's 8x run still drew 4. WGAN-GP: 1,500 steps, ~10 s (~150 steps/s: two critic
-# updates, each with a second backward pass), when 1x-13x reach 9-10 legible digits. A class of 30 then costs ~22 s
-# of one core per student: on a 2-core server every result is on the wall within ~6 minutes.
-DEFAULT_STEPS: dict[str, int] = {"js": 10000, "js-minimax": 10000, "wgan": 1500, "wgan-gp": 1500, "hinge": 10000}
+# Class step budgets (docs/teaching.md, measurements.md): JS 7,000 steps (~20 s of one core): from 8x one digit takes
+# 77-96% of the samples. WGAN-GP 1,000 (~6 s): 9-10 rough digits up to 13x. 10,000 / 1,500 show collapse more sharply
+# but a class of 30 took 878 s to reach the wall on 2 cores, against 701 s: one server process is GIL-bound.
+DEFAULT_STEPS: dict[str, int] = {"js": 7000, "js-minimax": 7000, "wgan": 1000, "wgan-gp": 1000, "hinge": 7000}
 
 
 class ExperimentError(ValueError):
@@ -160,11 +158,14 @@ class Experiment:
         except ConfigError as exc:
             raise ExperimentError(f"{arm.label}: {exc}") from None
 
-    def form_values(self, arm: Arm) -> dict[str, Any]:
-        """What the page's Train form shows for this arm: {"preset", "loss", "lr_d", "lr_g", "batch_size", "seed"}."""
-        config = self.config_for(arm)
+    def form_values(self, arm: Arm, slot: int | None = None) -> dict[str, Any]:
+        """What the page's Train form shows for this arm: {"preset", "loss", "lr_d", "lr_g", "batch_size",
+        "critic_steps", "seed"}. Given the student's slot, a student who repeats an arm (the second round of a
+        class) trains the next seed, so repeats show the luck of the seed instead of the same run again."""
+        seed = None if slot is None or self.knob == "seed" else self.config_for(arm).seed + slot // len(self.arms())
+        config = self.config_for(arm, seed=seed)
         return {"preset": self.preset, "loss": config.loss, "lr_d": config.lr_d, "lr_g": config.lr_g,
-                "batch_size": config.batch_size, "seed": config.seed}
+                "batch_size": config.batch_size, "critic_steps": config.critic_steps, "seed": config.seed}
 
     def to_dict(self) -> dict[str, Any]:
         steps = dict(self.max_steps) if isinstance(self.max_steps, dict) else self.max_steps
@@ -278,18 +279,19 @@ _WHERE_TEXT = """\
 **Where does collapse begin?** Every student trains the *collapse* networks (small MLPs, no BatchNorm in G) with
 the discriminator D learning 1, 2, 4, 8, 13 or 20 times as fast as the generator G, with the Jensen–Shannon (JS)
 loss or the Wasserstein loss with gradient penalty (WGAN-GP). Each student who joins gets the next setting; their
-page says which. JS runs train 10,000 steps, WGAN-GP runs 1,500 (about 30 and 10 seconds of one CPU core).
+page says which. JS runs train 7,000 steps, WGAN-GP runs 1,000 (about 20 and 6 seconds of one CPU core).
 
 1. Before Start, each student predicts how many of the ten digits their generator will still draw at the end.
 2. Everyone trains to the class's step budget; the wall fills in as runs finish.
 3. Open the class chart: digits covered at the end against the ratio, blue for JS, orange for WGAN-GP.
 
-**What the class should find.** With JS, at 1× to 4× the generator still draws 7 or 8 kinds of blurry digit;
-from 8× up it ends on one or two digits, legibly (usually 1s): collapse begins between 4× and 8× (measured on
-seeds 0, 1 and 2). WGAN-GP keeps 9 or 10 digits from 1× to 13×: the critic's gradient pulls G towards every digit,
-however fast the critic learns. At 20× its critic's rate (0.02) is too fast: 6 to 8 digits, still rough, but no
-collapse. Ask: why would a faster D make G give up digits? (D rejects G's weak digits so fast that G retreats
-to the one it fakes best.)
+**What the class should find.** With JS, at 1× to 4× the generator still draws 7 to 9 kinds of rough digit;
+from 8× up one digit takes over (77-96% of the samples) and only 1 to 5 are left: collapse begins between 4× and 8×
+(measured on seeds 0, 1 and 2; the exact count varies with the seed, which is why the class repeats settings).
+WGAN-GP keeps 9 or 10 digits from 1× to 13×, still rough after its short budget: the critic's gradient pulls G
+towards every digit, however fast the critic learns. At 20× its critic's rate (0.02) is too fast: 5 to 7 rough
+digits, but no collapse. Ask: why would a faster D make G give up digits? (D rejects G's weak digits so fast that G
+retreats to the one it fakes best.)
 """
 WHERE_COLLAPSE_BEGINS = Experiment(name="Where does collapse begin?", knob="lr_ratio", values=(1, 2, 4, 8, 13, 20),
                                    losses=("js", "wgan-gp"), preset="collapse",

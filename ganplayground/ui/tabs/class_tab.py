@@ -156,7 +156,7 @@ class ClassTab:
             lines.append(f"🧪 {arm.words}")
             experiment = self.pg.classes.experiment(member.code)
             if load_settings and experiment is not None:
-                out.update(self._form_values(experiment.form_values(arm)))
+                out.update(self._form_values(experiment.form_values(arm, member.slot)))
                 lines.append("Its settings are loaded on the Train tab: press **Start** there.")
         out.update({self.info: "\n\n".join(lines), self.code: member.code, self.memory: memory,
                     self.predict_box: gr.update(visible=True), self.student_wall: gr.update(visible=True),
@@ -172,7 +172,7 @@ class ClassTab:
         out = form.on_preset(preset)
         out[form.preset] = preset
         fields = {"loss": form.loss, "lr_d": form.lr_d, "lr_g": form.lr_g, "batch_size": form.batch,
-                  "seed": form.seed, "max_seconds": form.budget}
+                  "critic_steps": form.critic, "seed": form.seed, "max_seconds": form.budget}
         for name, component in fields.items():
             if values.get(name) is not None:
                 out[component] = values[name]
