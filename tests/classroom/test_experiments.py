@@ -91,7 +91,7 @@ def test_form_values_match_the_config():
     for arm in exp.arms():
         form, config = exp.form_values(arm), exp.config_for(arm)
         assert form == {"preset": "collapse", "loss": arm.loss, "lr_d": config.lr_d, "lr_g": config.lr_g,
-                        "batch_size": config.batch_size, "seed": config.seed}
+                        "batch_size": config.batch_size, "critic_steps": config.critic_steps, "seed": config.seed}
 
 
 def test_experiment_round_trips_through_json():
@@ -157,3 +157,12 @@ def test_an_arm_config_trains(tiny):
         snaps = list(trainer.run())
         assert trainer.step_count == 3 and snaps[-1].status == "finished"
         assert all(math.isfinite(v) for v in (snaps[-1].stats.loss_d, snaps[-1].stats.loss_g))
+
+
+def test_a_student_repeating_a_setting_trains_the_next_seed_with_the_arms_critic_steps() -> None:
+    e = WHERE_COLLAPSE_BEGINS
+    n = len(e.arms())
+    first, again = e.form_values(e.arm(3), 3), e.form_values(e.arm(3 + n), 3 + n)
+    assert again["seed"] == first["seed"] + 1 and {**again, "seed": 0} == {**first, "seed": 0}
+    wgan = next(a for a in e.arms() if a.loss == "wgan-gp")
+    assert e.form_values(wgan)["critic_steps"] == e.config_for(wgan).critic_steps == 2
