@@ -6,7 +6,6 @@ sits above the tabs and applies a link to them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict
 from typing import Any
 
@@ -16,6 +15,7 @@ from ...classroom.links import TABS, SetUp, address_from_headers, parse_query, s
 from ...presets import PRESETS
 from ..widgets.inputs import number
 from ..widgets.labels import LESSONS, LOSS_LABELS, key_of
+from ..widgets.wall import escape_md as escape
 from .duel_tab import DuelTab, duel_presets
 from .train_tab import TrainTab
 
@@ -48,11 +48,6 @@ SHARE_OPTIONS = [("Simple view for the class (settings hidden)", "simple"),
 SHARE_HELP = ("A link that opens this page with the current **preset, loss, seed and tab** (on the Duel tab: the "
               "duel's networks and seed). Settings changed by hand (learning rates, batch size, ...) are not in it: "
               "the preset's own are used.")
-
-
-def escape(text: str) -> str:
-    """Plain text for a Markdown component: every ASCII punctuation mark escaped, so a link cannot format."""
-    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 
 def query_pairs(request: Any) -> list[tuple[str, str]]:

@@ -14,7 +14,6 @@ from ..server.playground import Playground
 from ..widgets import plots, wall
 from ..widgets.charts import curve_plot
 from ..widgets.class_pictures import png_array
-from .class_links import escape
 
 METER_COLORS = {"digits covered": "#2563eb"}
 
@@ -57,6 +56,6 @@ class BigScreen:
         meter = pd.DataFrame({"step": [p.step for p in record.meter], "value": [p.digits_covered for p in record.meter],
                               "series": ["digits covered"] * len(record.meter)})
         losses = plots.loss_curves(list(run.trainer.history)) if run is not None else None
-        caption = f"### {escape(wall.run_title(record))}\n\n{escape(wall.outcome_words(record))}"
+        caption = f"### {wall.escape_md(wall.run_title(record))}\n\n{wall.escape_md(wall.outcome_words(record))}"
         return {self.panel: gr.update(visible=True), self.caption: caption, self.picture: picture,
                 self.meter: meter, self.losses: losses}
