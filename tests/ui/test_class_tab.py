@@ -90,3 +90,8 @@ def test_a_page_without_the_teacher_key_cannot_act_for_the_teacher(page: Page, p
         with pytest.raises((gr.Error, ValueError)):
             action()
     assert pg.classes.book.info(code).code == code  # still there
+
+
+def test_a_page_opened_without_a_class_changes_nothing_on_the_class_tab(page: Page, pg: Playground) -> None:
+    out = page.klass.on_open(pg.session("no-class-page-1").token, {}, "", None)
+    assert out and all(isinstance(v, dict) and v.get("__type__") == "update" and len(v) == 1 for v in out.values())

@@ -202,7 +202,7 @@ class ClassTab:
             out.update(self.teacher.open_known(memory))
         except (ClassError, StorageError, gr.Error) as exc:
             out[self.info] = message(getattr(exc, "message", exc))
-        return out
+        return out or {self.info: gr.skip()}  # an empty dict would read as one value: nothing to change
 
     # --- predictions, shared set-ups, the poll -------------------------------------------------------------
     def class_predict(self, session: Any, digits: Any = None, comes_back: Any = None) -> str:
