@@ -63,9 +63,9 @@ def launch(demo: gr.Blocks | None = None, **kwargs: Any) -> gr.Blocks:
     Keyword arguments go to `gr.Blocks.launch` (server_name, server_port, prevent_thread_lock, ...)."""
     demo = demo or build_demo()
     demo.queue(default_concurrency_limit=None)
-    block = not kwargs.pop("prevent_thread_lock", False)
-    demo.launch(**{**launch_options(), **kwargs, "prevent_thread_lock": True})
-    demo.app.include_router(class_router(demo.playground.classes))  # type: ignore[attr-defined]
-    if block:
-        demo.block_thread()
+    # The class's routes go into the app Gradio builds, so they answer from the server's first request on.
+    app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
+    routes = class_router(demo.playground.classes).routes  # type: ignore[attr-defined]
+    app_kwargs["routes"] = [*app_kwargs.get("routes", []), *routes]
+    demo.launch(**{**launch_options(), **kwargs, "app_kwargs": app_kwargs})
     return demo
