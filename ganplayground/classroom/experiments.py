@@ -36,7 +36,7 @@ LOSS_WORDS = {
 }
 # Class step budgets (docs/teaching.md, measurements.md): JS 7,000 steps (~20 s of one core): from 8x one digit takes
 # 77-96% of the samples. WGAN-GP 1,000 (~6 s): 9-10 rough digits up to 13x. 10,000 / 1,500 show collapse more sharply
-# but a class of 30 took 878 s to reach the wall on 2 cores, against 701 s: one server process is GIL-bound.
+# but took a class of 30 878 s to reach the wall on 2 cores (4 at once), against 512 s (2 at once): GIL-bound.
 DEFAULT_STEPS: dict[str, int] = {"js": 7000, "js-minimax": 7000, "wgan": 1000, "wgan-gp": 1000, "hinge": 7000}
 
 

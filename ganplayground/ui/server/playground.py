@@ -48,10 +48,12 @@ class Playground:
         limit_malloc_arenas()  # before the page's and the runs' threads start (runs.py)
         self.device = resolve_device("auto")
         if max_trainings is None:
-            # benchmarks/classroom.py on 2 cores: capping at 2 instead of 4 did not make sliders faster
-            # (the page's own work dominates), so four students train at once and the rest queue; a GPU
-            # serves more. GANPLAYGROUND_MAX_TRAININGS overrides.
-            max_trainings = env_int("GANPLAYGROUND_MAX_TRAININGS", 16 if self.device.type == "cuda" else 4)
+            # On a CPU two students train at once and the rest queue: training threads in one process share
+            # Python's interpreter lock (1, 2, 4 collapse trainers made 345, 365, 315 steps/s in all), so more at
+            # once only adds contention. A class of 30 (benchmarks/classroom.py --class, 2 cores): the last result
+            # on the wall 512 s after joining with 2, 701 s with 4. A GPU serves more. GANPLAYGROUND_MAX_TRAININGS
+            # overrides.
+            max_trainings = env_int("GANPLAYGROUND_MAX_TRAININGS", 16 if self.device.type == "cuda" else 2)
         if idle_seconds is None:
             idle_seconds = float(env_int("GANPLAYGROUND_IDLE_SECONDS", 180))
         if forget_seconds is None:
