@@ -105,10 +105,6 @@ class ClassHub:
                 self._seats.setdefault(token, Seat(member))
         return member
 
-    def leave(self, token: str) -> None:
-        with self._lock:
-            self._seats.pop(token, None)
-
     def member(self, token: str) -> Member | None:
         with self._lock:
             seat = self._seats.get(token)
@@ -177,10 +173,6 @@ class ClassHub:
     def live(self, run_id: str) -> Run | None:
         """The run behind a record while this server still holds it (its session not yet forgotten), else None."""
         return self._runs.get(run_id)
-
-    def run_id_of(self, run: Run) -> str | None:
-        with self._lock:
-            return next((t.run_id for t in self._tracked.values() if t.run is run), None)
 
     def report_now(self) -> int:
         """One pass of the reporter: every followed run that moved on is written; returns how many were."""
