@@ -46,6 +46,7 @@ LOSS_SETTINGS: dict[str, LossSettings] = {
     # the ring toys train with the same.
     "wgan-gp": LossSettings(lr=1e-3, betas=(0.0, 0.9), critic_steps=2),
     "hinge": LossSettings(betas=(0.0, 0.9)),  # Miyato et al. 2018
+    "lsgan": LossSettings(),  # Mao et al. 2017 used Adam 2e-4, beta1 0.5, one D step per G step
 }
 LOSS_NAMES = tuple(LOSS_SETTINGS)
 

@@ -25,7 +25,8 @@ from PIL import Image
 
 from ..export.palette import loss_hues
 
-LOSS_NAMES_SHORT = {"js": "JS", "js-minimax": "minimax", "wgan": "WGAN", "wgan-gp": "WGAN-GP", "hinge": "hinge"}
+LOSS_NAMES_SHORT = {"js": "JS", "js-minimax": "minimax", "wgan": "WGAN", "wgan-gp": "WGAN-GP", "hinge": "hinge",
+                    "lsgan": "LSGAN"}
 COLLAPSE_DIGITS = 3  # the meter calls a legible run of at most this many digits collapse (measure.metrics)
 CHART_INCHES, DPI = (9.0, 5.4), 100
 MONTAGE_COLUMNS = 10

@@ -44,6 +44,7 @@ class Opponent:
 
     kind: "discriminator" or "classifier". rule: how its line was drawn, a short id the UI puts into words:
     "probability" (JS losses: fake when D(x) = sigmoid(score) < 0.5), "zero" (hinge: fake when score < 0),
+    "half" (least squares: fake when score < 0.5, halfway between its targets 0 for fake and 1 for real),
     "midpoint" (Wasserstein critics, whose scores have no fixed zero: fake when the score is below the midpoint
     of its mean scores on held-out real and generated digits), "confidence" (the classifier).
     scores: (n,) what it thresholds: P(real) in [0, 1], a raw score, or the classifier's top-class probability.
@@ -230,6 +231,8 @@ def discriminator_opponent(saved: SavedModel, images: np.ndarray, labels: np.nda
     if spec.probability_scores:
         p_real = 1.0 / (1.0 + np.exp(-scores))  # D(x) = sigmoid(score) = P(real)
         return Opponent("discriminator", "probability", p_real, 0.5, p_real < 0.5)
+    if spec.name == "lsgan":  # D regresses fakes onto 0 and reals onto 1
+        return Opponent("discriminator", "half", scores, 0.5, scores < 0.5)
     if spec.wasserstein:
         line = critic_midpoint(saved)
         return Opponent("discriminator", "midpoint", scores, line, scores < line)

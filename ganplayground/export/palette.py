@@ -9,6 +9,7 @@ LOSS_HUES = {
     "wgan": ("#2e7d32", "#81c784"),
     "wgan-gp": ("#e6550d", "#fdae6b"),
     "hinge": ("#c62828", "#ef9a9a"),
+    "lsgan": ("#00838f", "#80deea"),
 }
 OTHER_HUE = ("#555555", "#aaaaaa")
 SWITCH_COLOR = "#9e9e9e"

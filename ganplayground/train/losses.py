@@ -53,6 +53,18 @@ def hinge_d_loss(score_real: torch.Tensor, score_fake: torch.Tensor) -> torch.Te
     return F.relu(1.0 - score_real).mean() + F.relu(1.0 + score_fake).mean()
 
 
+def least_squares_d_loss(score_real: torch.Tensor, score_fake: torch.Tensor) -> torch.Tensor:
+    """Least-squares discriminator loss (Mao et al. 2017, eq. 2 with a = 0 for fake, b = 1 for real):
+    L_D = 1/2 E[(s_r - 1)^2] + 1/2 E[s_f^2]. Zero scores give 1/2; the raw score is D's whole output."""
+    return 0.5 * ((score_real - 1.0) ** 2).mean() + 0.5 * (score_fake**2).mean()
+
+
+def least_squares_g_loss(score_fake: torch.Tensor) -> torch.Tensor:
+    """Least-squares generator loss (Mao et al. 2017, eq. 2 with c = 1): L_G = 1/2 E[(s_f - 1)^2].
+    A fake is pulled by its distance from the real target, so one D already rejects still gets a gradient."""
+    return 0.5 * ((score_fake - 1.0) ** 2).mean()
+
+
 def gradient_penalty(critic: Callable[..., torch.Tensor], x_real: torch.Tensor, x_fake: torch.Tensor,
                      labels: torch.Tensor | None = None, generator: torch.Generator | None = None,
                      ) -> torch.Tensor:
@@ -108,6 +120,9 @@ LOSSES: dict[str, LossSpec] = {
     "hinge": LossSpec(
         "hinge", hinge_d_loss, wasserstein_g_loss, wasserstein=False, probability_scores=False,
         paper="Lim & Ye 2017, Geometric GAN; Miyato et al. 2018, Spectral Normalization"),
+    "lsgan": LossSpec(
+        "lsgan", least_squares_d_loss, least_squares_g_loss, wasserstein=False, probability_scores=False,
+        paper="Mao et al. 2017, Least Squares Generative Adversarial Networks (eq. 2, a=0, b=c=1)"),
 }
 
 

@@ -65,7 +65,8 @@ def update_discriminator(parts: StepParts, batch: Batch, x_fake: torch.Tensor) -
     """One D update on a real batch and fakes x_fake = G(batch.z) (B, ...) drawn by the caller; their graph,
     if they carry one, is left for the G update. WGAN-GP adds its gradient penalty; WGAN clips the weights."""
     # (1) Update D: minimise L_D(s_r, s_f), s_r = D(x_real), s_f = D(G(z)); for the JS losses
-    #     L_D = -log sigma(s_r) - log(1 - sigma(s_f)): maximise log D(x) + log(1 - D(G(z))).
+    #     L_D = -log sigma(s_r) - log(1 - sigma(s_f)): maximise log D(x) + log(1 - D(G(z))); least squares:
+    #     L_D = 1/2 (s_r - 1)^2 + 1/2 s_f^2.
     #     WGAN-GP: + lambda * E[(||grad D(x_hat)|| - 1)^2]; WGAN: then clip every weight into [-c, c].
     spec, labels, B = parts.spec, batch.labels, len(batch.x_real)
     with parts.autocast():
@@ -90,7 +91,8 @@ def update_generator(parts: StepParts, x_fake: torch.Tensor,
     """One G update through D on fakes x_fake = G(z) (B, ...) that carry G's graph: (loss_g, s_f (B,)).
     D's weights stay as they are (with spectral norm its power iteration moves, as in any training forward)."""
     # (2) Update G: minimise L_G(s_f) through a fixed D; for the non-saturating JS loss
-    #     L_G = -log sigma(s_f): maximise log D(G(z)). Wasserstein and hinge: L_G = -s_f.
+    #     L_G = -log sigma(s_f): maximise log D(G(z)). Wasserstein and hinge: L_G = -s_f; least squares:
+    #     L_G = 1/2 (s_f - 1)^2.
     parts.discriminator.requires_grad_(False)  # G's step needs D's input gradients only
     try:
         with parts.autocast():

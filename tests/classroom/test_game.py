@@ -139,6 +139,13 @@ def test_a_hinge_discriminator_is_cut_at_zero() -> None:
     assert d.rule == "zero" and d.threshold == 0.0 and d.marks.all()
 
 
+def test_a_least_squares_discriminator_is_cut_halfway_between_its_targets() -> None:
+    d = game.make_round(_constant_d_model("lsgan", 0.4), seed=2).opponent("discriminator")
+    assert d.rule == "half" and d.threshold == 0.5 and d.marks.all()
+    d = game.make_round(_constant_d_model("lsgan", 0.6), seed=2).opponent("discriminator")
+    assert not d.marks.any()
+
+
 def test_the_classifier_accuses_about_one_real_digit_in_twenty() -> None:
     images = load_mnist("test")[0][game.ROUND_REALS][:1000]
     opponent = game.classifier_opponent(images)

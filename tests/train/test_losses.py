@@ -19,6 +19,8 @@ from ganplayground.train.losses import (
     js_d_loss,
     js_minimax_g_loss,
     js_nonsaturating_g_loss,
+    least_squares_d_loss,
+    least_squares_g_loss,
     wasserstein_d_loss,
     wasserstein_g_loss,
 )
@@ -80,6 +82,28 @@ def test_hinge_discriminator_loss_on_hand_values() -> None:
     assert hinge_d_loss(torch.zeros(4), torch.zeros(4)).item() == pytest.approx(2.0)
 
 
+def test_least_squares_discriminator_loss_on_hand_values() -> None:
+    # real: (2-1)^2 = 1, (0.5-1)^2 = 0.25 -> mean 0.625, half 0.3125; fake: 4, 0.25 -> mean 2.125, half 1.0625
+    loss = least_squares_d_loss(torch.tensor([2.0, 0.5]), torch.tensor([-2.0, 0.5]))
+    assert loss.item() == pytest.approx(1.375)
+    assert least_squares_d_loss(torch.zeros(4), torch.zeros(4)).item() == pytest.approx(0.5)
+    assert least_squares_d_loss(torch.ones(4), torch.zeros(4)).item() == 0.0  # D on its targets: b = 1, a = 0
+
+
+def test_least_squares_generator_loss_on_hand_values_and_against_mse() -> None:
+    # (-2-1)^2 = 9, (0.5-1)^2 = 0.25 -> mean 4.625, half 2.3125
+    assert least_squares_g_loss(torch.tensor([-2.0, 0.5])).item() == pytest.approx(2.3125)
+    assert least_squares_g_loss(FAKE).item() == pytest.approx(0.5 * F.mse_loss(FAKE, torch.ones(4)).item())
+
+
+def test_least_squares_gradient_does_not_vanish_for_a_rejected_fake() -> None:
+    # Where the saturating minimax loss gives G ~0 (score -10), least squares gives d/ds 1/2 (s - 1)^2 = s - 1 = -11.
+    score = torch.tensor([-10.0], requires_grad=True)
+    least_squares_g_loss(score).backward()
+    assert score.grad.item() == pytest.approx(-11.0)
+    assert get_loss("lsgan").d_loss is least_squares_d_loss and not get_loss("lsgan").probability_scores
+
+
 def _linear_critic(weight: torch.Tensor) -> nn.Module:
     critic = nn.Linear(weight.numel(), 1)
     with torch.no_grad():
@@ -117,13 +141,15 @@ def test_loss_specs_follow_their_papers() -> None:
         "rmsprop", 5e-5, 5)
     assert get_loss("wgan").weight_clipping and not get_loss("wgan").gradient_penalty
     assert get_loss("wgan-gp").gradient_penalty and LOSS_SETTINGS["wgan-gp"].betas == (0.0, 0.9)
+    lsgan = LOSS_SETTINGS["lsgan"]  # Mao et al. 2017: Adam 2e-4, beta1 0.5, one D update per G update
+    assert (lsgan.optimizer, lsgan.lr, lsgan.betas, lsgan.critic_steps) == ("adam", 2e-4, (0.5, 0.999), 1)
 
 
 def test_every_loss_id_of_the_config_has_its_maths_and_nothing_else() -> None:
-    assert tuple(LOSSES) == LOSS_NAMES == ("js-minimax", "js", "wgan", "wgan-gp", "hinge")
+    assert tuple(LOSSES) == LOSS_NAMES == ("js-minimax", "js", "wgan", "wgan-gp", "hinge", "lsgan")
     assert all(spec.name == name for name, spec in LOSSES.items())
 
 
 def test_unknown_loss_names_the_choices() -> None:
-    with pytest.raises(ValueError, match="choose one of js-minimax, js, wgan, wgan-gp, hinge"):
-        get_loss("lsgan")
+    with pytest.raises(ValueError, match="choose one of js-minimax, js, wgan, wgan-gp, hinge, lsgan"):
+        get_loss("least-squares")

@@ -18,6 +18,7 @@ LOSS_LABELS = {
     "wgan": "Wasserstein, weight clipping",
     "wgan-gp": "Wasserstein, gradient penalty",
     "hinge": "Hinge",
+    "lsgan": "Least squares (LSGAN)",
 }
 DATASET_LABELS = {
     "mnist": "MNIST digits",
@@ -32,6 +33,7 @@ LOSS_SHORT = {  # in plot legends ("D · JS", "D · WGAN-GP"), which must fit on
     "wgan": "WGAN",
     "wgan-gp": "WGAN-GP",
     "hinge": "Hinge",
+    "lsgan": "LSGAN",
 }
 
 # The mode meter: one of three states (metrics.verdict), then a line of figures.
@@ -95,7 +97,10 @@ LESSONS = [
             "G's gradient **vanishes** and it never learns: the picture is what such a generator draws after "
             "a minute, grey static (the `vanishing` preset). That is not mode collapse, it is no digits at "
             "all, and the meter says *not digits yet*. The *non-saturating* variant (maximise log D(G(z))) "
-            "keeps the gradient alive and is what most GANs use."
+            "keeps the gradient alive and is what most GANs use. The **least-squares** loss (LSGAN, Mao et al. "
+            "2017) fixes it another way: D's score is pulled towards 1 for real and 0 for fake, and G is penalised "
+            "by each fake's squared distance from the real target, so even fakes D already rejects still get a "
+            "gradient: it does not saturate."
         ),
         "image": "vanishing",
         "preset": "vanishing",
