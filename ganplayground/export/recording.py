@@ -37,6 +37,7 @@ TOY_SIZE = 300  # px of a toy's plane in the timeline and the GIF
 FRAME_MS = 100  # a GIF plays 10 moments a second...
 LAST_FRAME_MS = 2000  # ...and holds the end for two seconds
 DUEL_FRAMES = 120  # a duel's GIF is twice as wide: fewer moments keep it under ~6 MB
+PICTURE_FIELDS = ("grid", "points", "surface", "warp", "arrows")  # a Moment's packed arrays
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ class Moment:
     grid: _Packed | _Spilled | None = None  # uint8 (H, W) fixed-noise grid (images), GREY_LEVELS levels, 0-255
     points: _Packed | _Spilled | None = None  # float16 (N, 2) fixed-noise points (toys)
     surface: _Packed | _Spilled | None = None  # float16 (R, R) D over the plane (toys)
+    warp: _Packed | _Spilled | None = None  # float16 (L, L, 2) G's warped noise grid, when the run showed it
+    arrows: _Packed | _Spilled | None = None  # float16 (N, 2, 2) the push arrows, when the run showed them
     extent: float = 0.0
 
     @classmethod
@@ -94,8 +97,9 @@ class Moment:
             packed["grid"] = _Packed.of((snap.grid // step) * (255 // (GREY_LEVELS - 1)))
         else:
             packed["points"] = _Packed.of(snap.points.astype(np.float16))
-            if snap.surface is not None:
-                packed["surface"] = _Packed.of(snap.surface.astype(np.float16))
+            for name in ("surface", "warp", "arrows"):
+                if getattr(snap, name, None) is not None:
+                    packed[name] = _Packed.of(getattr(snap, name).astype(np.float16))
         return cls(step=snap.step, elapsed=snap.elapsed, loss=snap.loss,
                    loss_d=stats.loss_d if stats else None, loss_g=stats.loss_g if stats else None,
                    meter=meter_words(snap.metrics), extent=snap.extent, **packed)
@@ -176,7 +180,7 @@ class Recording:
             with written.open("wb") as file:
                 for moment in moments:
                     fields = {}
-                    for name in ("grid", "points", "surface"):
+                    for name in PICTURE_FIELDS:
                         packed = getattr(moment, name)
                         if isinstance(packed, _Spilled):
                             packed = _Packed(_read(packed), packed.shape, packed.dtype)
@@ -224,9 +228,11 @@ class Recording:
         """The moment's picture: the uint8 (H, W) grid, or an RGB (TOY_SIZE, TOY_SIZE, 3) plot of the toy."""
         if moment.grid is not None:
             return moment.grid.unpack()
-        surface = moment.surface.unpack().astype(np.float32) if moment.surface is not None else None
+        surface, warp, arrows = (getattr(moment, name).unpack().astype(np.float32) if getattr(moment, name) is not None
+                                 else None for name in ("surface", "warp", "arrows"))
         reals = _real_points(self.dataset) if self.dataset in TOY_DATASETS else np.zeros((0, 2), np.float32)
-        return toy_plot(surface, moment.extent, reals, moment.points.unpack().astype(np.float32), size=TOY_SIZE)
+        return toy_plot(surface, moment.extent, reals, moment.points.unpack().astype(np.float32), size=TOY_SIZE,
+                        warp=warp, arrows=arrows)
 
     def frame(self, moment: Moment, loss_names: Mapping[str, str] | None = None) -> Frame:
         return Frame(self.picture(moment), moment.caption(loss_names))

@@ -1,5 +1,7 @@
 """What one D step or one G step changed on a 2-D toy, as a picture: after a D step, where D's opinion of the
 plane rose (orange) and fell (blue); after a G step, a line from each point's old place to its new one, over D.
+When the toy views are on, the G step picture also shows G's warped noise grid before (faint) and after the step,
+and the D step picture the push arrows before (faint) and after it.
 
 One step moves little (a few pixels at the presets' learning rates), so the change is scaled to be seen and the
 caption says by how much. No gradio here: pictures are uint8 arrays.
@@ -11,11 +13,13 @@ import math
 
 import numpy as np
 
-from ..train.images import colormap, toy_plot
+from ..train.images import ARROW_COLOUR, GRID_COLOUR, colormap, draw_arrows, draw_grid_lines, toy_plot
+from ..train.toy_views import arrow_caption
 
 SIZE = 384  # px, as the Train tab's toy plot
 ARROWS = 80  # lines drawn after a G step (of the 1,000 fixed-noise points): more would be a smear
 ARROW_PX = 30.0  # the typical (90th percentile) line is drawn about this long
+FAINT = (175, 175, 175)  # what the view looked like before the step
 
 
 def _pixels(points: np.ndarray, extent: float, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -34,10 +38,12 @@ def _nice_factor(x: float) -> int:
 
 
 def d_step_picture(before: np.ndarray, after: np.ndarray, extent: float, real: np.ndarray,
-                   fake: np.ndarray) -> tuple[np.ndarray, str]:
+                   fake: np.ndarray, arrows_before: np.ndarray | None = None,
+                   arrows_after: np.ndarray | None = None) -> tuple[np.ndarray, str]:
     """D's change over the plane (after - before, (R, R) rows = y from -L..L), blue = fell, white = same,
     orange = rose, scaled so the largest change fills the ramp; with the real (black) and generated (red)
-    points. Returns (RGB uint8 (SIZE, SIZE, 3), caption)."""
+    points, and, when given, the push arrows (N, 2, 2) before the step (faint) and after it (toy_views' fixed
+    scale: a D step changes where G will be pushed). Returns (RGB uint8 (SIZE, SIZE, 3), caption)."""
     diff = np.nan_to_num(np.asarray(after, np.float32) - np.asarray(before, np.float32))
     largest = float(np.abs(diff).max())
     scaled = 0.5 + 0.5 * diff / largest if largest > 0 else np.full_like(diff, 0.5)
@@ -48,14 +54,22 @@ def d_step_picture(before: np.ndarray, after: np.ndarray, extent: float, real: n
     image[drawn] = overlay[drawn]
     caption = (f"What one D step changed: D's opinion rose where orange, fell where blue (by up to "
                f"{largest:.2g}); black = real points, red = generated")
+    if arrows_before is not None:
+        image = draw_arrows(image, arrows_before, extent, FAINT)
+    if arrows_after is not None:
+        image = draw_arrows(image, arrows_after, extent, ARROW_COLOUR)
+        caption += f"; green {arrow_caption(arrows_after)}" + (" (grey: before the step)" if arrows_before
+                                                                 is not None else "")
     return image, caption
 
 
 def g_step_picture(surface: np.ndarray, extent: float, real: np.ndarray, before: np.ndarray,
-                   after: np.ndarray) -> tuple[np.ndarray, str]:
+                   after: np.ndarray, warp_before: np.ndarray | None = None,
+                   warp_after: np.ndarray | None = None) -> tuple[np.ndarray, str]:
     """The generated points' moves (before, after: (N, 2)) as lines from old to new place, stretched by a round
-    factor so the typical line is ~ARROW_PX long, over D's plane (as the Train tab draws it). Returns
-    (RGB uint8 (SIZE, SIZE, 3), caption)."""
+    factor so the typical line is ~ARROW_PX long, over D's plane (as the Train tab draws it). With G's warped
+    noise grids (L, L, 2) before and after the step, the old grid is drawn faint and the new one with its move
+    stretched by the same factor, so one step visibly bends it. Returns (RGB uint8 (SIZE, SIZE, 3), caption)."""
     before, after = np.asarray(before, np.float32), np.asarray(after, np.float32)
     keep = np.isfinite(before).all(axis=1) & np.isfinite(after).all(axis=1)
     before, after = before[keep][:ARROWS], after[keep][:ARROWS]
@@ -65,6 +79,10 @@ def g_step_picture(surface: np.ndarray, extent: float, real: np.ndarray, before:
     lengths = np.hypot(r1 - r0, c1 - c0)
     typical = float(np.percentile(lengths, 90)) if len(lengths) else 0.0
     factor = _nice_factor(ARROW_PX / typical) if typical > 0 else 1
+    if warp_before is not None and warp_after is not None:
+        old = np.asarray(warp_before, np.float32)
+        image = draw_grid_lines(image, old, extent, FAINT)
+        image = draw_grid_lines(image, old + factor * (np.asarray(warp_after, np.float32) - old), extent, GRID_COLOUR)
     r1, c1 = r0 + factor * (r1 - r0), c0 + factor * (c1 - c0)
     for t in np.linspace(0.0, 1.0, 60):  # the line: 60 dots from the old place to the (stretched) new one
         rows = np.clip(np.round(r0 + t * (r1 - r0)).astype(int), 0, SIZE - 1)
@@ -79,4 +97,7 @@ def g_step_picture(surface: np.ndarray, extent: float, real: np.ndarray, before:
     stretch = f", drawn {factor}x longer" if factor > 1 else ""
     caption = (f"What one G step changed: each line runs from a generated point's old place to its new one (red "
                f"dot){stretch}; median move {moved:.2g}")
+    if warp_before is not None and warp_after is not None:
+        moved_by = f", its move drawn {factor}x longer" if factor > 1 else ""
+        caption += f"; grey grid: G's noise grid before the step, dark grid: after it{moved_by}"
     return image, caption

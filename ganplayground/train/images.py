@@ -11,7 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
+from PIL import Image, ImageDraw
+
+from .toy_views import arrow_tips
+
+GRID_COLOUR = (70, 70, 70)  # the warped grid's lines: thin, one colour, under the points
+ARROW_COLOUR = (0, 120, 40)  # the push arrows: green, on top of everything
 
 
 def to_uint8(x: torch.Tensor) -> np.ndarray:
@@ -64,11 +69,13 @@ def colormap(values: np.ndarray) -> np.ndarray:
 
 
 def toy_plot(surface: np.ndarray | None, extent: float, real: np.ndarray, fake: np.ndarray,
-             size: int = 384) -> np.ndarray:
+             size: int = 384, warp: np.ndarray | None = None, arrows: np.ndarray | None = None) -> np.ndarray:
     """Render a 2-D toy as an RGB uint8 (size, size, 3) image without matplotlib.
 
     surface: D over [-extent, extent]^2 (R, R), rows = y from bottom to top; normalised to [0, 1]
     for display (orange = "looks real"). real / fake: points (N, 2), drawn black / red.
+    warp: the generator's warped noise grid (L, L, 2) (toy_views.warped_grid), drawn as thin lines under the
+    points; arrows: (N, 2, 2) points and pushes (toy_views.push_arrows), drawn on top at toy_views' fixed scale.
     """
     if surface is not None:
         s = np.nan_to_num(np.asarray(surface, dtype=np.float32))
@@ -78,6 +85,8 @@ def toy_plot(surface: np.ndarray | None, extent: float, real: np.ndarray, fake: 
         img = colormap(np.kron(s[::-1], np.ones((reps, reps), dtype=np.float32))[:size, :size])
     else:
         img = np.full((size, size, 3), 245, np.uint8)
+    if warp is not None:
+        img = draw_grid_lines(img, warp, extent, GRID_COLOUR)
 
     def draw(points: np.ndarray, colour: tuple[int, int, int], radius: int) -> None:
         p = np.asarray(points, dtype=np.float32)
@@ -92,4 +101,52 @@ def toy_plot(surface: np.ndarray | None, extent: float, real: np.ndarray, fake: 
 
     draw(real, (20, 20, 20), 1)
     draw(fake, (200, 0, 60), 1)
+    if arrows is not None:
+        img = draw_arrows(img, arrows, extent, ARROW_COLOUR)
     return img
+
+
+def _to_pixels(points: np.ndarray, extent: float, size: int) -> np.ndarray:
+    """Points (..., 2) in [-extent, extent]^2 (y up) -> (x, y) pixel coordinates (..., 2), y down, kept within a
+    few plot widths so that a wild point cannot overflow the drawing code."""
+    p = np.asarray(points, np.float64)
+    x = (p[..., 0] + extent) / (2 * extent) * (size - 1)
+    y = (extent - p[..., 1]) / (2 * extent) * (size - 1)
+    return np.clip(np.stack([x, y], axis=-1), -4 * size, 5 * size)
+
+
+def draw_grid_lines(image: np.ndarray, warp: np.ndarray, extent: float, colour: tuple[int, int, int]) -> np.ndarray:
+    """`image` (S, S, 3) with the warped grid (L, L, 2) drawn over it as 2L one-pixel polylines (its rows and
+    its columns); segments with a non-finite end are left out. Returns a new array."""
+    canvas = Image.fromarray(image)
+    pen = ImageDraw.Draw(canvas)
+    grid = np.asarray(warp, np.float64)
+    pixels = _to_pixels(grid, extent, image.shape[0])  # (L, L, 2)
+    finite = np.isfinite(grid).all(axis=-1)  # (L, L)
+    for line, ok in [*zip(pixels, finite, strict=True), *zip(pixels.transpose(1, 0, 2), finite.T, strict=True)]:
+        for k in range(len(line) - 1):
+            if ok[k] and ok[k + 1]:
+                pen.line([tuple(line[k]), tuple(line[k + 1])], fill=colour, width=1)
+    return np.array(canvas)
+
+
+def draw_arrows(image: np.ndarray, arrows: np.ndarray, extent: float, colour: tuple[int, int, int]) -> np.ndarray:
+    """`image` (S, S, 3) with arrows (N, 2, 2) (point, push) drawn from each point to toy_views.arrow_tips, each
+    with a head; an arrow shorter than a pixel draws nothing. Returns a new array."""
+    arrows = np.asarray(arrows, np.float32)
+    arrows = arrows[np.isfinite(arrows).all(axis=(1, 2))]
+    canvas = Image.fromarray(image)
+    pen = ImageDraw.Draw(canvas)
+    starts = _to_pixels(arrows[:, 0], extent, image.shape[0])
+    ends = _to_pixels(arrow_tips(arrows), extent, image.shape[0])
+    for start, end in zip(starts, ends, strict=True):
+        vector = end - start
+        length = float(np.hypot(*vector))
+        if length < 1.0:
+            continue
+        pen.line([tuple(start), tuple(end)], fill=colour, width=1)
+        unit, normal = vector / length, np.array([-vector[1], vector[0]]) / length
+        head = min(6.0, 0.5 * length)  # px
+        pen.polygon([tuple(end), tuple(end - head * unit + 0.5 * head * normal),
+                     tuple(end - head * unit - 0.5 * head * normal)], fill=colour)
+    return np.array(canvas)

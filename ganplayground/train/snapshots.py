@@ -45,6 +45,8 @@ class Snapshot:
     points: np.ndarray | None = None  # float32 (N, 2) fixed-noise samples (toys)
     surface: np.ndarray | None = None  # float32 (R, R) D over the toy's plane, rows = y from -L..L
     extent: float = 0.0  # the surface covers [-extent, extent]^2
+    warp: np.ndarray | None = None  # float32 (L, L, 2) G's warped noise grid (toy_views), when that view is on
+    arrows: np.ndarray | None = None  # float32 (N, 2, 2) points and their pushes (toy_views), when on
     metrics: dict[str, Any] | None = None  # latest live reading (the trainer's measure, e.g. live_reading)
     metrics_step: int = -1  # step at which `metrics` were computed
     device: str = ""  # "CPU (2 threads)" / "GPU (...)"

@@ -16,10 +16,11 @@ from collections.abc import Iterator
 from concurrent.futures import Executor
 from typing import Any
 
+import numpy as np
 import torch
 
 from ..config import Config
-from . import sampling
+from . import sampling, toy_views
 from .devices import auto_threads, describe_device
 from .latent import grid_labels, noise_for_seed
 from .live_metrics import Measure
@@ -45,12 +46,18 @@ class Trainer(Stepper):
         self._resume, self._stop = threading.Event(), threading.Event()
         self._resume.set()
         self.pace = Pace()  # run()'s speed limit (steps per second; 0: full speed)
+        self._views = (False, False)  # (warped grid, push arrows) in each toy snapshot: set_views
 
     # --- controls (any thread) --------------------------------------------------------------------
     def limit_speed(self, steps_per_second: float) -> None:
         """Hold run() to at most this many steps per second from its next step (0: full speed); the waits
         are not training time. ConfigError for a negative or non-finite value."""
         self.pace.set_rate(steps_per_second)
+
+    def set_views(self, warp: bool = False, arrows: bool = False) -> None:
+        """Which of a toy's extra views each snapshot carries from the next one on: G's warped noise grid
+        (Snapshot.warp) and the push arrows (Snapshot.arrows). One assignment: safe from any thread."""
+        self._views = (bool(warp), bool(arrows))
 
     def pause(self) -> None:
         """Pause before the next step (run() keeps its thread, waiting)."""
@@ -210,6 +217,9 @@ class Trainer(Stepper):
             visuals = sampling.pictures(samples, self._config.is_image)
             if not self._config.is_image:
                 visuals.update(self.decision_surface())
+                warp, arrows = self._views
+                visuals["warp"] = self.warped_grid().grid if warp else None
+                visuals["arrows"] = self.push_arrows() if arrows else None
             return Snapshot(step=self.step_count, samples_seen=self.samples_seen, elapsed=self.elapsed,
                             steps_per_sec=rate, loss=self._config.loss, stats=stats, status=self.status,
                             reason=self.reason, metrics=self.live.latest, metrics_step=self.live.step,
@@ -243,3 +253,21 @@ class Trainer(Stepper):
         with self._lock:
             return sampling.decision_surface(self.discriminator, self._config.dataset,
                                              self.loss_spec.probability_scores, resolution)
+
+    def warped_grid(self, lines: int = 15) -> toy_views.WarpedGrid:
+        """The sampler's image of a lines x lines grid of noise (toy_views.warped_grid); a toy's run only."""
+        self._require_toy("the warped grid")
+        with self._lock:
+            return toy_views.warped_grid(self.sampler, lines)
+
+    def push_arrows(self) -> np.ndarray:
+        """float32 (ARROW_POINTS, 2, 2): the first fixed-noise points and where the loss in force pushes each
+        (toy_views.push_arrows); a toy's run only."""
+        self._require_toy("the push arrows")
+        with self._lock:
+            z = self.fixed_noise[: toy_views.ARROW_POINTS]
+            return toy_views.push_arrows(self.sampler, self.discriminator, self.loss_spec, z)
+
+    def _require_toy(self, what: str) -> None:
+        if self._config.is_image:
+            raise ValueError(f"{what} is drawn for the 2-D toys only; this run trains on {self._config.dataset}")

@@ -261,3 +261,19 @@ def test_train_refuses_a_gif_path_that_is_not_a_gif(tmp_path: Path, capsys: pyte
                  "--out", str(tmp_path / "model")]) == 2
     assert "--gif must name a file ending in .gif" in capsys.readouterr().err
     assert not (tmp_path / "model").exists()  # refused before training
+
+
+def test_a_toy_moment_keeps_the_warped_grid_and_the_arrows_and_draws_them_after_a_spill(tmp_path: Path) -> None:
+    plain = toy_snap(5)
+    ticks = np.linspace(-2, 2, 15, dtype=np.float32)
+    warp = np.stack(np.meshgrid(ticks, ticks), axis=-1)  # (15, 15, 2)
+    arrows = np.stack([plain.points[:100], np.tile([[4.0, 0.0]], (100, 1))], axis=1).astype(np.float32)
+    viewed = Snapshot(**{**plain.__dict__, "warp": warp, "arrows": arrows})
+    recordings = [Recording("ring"), Recording("ring")]
+    recordings[0].add(plain)
+    recordings[1].add(viewed)
+    without, with_views = (r.picture(r.frames()[-1]) for r in recordings)
+    assert with_views.shape == without.shape == (TOY_SIZE, TOY_SIZE, 3)
+    assert (with_views != without).any(axis=2).sum() > 1000  # 30 grid lines and 100 arrows
+    recordings[1].spill(tmp_path / "run.bin")
+    assert np.array_equal(recordings[1].picture(recordings[1].frames()[-1]), with_views)

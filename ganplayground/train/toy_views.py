@@ -1,0 +1,138 @@
+"""Two of GAN Lab's pictures of a 2-D toy, as plain arrays: how the generator bends a regular grid of its noise
+into the plane (`warped_grid`), and where the generator's loss pushes each generated point (`push_arrows`).
+
+Not drawing (images.toy_plot draws both) and not training: the networks are called in eval mode and only
+gradients with respect to inputs are taken, so looking changes no weight, no gradient and no BatchNorm statistic.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from .losses import LossSpec, get_loss
+
+NOISE_SPAN = 2.0  # the grid spans [-2, 2] along each noise direction: the bulk (95%) of N(0, 1)
+JACOBIAN_POINTS = 64  # noise vectors the directions of a larger latent are averaged over
+JACOBIAN_SEED = 12345  # ...always the same ones, so the slice does not jitter between frames
+ARROW_POINTS = 100  # generated points that get an arrow
+# The arrows' FIXED drawing scale (plane units per unit of gradient; never normalised per frame, so a vanishing
+# gradient shows as vanishing arrows). Measured ||-grad_x L_G|| per point, median (90th percentile), seed 0, one
+# thread (benchmarks/toy_views.py --gradients): ring-js (non-saturating) 0.83 (0.88) after 3,000 steps;
+# ring-wgan-gp 2.7 (4.7) after 300 steps, 1.8 (3.4) after 3,000; grid-js (saturating minimax, 5 D steps) 0.064
+# at the start, 0.59 (4.0) after 3,000 steps, piled on a few blobs where D is unsure. After 300 D steps alone on
+# the ring-js networks (a strong D): minimax 0.044, non-saturating JS 2.0, WGAN-GP 1.0, LSGAN 0.14.
+# At 0.1 a Wasserstein arrow is 0.2-0.3 units (11-17 px on the ring's 384 px plot, 6 units wide; half that on the
+# grid's, 12 units wide), and the minimax push against a strong D 0.004 units: under a pixel, not drawn. At 0.25
+# the Wasserstein arrows were 30-45 px, a tangle over 100 points.
+ARROW_SCALE = 0.1
+ARROW_MAX = 1.0  # longest arrow drawn, in plane units (a few points on a cliff of D would cross the plot)
+
+
+@dataclass(frozen=True)
+class WarpedGrid:
+    """G's image of a regular L x L grid of noise. grid[i, j] = G(t_j * u1 + t_i * u2), t = linspace(-2, 2, L):
+    row i is one line of constant second coordinate, column j one of constant first coordinate."""
+
+    grid: np.ndarray  # float32 (L, L, 2) points in the plane
+    axes: str  # which noise directions u1, u2: "z₁ and z₂", or those that move the points most
+
+
+@contextlib.contextmanager
+def _evaluating(*modules: nn.Module) -> Iterator[None]:
+    modes = [m.training for m in modules]
+    for m in modules:
+        m.eval()  # BatchNorm uses its running statistics and keeps them; spectral norm does not iterate
+    try:
+        yield
+    finally:
+        for m, mode in zip(modules, modes, strict=True):
+            m.train(mode)
+
+
+def grid_axes(latent_dim: int) -> str:
+    """The words for the noise directions `warped_grid` uses at this latent size."""
+    if latent_dim == 2:
+        return "z₁ and z₂"
+    return f"the 2 of {latent_dim} noise directions that move the points most"
+
+
+def _device(module: nn.Module) -> torch.device:
+    return next(module.parameters()).device
+
+
+def noise_directions(generator: nn.Module, latent_dim: int) -> torch.Tensor:
+    """Two orthonormal noise directions (2, d): the identity's first two rows for d = 2; else the top two right
+    singular vectors of G's Jacobians (2 x d each) at JACOBIAN_POINTS fixed noise vectors, stacked into one
+    (2B, d) matrix, i.e. the top eigenvectors of the mean of J^T J. (The mean of J itself would let opposite
+    slopes in different regions of a ReLU network cancel.) Each sign is fixed so the largest entry is positive."""
+    device = _device(generator)
+    if latent_dim == 2:
+        return torch.eye(2, device=device)
+    z = torch.randn(JACOBIAN_POINTS, latent_dim, generator=torch.Generator().manual_seed(JACOBIAN_SEED))
+    z = z.to(device).requires_grad_(True)
+    with torch.enable_grad():
+        x = generator(z).float()  # (B, 2)
+        rows = [torch.autograd.grad(x[:, k].sum(), z, retain_graph=k == 0)[0] for k in range(2)]  # 2 x (B, d)
+    _, _, vh = torch.linalg.svd(torch.cat(rows).double().cpu(), full_matrices=False)  # vh: (min(2B, d), d)
+    top = vh[:2]
+    signs = torch.sign(top.gather(1, top.abs().argmax(1, keepdim=True)))  # (2, 1)
+    return (top * signs).float().to(device)
+
+
+def warped_grid(generator: nn.Module, lines: int = 15) -> WarpedGrid:
+    """G applied to a lines x lines grid over [-2, 2]^2 of noise, in the plane of two noise directions through
+    the origin (`noise_directions`): a toy's (unconditional) generator, (B, d) -> (B, 2). ValueError for
+    lines < 2."""
+    if lines < 2:
+        raise ValueError(f"a grid needs at least 2 lines; got {lines}")
+    latent_dim = int(generator.latent_dim)
+    with _evaluating(generator):
+        directions = noise_directions(generator, latent_dim)  # (2, d)
+        ticks = torch.linspace(-NOISE_SPAN, NOISE_SPAN, lines, device=directions.device)
+        b, a = torch.meshgrid(ticks, ticks, indexing="ij")  # (L, L): a varies along a row, b down a column
+        z = a.reshape(-1, 1) * directions[0] + b.reshape(-1, 1) * directions[1]  # (L * L, d)
+        with torch.no_grad():
+            points = generator(z).float().cpu().numpy()  # (L * L, 2)
+    return WarpedGrid(points.reshape(lines, lines, 2).astype(np.float32), grid_axes(latent_dim))
+
+
+def push_arrows(generator: nn.Module, discriminator: nn.Module, loss: str | LossSpec,
+                z: torch.Tensor) -> np.ndarray:
+    """For noise z (N, d): float32 (N, 2, 2), [:, 0] the generated point x = G(z) and [:, 1] the direction the
+    generator's loss pushes it, -grad_x of that point's own term of L_G(D(x)) under `loss` (an id or a LossSpec).
+    Every L_G is a mean over the batch, so the per-point term is N times the point's share of it."""
+    spec = get_loss(loss) if isinstance(loss, str) else loss
+    with _evaluating(generator, discriminator):
+        with torch.no_grad():
+            x = generator(z).float()  # (N, 2)
+        x.requires_grad_(True)
+        with torch.enable_grad():
+            loss_g = spec.g_loss(discriminator(x).float()) * len(x)
+            (grad,) = torch.autograd.grad(loss_g, x)  # (N, 2); inputs only: no weight's .grad is touched
+    return torch.stack([x.detach(), -grad], dim=1).cpu().numpy().astype(np.float32)
+
+
+def arrow_tips(arrows: np.ndarray) -> np.ndarray:
+    """Where each arrow of `push_arrows` (N, 2, 2) ends on the plot: point + ARROW_SCALE * push, shortened to
+    ARROW_MAX; (N, 2) float32."""
+    arrows = np.asarray(arrows, np.float32)
+    drawn = ARROW_SCALE * arrows[:, 1]
+    length = np.linalg.norm(drawn, axis=1, keepdims=True)
+    drawn = np.where(length > ARROW_MAX, drawn * (ARROW_MAX / np.maximum(length, 1e-12)), drawn)
+    return arrows[:, 0] + drawn
+
+
+def arrow_caption(arrows: np.ndarray | None = None) -> str:
+    """The arrows' scale in words, with the median push of these arrows (N, 2, 2) when given."""
+    text = (f"arrows: where the generator's loss pushes each of {ARROW_POINTS} red points (−∇ₓ of its loss), drawn "
+            f"at {ARROW_SCALE:g} × the gradient; longest clipped to {ARROW_MAX:g} unit")
+    if arrows is not None and len(arrows):
+        push = np.linalg.norm(np.asarray(arrows, np.float32)[:, 1], axis=1)
+        text += f"; median push {float(np.median(push)):.2g}"
+    return text
