@@ -19,7 +19,7 @@ from ganplayground.presets import PRESETS, get_preset
         ({"lr_g": float("inf")}, r"lr_g must be a finite number"),
         ({"lr_g": 0.0}, r"lr_g must be a finite number in \(0, 1\]"),
         ({"lr_decay_floor": 0.0}, r"lr_decay_floor must be a finite number in \(0, 1\]"),
-        ({"loss": "lsgan"}, r"loss must be one of js-minimax, js, wgan, wgan-gp, hinge"),
+        ({"loss": "least-squares"}, r"loss must be one of js-minimax, js, wgan, wgan-gp, hinge, lsgan"),
         ({"dataset": "cifar"}, r"dataset must be one of mnist, fashion-mnist, ring, grid"),
         ({"critic_steps": 0}, r"critic_steps must be in \[1, 20\]"),
         ({"conditional": "yes"}, r"conditional must be true or false"),

@@ -70,7 +70,7 @@ BAD = [
     ("preset=nope", "ignored: preset=nope (unknown preset; the presets are default, collapse"),
     ("preset=", "unknown preset"),
     ("preset=../../etc/passwd", "unknown preset"),
-    ("loss=lsgan", "ignored: loss=lsgan (unknown loss"),
+    ("loss=fisher", "ignored: loss=fisher (unknown loss"),
     ("seed=-1", "ignored: seed=-1 (the seed is a whole number from 0 to 2147483647)"),
     ("seed=abc", "the seed is a whole number"),
     ("seed=1.5", "the seed is a whole number"),

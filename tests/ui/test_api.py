@@ -119,7 +119,7 @@ BAD_INPUTS = [
     ("/start", ["default", "mnist", "js", "mlp", float("nan"), 1e-3, 32, 16, 1, 0, 30], "learning rate"),
     ("/start", ["default", "mnist", "js", "mlp", 1e-3, float("inf"), 32, 16, 1, 0, 30], "maximum"),
     ("/start", ["default", "mnist", "js", "mlp", -1.0, 1e-3, 32, 16, 1, 0, 30], "minimum"),
-    ("/start", ["default", "mnist", "lsgan", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30], "lsgan"),
+    ("/start", ["default", "mnist", "fisher", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30], "fisher"),
     ("/start", ["fastest", "mnist", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30], "fastest"),
     ("/start", ["default", "cifar10", "js", "mlp", 1e-3, 1e-3, 32, 16, 1, 0, 30], "cifar10"),
     ("/start", ["default", "mnist", "js", "resnet", 1e-3, 1e-3, 32, 16, 1, 0, 30], "resnet"),

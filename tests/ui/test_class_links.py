@@ -186,7 +186,7 @@ def test_bad_links_over_http_still_serve_the_page(app_url: str) -> None:
 
 SHARE_BAD = [
     (["fastest", "js", 0, "train"], "unknown preset"),
-    (["collapse", "lsgan", 0, "train"], "unknown loss"),
+    (["collapse", "fisher", 0, "train"], "unknown loss"),
     (["collapse", "js", -1, "train"], "seed"),
     (["collapse", "js", "x", "train"], "seed"),
     (["collapse", "js", 0, "settings"], "unknown tab"),

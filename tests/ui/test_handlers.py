@@ -182,7 +182,7 @@ def test_explore_uses_the_model_trained_in_this_session(page: Page) -> None:
         (lambda p, t: p.train.on_start(t, *FORM[:6], -5, *FORM[7:]), "batch size must be between 1 and 1024"),
         (lambda p, t: p.train.on_start(t, *FORM[:4], float("nan"), *FORM[5:]), "learning rate of D must be"),
         (lambda p, t: p.train.on_start(t, "nope", *FORM[1:]), "unknown preset 'nope'"),
-        (lambda p, t: p.train.on_start(t, FORM[0], FORM[1], "lsgan", *FORM[3:]), "unknown loss 'lsgan'"),
+        (lambda p, t: p.train.on_start(t, FORM[0], FORM[1], "fisher", *FORM[3:]), "unknown loss 'fisher'"),
         (lambda p, t: p.train.on_start("bad token!", *FORM), "session must be"),
         (lambda p, t: p.explore.on_latent(t, "default", 0, 0, "principal", 99, 0, 0, 0, 0, 0), "slider 1 must be"),
         (lambda p, t: p.explore.on_latent(t, "../etc", 0, 0, "principal", *([0] * 6)), "Unknown model"),
