@@ -58,7 +58,7 @@ def d_step_picture(before: np.ndarray, after: np.ndarray, extent: float, real: n
         image = draw_arrows(image, arrows_before, extent, FAINT)
     if arrows_after is not None:
         image = draw_arrows(image, arrows_after, extent, ARROW_COLOUR)
-        caption += f"; green {arrow_caption(arrows_after)}" + (" (grey: before the step)" if arrows_before
+        caption += f"; green {arrow_caption(extent, arrows_after)}" + (" (grey: before the step)" if arrows_before
                                                                  is not None else "")
     return image, caption
 

@@ -138,7 +138,7 @@ def draw_arrows(image: np.ndarray, arrows: np.ndarray, extent: float, colour: tu
     canvas = Image.fromarray(image)
     pen = ImageDraw.Draw(canvas)
     starts = _to_pixels(arrows[:, 0], extent, image.shape[0])
-    ends = _to_pixels(arrow_tips(arrows), extent, image.shape[0])
+    ends = _to_pixels(arrow_tips(arrows, extent), extent, image.shape[0])
     for start, end in zip(starts, ends, strict=True):
         vector = end - start
         length = float(np.hypot(*vector))

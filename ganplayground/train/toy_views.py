@@ -21,17 +21,18 @@ NOISE_SPAN = 2.0  # the grid spans [-2, 2] along each noise direction: the bulk 
 JACOBIAN_POINTS = 64  # noise vectors the directions of a larger latent are averaged over
 JACOBIAN_SEED = 12345  # ...always the same ones, so the slice does not jitter between frames
 ARROW_POINTS = 100  # generated points that get an arrow
-# The arrows' FIXED drawing scale (plane units per unit of gradient; never normalised per frame, so a vanishing
-# gradient shows as vanishing arrows). Measured ||-grad_x L_G|| per point, median (90th percentile), seed 0, one
+# The arrows' FIXED drawing scale, never normalised per frame (so a vanishing gradient shows as vanishing
+# arrows): a push of 1 is drawn ARROW_SCALE x the plot's half-width long, the same number of pixels on every toy. Measured ||-grad_x L_G|| per point, median (90th percentile), seed 0, one
 # thread (benchmarks/toy_views.py --gradients): ring-js (non-saturating) 0.83 (0.88) after 3,000 steps;
 # ring-wgan-gp 2.7 (4.7) after 300 steps, 1.8 (3.4) after 3,000; grid-js (saturating minimax, 5 D steps) 0.064
 # at the start, 0.59 (4.0) after 3,000 steps, piled on a few blobs where D is unsure. After 300 D steps alone on
 # the ring-js networks (a strong D): minimax 0.044, non-saturating JS 2.0, WGAN-GP 1.0, LSGAN 0.14.
-# At 0.1 a Wasserstein arrow is 0.2-0.3 units (11-17 px on the ring's 384 px plot, 6 units wide; half that on the
-# grid's, 12 units wide), and the minimax push against a strong D 0.004 units: under a pixel, not drawn. At 0.25
-# the Wasserstein arrows were 30-45 px, a tangle over 100 points.
-ARROW_SCALE = 0.1
-ARROW_MAX = 1.0  # longest arrow drawn, in plane units (a few points on a cliff of D would cross the plot)
+# At 1/30 (0.1 plane units per unit of push on the ring's plot, half-width 3; 0.2 on the grid's, half-width 6) a
+# Wasserstein arrow on the ring is 11-17 px of the 384 px plot, a trained grid-js arrow 4 px (its 90th percentile
+# 26 px), and the minimax push against a strong D 0.3 px: not drawn. At 0.25 units the ring's Wasserstein arrows
+# were 30-45 px, a tangle over 100 points; at 0.1 units on the grid most of its arrows were under 2 px.
+ARROW_SCALE = 1 / 30
+ARROW_MAX = 1 / 3  # the longest arrow drawn, times the half-width (1 unit on the ring): a cliff of D stays on the plot
 
 
 @dataclass(frozen=True)
@@ -118,20 +119,29 @@ def push_arrows(generator: nn.Module, discriminator: nn.Module, loss: str | Loss
     return torch.stack([x.detach(), -grad], dim=1).cpu().numpy().astype(np.float32)
 
 
-def arrow_tips(arrows: np.ndarray) -> np.ndarray:
-    """Where each arrow of `push_arrows` (N, 2, 2) ends on the plot: point + ARROW_SCALE * push, shortened to
-    ARROW_MAX; (N, 2) float32."""
+def arrow_scale(extent: float) -> float:
+    """Plane units an arrow is drawn per unit of push on a plot of [-extent, extent]^2 (0.1 on the ring's)."""
+    return ARROW_SCALE * extent
+
+
+def arrow_tips(arrows: np.ndarray, extent: float) -> np.ndarray:
+    """Where each arrow of `push_arrows` (N, 2, 2) ends on a plot of [-extent, extent]^2: point + arrow_scale *
+    push, shortened to ARROW_MAX * extent; (N, 2) float32."""
     arrows = np.asarray(arrows, np.float32)
-    drawn = ARROW_SCALE * arrows[:, 1]
+    drawn = arrow_scale(extent) * arrows[:, 1]
+    longest = ARROW_MAX * extent
     length = np.linalg.norm(drawn, axis=1, keepdims=True)
-    drawn = np.where(length > ARROW_MAX, drawn * (ARROW_MAX / np.maximum(length, 1e-12)), drawn)
+    drawn = np.where(length > longest, drawn * (longest / np.maximum(length, 1e-12)), drawn)
     return arrows[:, 0] + drawn
 
 
-def arrow_caption(arrows: np.ndarray | None = None) -> str:
-    """The arrows' scale in words, with the median push of these arrows (N, 2, 2) when given."""
+def arrow_caption(extent: float, arrows: np.ndarray | None = None) -> str:
+    """The arrows' scale in words on a plot of [-extent, extent]^2, with the median push of these arrows
+    (N, 2, 2) when given."""
+    longest = ARROW_MAX * extent
     text = (f"arrows: where the generator's loss pushes each of {ARROW_POINTS} red points (−∇ₓ of its loss), drawn "
-            f"at {ARROW_SCALE:g} × the gradient; longest clipped to {ARROW_MAX:g} unit")
+            f"at {arrow_scale(extent):.2g} × the gradient; longest clipped to {longest:.2g} unit"
+            f"{'' if longest == 1 else 's'}")
     if arrows is not None and len(arrows):
         push = np.linalg.norm(np.asarray(arrows, np.float32)[:, 1], axis=1)
         text += f"; median push {float(np.median(push)):.2g}"

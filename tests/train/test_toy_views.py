@@ -113,12 +113,13 @@ def test_least_squares_pushes_each_point_by_its_distance_from_the_real_target() 
     np.testing.assert_allclose(arrows[:, 1], expected, atol=1e-5)
 
 
-def test_arrows_are_drawn_at_the_fixed_scale_and_the_longest_clipped() -> None:
+def test_arrows_are_drawn_at_a_fixed_scale_per_plot_and_the_longest_clipped() -> None:
     arrows = np.array([[[0, 0], [1, 0]], [[1, 1], [0, 100]]], np.float32)
-    tips = toy_views.arrow_tips(arrows)
-    np.testing.assert_allclose(tips, [[toy_views.ARROW_SCALE, 0], [1, 1 + toy_views.ARROW_MAX]], atol=1e-6)
-    caption = toy_views.arrow_caption(arrows)
-    assert f"{toy_views.ARROW_SCALE:g} × the gradient" in caption and "clipped to 1 unit" in caption
+    tips = toy_views.arrow_tips(arrows, 3.0)  # the ring's plot: 0.1 units per unit of push, at most 1 unit
+    np.testing.assert_allclose(tips, [[0.1, 0], [1, 2]], atol=1e-6)
+    np.testing.assert_allclose(toy_views.arrow_tips(arrows, 6.0)[0], [0.2, 0], atol=1e-6)  # the grid's: as many px
+    caption = toy_views.arrow_caption(3.0, arrows)
+    assert "drawn at 0.1 × the gradient" in caption and "clipped to 1 unit" in caption and "median push" in caption
 
 
 def test_the_toy_plot_draws_the_grid_lines_and_the_arrows_where_they_are() -> None:
@@ -130,11 +131,11 @@ def test_the_toy_plot_draws_the_grid_lines_and_the_arrows_where_they_are() -> No
     changed = (gridded != plain).any(axis=2)
     assert changed[50, 30:70].all() and changed[30:70, 50].all()  # the middle row and column of the grid
     assert not changed[:20].any() and not changed[:, 85:].any()  # nothing outside it
-    arrows = np.array([[[-1.5, -1.5], [0.0, 100.0]]], np.float32)  # straight up, clipped to 1 unit
+    arrows = np.array([[[-1.5, -1.5], [0.0, 100.0]]], np.float32)  # straight up, clipped to 2/3 unit (a third of 2)
     pushed = toy_plot(None, 2.0, empty, empty, size=101, arrows=arrows)
     moved = (pushed != plain).any(axis=2)
-    column = round((0.5 / 4) * 100)
-    assert moved[round((3.5 - 1.0) / 4 * 100) + 2 : round(3.5 / 4 * 100) - 2, column].all()
+    column = round((0.5 / 4) * 100)  # x = -1.5; rows: y = -1.5 at 87.5, the tip y = -5/6 at 70.8
+    assert moved[73:86, column].all() and not moved[:65].any()
     assert moved.sum() < 150  # one short arrow, not a smear
     stalled = toy_plot(None, 2.0, empty, empty, size=101, arrows=np.zeros((3, 2, 2), np.float32))
     assert np.array_equal(stalled, plain)  # no push, no arrow
