@@ -22,8 +22,9 @@ JACOBIAN_POINTS = 64  # noise vectors the directions of a larger latent are aver
 JACOBIAN_SEED = 12345  # ...always the same ones, so the slice does not jitter between frames
 ARROW_POINTS = 100  # generated points that get an arrow
 # The arrows' FIXED drawing scale, never normalised per frame (so a vanishing gradient shows as vanishing
-# arrows): a push of 1 is drawn ARROW_SCALE x the plot's half-width long, the same number of pixels on every toy. Measured ||-grad_x L_G|| per point, median (90th percentile), seed 0, one
-# thread (benchmarks/toy_views.py --gradients): ring-js (non-saturating) 0.83 (0.88) after 3,000 steps;
+# arrows): a push of 1 is drawn ARROW_SCALE x the plot's half-width long, the same number of pixels on every toy.
+# Measured ||-grad_x L_G|| per point, median (90th percentile), seed 0, one thread (benchmarks/toy_views.py
+# --gradients): ring-js (non-saturating) 0.83 (0.88) after 3,000 steps;
 # ring-wgan-gp 2.7 (4.7) after 300 steps, 1.8 (3.4) after 3,000; grid-js (saturating minimax, 5 D steps) 0.064
 # at the start, 0.59 (4.0) after 3,000 steps, piled on a few blobs where D is unsure. After 300 D steps alone on
 # the ring-js networks (a strong D): minimax 0.044, non-saturating JS 2.0, WGAN-GP 1.0, LSGAN 0.14.
