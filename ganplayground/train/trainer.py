@@ -18,7 +18,7 @@ from typing import Any
 
 import torch
 
-from ..config import Config
+from ..config import TOY_DATASETS, Config
 from . import sampling
 from .devices import auto_threads, describe_device
 from .latent import grid_labels, noise_for_seed
@@ -132,7 +132,7 @@ class Trainer(Stepper):
             torch.set_num_threads(self._config.threads or auto_threads())
         self._stop.clear()
         self.status, self.reason = "running", ""
-        if self._config.dataset in ("mnist", "ring", "grid"):  # what the live metrics can read
+        if self._config.dataset in ("mnist", *TOY_DATASETS):  # what the live metrics can read
             plan.start_metrics_clock(self.elapsed)
         yield self._timed_snapshot()
         plan.restart_snapshot_clock()
@@ -242,4 +242,4 @@ class Trainer(Stepper):
         """D over a square of the toy's plane: {"surface": float32 (R, R), "extent": L} (sampling.py)."""
         with self._lock:
             return sampling.decision_surface(self.discriminator, self._config.dataset,
-                                             self.loss_spec.probability_scores, resolution)
+                                             self.loss_spec.probability_scores, resolution, self._config.drawing)
