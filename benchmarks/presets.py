@@ -13,8 +13,8 @@ digits score about 2), legibility (per-class FID on the same samples; 5,000 real
 6-16, ~11 on average (measure.legibility.real_digit_floor), static 2,000+), digit classes with >= 2% of
 samples, largest class, the meter's verdict; for the toys, blobs covered at the end, the most blobs covered
 at any one measurement, blobs visited over the run (measured every 2 s) and the share of points within
-3 sigma of a blob. Timings depend on the machine: the tables in
-docs/measurements.md say which one produced them.
+3 sigma of a blob (for a shape, the line or a drawing: its parts, and within 3 sigma of the shape). Timings
+depend on the machine: the tables in docs/measurements.md say which one produced them.
 """
 
 from __future__ import annotations
@@ -32,13 +32,15 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from ganplayground.config import TOY_DATASETS  # noqa: E402
 from ganplayground.measure.metrics import evaluate_generator, generate, live_reading  # noqa: E402
 from ganplayground.presets import PRESET_NAMES, get_preset  # noqa: E402
+from ganplayground.train.toys import toy_for  # noqa: E402
 from ganplayground.train.trainer import Trainer  # noqa: E402
 
 CURE = "cure"  # the collapse preset, then WGAN-GP on the same networks
 CURE_SECONDS = 60.0
-MEASURE_SECONDS = {"mnist": 5.0, "ring": 2.0, "grid": 2.0}  # live metrics, as the page measures them
+MEASURE_SECONDS = {"mnist": 5.0, **dict.fromkeys(TOY_DATASETS, 2.0)}  # live metrics, as the page measures them
 
 
 def _train(trainer: Trainer, measure: float, **budget: float) -> None:
@@ -73,7 +75,8 @@ def run_preset(name: str, seed: int, seconds: float | None, independent: bool, n
         row["seconds_to_nine"] = back[0] if back else None
     row.update({"seconds": trainer.elapsed, "steps": trainer.step_count})
     row.update(evaluate_generator(trainer.sampler, trainer.config, n, seed=1000 + seed))
-    if config.dataset in ("ring", "grid"):
+    if config.dataset in TOY_DATASETS:
+        row["word"] = toy_for(config.dataset, config.drawing).word
         covered = [set(i for i, h in enumerate(m["histogram"]) if h >= 0.01) for _, _, m in _measured(trainer)]
         row["most_at_once"] = max((len(c) for c in covered), default=0)
         row["visited"] = len(set().union(*covered)) if covered else 0
@@ -105,8 +108,8 @@ def format_row(row: dict) -> str:
             cure = (f" before the switch: {_digits(row['collapsed'])}; >= 9 digits "
                     f"{'after ' + format(back, '.0f') + ' s' if back is not None else 'not reached'}")
         return f"{head} {_digits(row)}{cond} |{cure}{extra}"
-    return (f"{head} - | - | {row['modes']}/{row['num_modes']} blobs at the end, at most {row['most_at_once']} at "
-            f"once, {row['visited']} visited | {row['high_quality']:.0%} within 3σ | - |")
+    return (f"{head} - | - | {row['modes']}/{row['num_modes']} {row['word']}s at the end, at most "
+            f"{row['most_at_once']} at once, {row['visited']} visited | {row['high_quality']:.0%} within 3σ | - |")
 
 
 def main() -> None:

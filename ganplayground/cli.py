@@ -23,6 +23,7 @@ from .export.modelcard import write_card
 from .measure.classifier import ClassifierMissing
 from .presets import DEFAULT_PRESET, PRESET_NAMES, PRESETS
 from .train.data import DataError
+from .train.drawings import DrawingError, decode_drawing
 from .train.images import make_grid, save_png, to_uint8, toy_plot, upscale
 from .train_command import UserError, cmd_train
 
@@ -69,6 +70,10 @@ def _add_train(train: argparse.ArgumentParser) -> None:
     train.add_argument("--preset", choices=PRESET_NAMES,
                        help=f"starting settings (default: the '{DEFAULT_PRESET}' preset; with --from: the saved "
                             "model's settings, and a preset given must have the saved model's architecture)")
+    train.add_argument("--points", type=Path, metavar="FILE",
+                       help="train on your own 2-D points: a .npy of shape (N, 2) or a .csv of x,y lines (a header "
+                            "line is fine), in any units (default preset: draw)")
+    train.add_argument("--draw", metavar="CODE", help="train on a drawing: the code after draw= in a class link")
     train.add_argument("--loss", choices=LOSS_NAMES,
                        help="use this loss with its optimiser settings, as a mid-run switch does")
     train.add_argument("--steps", type=_ranged(int, 1, 10**9, "a whole number of steps"),
@@ -105,7 +110,8 @@ def _add_model_commands(sub: Any) -> None:
     sample.add_argument("--n", type=_ranged(int, 1, 100_000, "a sample count"), default=64)
     sample.add_argument("--out", required=True, type=Path,
                         help="digits: .npy (uint8 (N, 28, 28)) or .png (a grid); 2-D toys: .npy (float32 (N, 2) "
-                             "points) or .png (the points over real ones and the discriminator's surface)")
+                             "points; a model of your own points: in their units) or .png (the points over real "
+                             "ones and the discriminator's surface)")
     sample.add_argument("--label", type=_ranged(int, 0, 9, "a digit"), help="conditional models: draw only this digit")
     sample.add_argument("--seed", type=_ranged(int, 0, 2**31 - 1, "a seed"), default=0)
 
@@ -134,9 +140,9 @@ def cmd_sample(args: argparse.Namespace) -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if saved.config.is_image:
         _sample_digits(saved, args, suffix)
+        print(f"wrote {args.n} samples to {args.out}")
     else:
-        _sample_points(saved, args, suffix)
-    print(f"wrote {args.n} samples to {args.out}")
+        print(_sample_points(saved, args, suffix))
 
 
 def _sample_digits(saved: SavedModel, args: argparse.Namespace, suffix: str) -> None:
@@ -150,15 +156,21 @@ def _sample_digits(saved: SavedModel, args: argparse.Namespace, suffix: str) -> 
         save_png(upscale(make_grid(images, min(args.n, 10)), 2), args.out)
 
 
-def _sample_points(saved: SavedModel, args: argparse.Namespace, suffix: str) -> None:
+def _sample_points(saved: SavedModel, args: argparse.Namespace, suffix: str) -> str:
+    """Write the points (.npy; a drawn model's in the units of its points file) or their plot (.png); what was
+    written, in words."""
     trainer = trainer_from_model(saved)  # for its sampler and the discriminator's surface; nothing is trained
     points = trainer.sample(args.n, seed=args.seed).numpy()  # float32 (N, 2)
     if suffix == ".npy":
-        np.save(args.out, points)
-    else:
-        real, _ = trainer.data.sample(500, torch.Generator(trainer.device).manual_seed(args.seed))  # (500, 2)
-        surface = trainer.decision_surface()
-        save_png(toy_plot(surface["surface"], surface["extent"], real.cpu().numpy(), points), args.out)
+        drawing = decode_drawing(saved.config.drawing) if saved.config.drawing else None
+        np.save(args.out, drawing.to_units(points) if drawing else points)
+        units = ("" if drawing is None else " in the canvas's coordinates ([-2.5, 2.5] each way)"
+                 if drawing.kind == "canvas" else " in the units of the points file it was trained on")
+        return f"wrote {args.n} points (float32 (N, 2)){units} to {args.out}"
+    real, _ = trainer.data.sample(500, torch.Generator(trainer.device).manual_seed(args.seed))  # (500, 2)
+    surface = trainer.decision_surface()
+    save_png(toy_plot(surface["surface"], surface["extent"], real.cpu().numpy(), points), args.out)
+    return f"wrote a plot of {args.n} generated points (red) over real ones (black) to {args.out}"
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
@@ -226,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         COMMANDS[args.command](args)
-    except (UserError, ConfigError, CheckpointError, DataError, ClassifierMissing) as exc:
+    except (UserError, ConfigError, CheckpointError, DataError, DrawingError, ClassifierMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     return 0

@@ -20,7 +20,13 @@ PRECISIONS = ("auto", "fp32", "bf16")
 COMPILE_MODES = ("auto", "off", "on")
 LR_DECAY_FLOOR = 0.1  # by default a learning-rate decay ends at a tenth of the set rates
 IMAGE_DATASETS = ("mnist", "fashion-mnist")  # 28 x 28 greyscale images (train.data)
-TOY_DATASETS = ("ring", "grid")  # 2-D points (train.data)
+# 2-D points (train.toys): GAN Lab's shapes beside the ring and the grid; "drawn" is the config's own drawing.
+TOY_DATASETS = ("ring", "grid", "line", "hills", "blobs", "drawn")
+DRAWN_DATASET = "drawn"
+# A drawing's code (train.drawings): base64url without padding. A canvas drawing fits a link (2,048 characters);
+# a points file (up to 4,096 points) needs more, so a config allows this many.
+DRAWING_MAX_CHARS = 12000
+_CODE_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 DATASETS = IMAGE_DATASETS + TOY_DATASETS
 # Fields that define the networks: a mid-run change of these would need new networks.
 ARCHITECTURE_FIELDS = ("dataset", "arch", "conditional", "latent_dim", "width", "g_batchnorm", "spectral_norm")
@@ -104,6 +110,7 @@ class Config:
     metrics_samples: int = field(default=1000, metadata=_int_range(100, 20000))  # samples per live metric
     max_steps: int = field(default=0, metadata=_int_range(0, 10**9))  # stop after this many steps; 0 none
     max_seconds: float = field(default=0.0, metadata=_float_range(0.0, 10.0**7))  # wall-clock cap; 0 none
+    drawing: str = field(default="", metadata={"kind": "drawing"})  # the "drawn" toy's code (train.drawings)
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -112,6 +119,10 @@ class Config:
             raise ConfigError(f"conditional: only image datasets have labels, not {self.dataset!r}")
         if self.dataset in TOY_DATASETS and self.conditional:
             raise ConfigError("conditional must be false for the 2-D toys")
+        if self.dataset == DRAWN_DATASET and not self.drawing:
+            raise ConfigError("drawing: the drawn dataset needs a drawing (a canvas drawing or a points file)")
+        if self.dataset != DRAWN_DATASET and self.drawing:
+            raise ConfigError(f"drawing: only the drawn dataset has a drawing, not {self.dataset!r}")
 
     # --- construction helpers -------------------------------------------------------------------
     def replace(self, **changes: Any) -> Config:
@@ -209,3 +220,7 @@ def _check_field(f: dataclasses.Field, value: Any) -> None:
             value in ("auto", "cpu", "cuda") or (value.startswith("cuda:") and value[5:].isdigit())
         ):
             raise ConfigError(f"device must be auto, cpu, cuda or cuda:N; got {value!r}")
+    elif kind == "drawing":  # noqa: SIM102 - the form of the code only: train.drawings decodes it
+        if not isinstance(value, str) or len(value) > DRAWING_MAX_CHARS or not _CODE_ALPHABET.issuperset(value):
+            raise ConfigError(f"drawing must be a drawing's code of at most {DRAWING_MAX_CHARS:,} letters, digits, "
+                              "'-' and '_'")

@@ -56,6 +56,22 @@ _TOY_WGAN = _TOY.with_loss("wgan-gp").replace(gp_weight=0.1)
 # The critic's double backward makes a Wasserstein step costlier, so that side trains on batches of 256.
 _RING_JS = _TOY.replace(latent_dim=256, batch_size=512, lr_d=1e-4, lr_g=1e-4, max_seconds=45.0)
 _RING_WGAN = _RING_JS.with_loss("wgan-gp").replace(gp_weight=0.1, batch_size=256)
+# A heart drawn on the canvas (train.drawings.HEART, the same code: presets may not import train).
+_HEART = ("AQAAACA9eNqtkDkOwjAQRZ-xlDSWawqLM6RMyVFyhJR0-GhzlNyAkg4xC5FAdIgv2c-y5s8Gf1J6wLXDeJN83-DENnKBmbnRYKXNVN"
+          "goEyMIw0ImdbLonTDSM_aF7DwEz280fTEHZWcKdjOZdafWVWnUYhysL1W1PlXa59GoVzFOHuLBWRMkiWNvHcTG8AT15XFvcZsbvUbuyWsmcRu2F9d"
+          "ag7ofV5uDZQoOSzDLJ2OUb_6kJ26DJoY")
+# GAN Lab's pictures on the toy settings above (latent 2, so the warped noise grid is the picture itself).
+# benchmarks/presets.py, seeds 0-4, 30 s on one thread (docs/measurements.md):
+# draw: 10/10 parts of the heart covered on every seed in both runs; within 3 sigma of the outline 97-99% of the
+# points at 4,400-5,100 steps (a loaded machine), 51-99% at 11,700-12,500 steps (an idle one): it keeps wobbling.
+_DRAW = _TOY.replace(dataset="drawn", drawing=_HEART)
+# line: 4,200-11,700 steps (two runs), 7-10 of 10 parts at the end, all 10 visited on every seed, 94-100% within
+# 3 sigma.
+_LINE = _TOY.replace(dataset="line")
+# hills: 9,100-10,900 steps, both hills on 4 seeds, one on seed 3 (both visited), 96-99% within 3 sigma.
+_HILLS = _TOY.replace(dataset="hills")
+# blobs: 8,100-10,000 steps, 3/3 blobs on 4 seeds, 2/3 on seed 4 (never the third), 97-99% within 3 sigma.
+_BLOBS = _TOY.replace(dataset="blobs")
 _LIST = [
     Preset("default", _DEFAULT, "Fast, healthy digits on a CPU",
            "A convolutional GAN learns all ten digits in about a minute on a laptop CPU."),
@@ -103,6 +119,23 @@ _LIST = [
            "on a few blobs, but 25 tight blobs are much harder than the ring: within its 30 seconds only 0 to 4 "
            "blobs have points on them (fewer than grid-js's piles), the rest land between the blobs. Compare "
            "how evenly the points spread with grid-js; the grid needs minutes."),
+    Preset("draw", _DRAW, "Draw your own: a heart to start",
+           "Your strokes are the real data: points are sampled along them. On the heart the non-saturating GAN "
+           "puts points on all ten parts of the outline within 30 seconds, but it does not settle: how many lie "
+           "on the outline itself swings (half to nearly all at 30 s, depending on the seed). Draw something "
+           "else and see which parts it finds hard."),
+    Preset("line", _LINE, "A line segment (GAN Lab)",
+           "The data is a thin segment, but the noise is a 2-D square: the generator must squash the whole "
+           "square onto a line. Within 30 seconds nearly every point lies on the segment, though the ends are "
+           "often left thin (7 to 10 of its 10 parts covered at the end)."),
+    Preset("hills", _HILLS, "Two Gaussian hills (GAN Lab)",
+           "Two broad hills: the generator must split one blob of noise in two. It usually gets both within "
+           "30 seconds, but not always: on one seed in five it ends on a single hill, mode dropping with only two "
+           "modes to choose from."),
+    Preset("blobs", _BLOBS, "Three disjoint blobs (GAN Lab)",
+           "Three small separate blobs: the generator covers all three on most seeds within 30 seconds; on one "
+           "seed in five it never finds the third. 1 to 3% of its points stay outside the blobs: its map from "
+           "noise is continuous, so it cannot tear the noise cleanly into three pieces."),
 ]
 
 

@@ -15,19 +15,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 
-from .config import Config
+from .config import DRAWN_DATASET, TOY_DATASETS, Config
 from .export.checkpoints import SavedModel, load_model, save_trainer, trainer_from_model
 from .export.recording import Recording, gif_bytes
 from .export.timeline import Frame, frame_of, frame_strip
 from .measure.metrics import evaluate_generator, live_reading
 from .presets import DEFAULT_PRESET, get_preset
 from .train.devices import describe_device
+from .train.drawings import drawing_from_points
 from .train.images import make_grid, save_png, to_uint8, toy_plot, upscale
 from .train.snapshots import Snapshot
+from .train.toys import toy_for
 from .train.trainer import Trainer
 
+DRAW_PRESET = "draw"  # --points and --draw start from it unless --preset names another toy
 GIF_MOMENTS = 100  # train --gif --steps N: a snapshot every N / 100 steps (a time budget: every second)
 GIF_METER_SECONDS = 4.0  # train --gif: the meter reads the samples every 4 s of training (as on the page)
 # Flags that override a setting of the same name (--batch-size -> batch_size, ...).
@@ -51,7 +55,8 @@ class Budget:
 
 def cmd_train(args: argparse.Namespace) -> None:
     saved = load_model(args.from_model) if args.from_model else None
-    preset_name = args.preset or (None if saved else DEFAULT_PRESET)
+    drawn = args.points is not None or args.draw is not None
+    preset_name = args.preset or (None if saved else DRAW_PRESET if drawn else DEFAULT_PRESET)
     config, budget = _settings(args, saved, preset_name)
     trainer = (trainer_from_model(saved, config, measure=live_reading) if saved
                else Trainer(config, measure=live_reading))
@@ -59,7 +64,7 @@ def cmd_train(args: argparse.Namespace) -> None:
     start = f"continuing {args.from_model} from step {saved.step:,}" if saved else f"training preset '{preset_name}'"
     say(f"{start} ({config.loss}, {config.arch}) on {trainer.device}; "
         f"budget: {budget.steps or '-'} steps, {budget.seconds or '-'} s")
-    recording = Recording(config.dataset) if args.gif else None
+    recording = Recording(config.dataset, drawing=config.drawing) if args.gif else None
     frames: list[Frame] = []
     last = _train(trainer, args, budget, frames, recording, say)
     path = _save(args, trainer, saved, preset_name)
@@ -76,11 +81,55 @@ def cmd_train(args: argparse.Namespace) -> None:
         raise UserError(trainer.reason)
 
 
+def read_points(path: Path) -> np.ndarray:
+    """A points file as float64 (N, 2): a .npy array, or a .csv of x,y lines whose first line may be a header.
+    UserError for a missing or unreadable file; the shape and values are checked by drawing_from_points."""
+    if not path.is_file():
+        raise UserError(f"no points file at {path}")
+    try:
+        if path.suffix.lower() == ".npy":
+            return np.load(path, allow_pickle=False)
+        if path.suffix.lower() != ".csv":
+            raise UserError(f"--points must be a .npy or .csv file, got {path.name!r}")
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        rows = [line for line in lines if line.strip()]
+        if rows and not all(_is_number(v) for v in rows[0].split(",")):
+            rows = rows[1:]  # a header line: "x,y"
+        return np.array([[float(v) for v in row.split(",")] for row in rows])
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read the points file {path}: {exc}") from None
+    except ValueError as exc:
+        raise UserError(f"{path} is not a table of x,y numbers (each line two numbers: {exc})") from None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _drawn(args: argparse.Namespace, saved: SavedModel | None, config: Config) -> Config:
+    """The config on the drawing of --points or --draw (unchanged without either)."""
+    if args.points is None and args.draw is None:
+        return config
+    if args.points is not None and args.draw is not None:
+        raise UserError("give --points or --draw, not both")
+    if saved:
+        raise UserError("--points and --draw start a new model; a continued one keeps its own data")
+    if config.dataset not in TOY_DATASETS:
+        raise UserError("--points and --draw train a 2-D toy: use a toy preset (draw, ring-js, ...) or none")
+    code = drawing_from_points(read_points(args.points)) if args.points is not None else args.draw
+    toy_for(DRAWN_DATASET, code)  # DrawingError now, with its plain words, for a bad code
+    return config.replace(dataset=DRAWN_DATASET, drawing=code)
+
+
 def _settings(args: argparse.Namespace, saved: SavedModel | None, preset_name: str | None) -> tuple[Config, Budget]:
-    """The config to train under (the preset's or the saved model's, then --loss and the overriding flags) and
-    this invocation's budget: --steps and/or --max-seconds, else the starting settings' time (--steps alone
-    runs exactly that many steps)."""
-    config = get_preset(preset_name).config if preset_name else saved.config
+    """The config to train under (the preset's or the saved model's, on --points' or --draw's drawing, then --loss
+    and the overriding flags) and this invocation's budget: --steps and/or --max-seconds, else the starting
+    settings' time (--steps alone runs exactly that many steps)."""
+    config = _drawn(args, saved, get_preset(preset_name).config if preset_name else saved.config)
     if args.loss:
         config = config.with_loss(args.loss)
     overrides = {name: getattr(args, name) for name in OVERRIDES if getattr(args, name) is not None}
@@ -149,7 +198,7 @@ def _save(args: argparse.Namespace, trainer: Trainer, saved: SavedModel | None, 
         save_png(upscale(make_grid(to_uint8(trainer.sample(100, seed=0)), 10), 2), path / "samples.png")
     else:
         snap = trainer.snapshot()
-        real, _ = trainer.data.sample(500, torch.Generator(trainer.device).manual_seed(0))
+        real, _ = trainer.data.sample(500, torch.Generator(trainer.device).manual_seed(0))  # (500, 2)
         save_png(toy_plot(snap.surface, snap.extent, real.cpu().numpy(), snap.points), path / "samples.png")
     return path
 
@@ -171,7 +220,7 @@ def _frame_due(taken: int, wanted: int, snap: Snapshot, budget: Budget) -> bool:
 
 def _frame(trainer: Trainer) -> Frame:
     config = trainer.config
-    measurable = config.dataset in ("mnist", "ring", "grid")
+    measurable = config.dataset in ("mnist", *TOY_DATASETS)
     return frame_of(trainer, evaluate_generator(trainer.sampler, config, 1000, seed=config.seed + 3)
                     if measurable else None)
 

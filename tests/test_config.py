@@ -92,3 +92,21 @@ def test_collapse_and_wgan_gp_presets_differ_only_in_the_loss_and_its_optimiser(
 def test_unknown_preset_lists_the_presets() -> None:
     with pytest.raises(ConfigError, match="choose one of default, collapse"):
         get_preset("fastest")
+
+
+def test_only_the_drawn_dataset_has_a_drawing_and_it_needs_one() -> None:
+    heart = get_preset("draw").config
+    assert heart.dataset == "drawn" and heart.drawing
+    with pytest.raises(ConfigError, match="drawing: the drawn dataset needs a drawing"):
+        heart.replace(drawing="")
+    with pytest.raises(ConfigError, match="drawing: only the drawn dataset"):
+        get_preset("ring-js").config.replace(drawing=heart.drawing)
+    for bad in ("not a code!", 42, "A" * 12001):
+        with pytest.raises(ConfigError, match="drawing must be a drawing's code"):
+            heart.replace(drawing=bad)
+
+
+def test_the_draw_preset_holds_the_engines_heart() -> None:
+    from ganplayground.train.drawings import HEART
+
+    assert get_preset("draw").config.drawing == HEART

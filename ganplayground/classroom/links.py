@@ -11,12 +11,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..config import LOSS_NAMES
+from ..config import LOSS_NAMES, TOY_DATASETS
 from ..presets import PRESETS
+from ..train.drawings import LINK_MAX_CHARS, DrawingError, decode_drawing
 from .classes import normal_code
 
 TABS = ("train", "duel", "explore", "learn")
-PARAMS = ("class", "preset", "loss", "seed", "tab", "lesson", "autostart", "simple")
+PARAMS = ("class", "preset", "loss", "seed", "tab", "lesson", "autostart", "simple", "draw")
+DRAW_PRESET = "draw"  # a link with a drawing and no preset opens this one
 FIELDS = {"class": "class_code"}  # a parameter whose SetUp field has another name (`class` is Python's)
 NEW_CLASS = "new"  # ?class=new: open the Class tab ready to start a class
 MAX_SEED = 2**31 - 1  # Config.seed's range
@@ -38,6 +40,7 @@ class SetUp:
     autostart: bool = False  # start training (or the duel, on tab=duel) as soon as the page opens
     simple: bool = False  # the class view: settings and advanced knobs hidden
     class_code: str | None = None  # ?class=CODE: join that class (a 6-character code), or "new" to start one
+    draw: str | None = None  # a drawing's code (train.drawings, at most LINK_MAX_CHARS): the drawn dataset on it
 
 
 @dataclass(frozen=True)
@@ -117,11 +120,32 @@ def parse_query(query: str | Mapping[str, str] | Iterable[tuple[str, str]], less
         values.pop("lesson")
     elif lesson is not None:
         values["tab"] = "learn"
+    if values.get("draw") is not None:
+        _drawn(values, notes)
     if values.get("autostart") and values.get("tab") in ("explore", "learn"):
         notes.append(f"ignored: autostart={raw['autostart']} (nothing trains on the {values['tab']} tab; "
                      "use tab=train or tab=duel)")
         values.pop("autostart")
     return Link(SetUp(**values), tuple(notes))  # type: ignore[arg-type] - each value checked by _read
+
+
+def _drawn(values: dict[str, object], notes: list[str]) -> None:
+    """A drawing opens the drawn dataset: the `draw` preset unless the link names another 2-D toy preset."""
+    preset = values.setdefault("preset", DRAW_PRESET)
+    if PRESETS[str(preset)].config.dataset not in TOY_DATASETS:
+        notes.append(f"ignored: draw=… (a drawing is 2-D data, and the preset {preset} draws digits; "
+                     f"use preset={DRAW_PRESET})")
+        values.pop("draw")
+
+
+def _read_drawing(value: str) -> tuple[object, str]:
+    if len(value) > LINK_MAX_CHARS:
+        return None, f"a drawing in a link is at most {LINK_MAX_CHARS:,} characters; this one has {len(value):,}"
+    try:
+        decode_drawing(value)
+    except DrawingError as exc:
+        return None, str(exc)
+    return value, ""
 
 
 def _read(key: str, value: str, lessons: int) -> tuple[object, str]:
@@ -143,6 +167,8 @@ def _read(key: str, value: str, lessons: int) -> tuple[object, str]:
     if key == "tab":
         name = _key(value)
         return (name, "") if name in TABS else (None, f"unknown tab; the tabs are {', '.join(TABS)}")
+    if key == "draw":
+        return _read_drawing(value.strip())
     if key == "lesson":
         number = _whole(value, 1, lessons)
         return (number, "") if number is not None else (None, f"the lessons are numbered 1 to {lessons}")
@@ -193,14 +219,16 @@ def address_from_headers(headers: Mapping[str, str]) -> str:
 
 
 def shared_setup(preset: str, link: str = "") -> dict[str, object]:
-    """What a teacher sends the class: a class link's preset, loss and seed (when a link is given), else the preset.
+    """What a teacher sends the class: a class link's preset, loss and seed (and drawing, when it has one) when a link
+    is given, else the preset.
     ValueError with a plain message for a link without a preset or an unknown preset."""
     if link.strip():
         query = urlsplit(link.strip()).query or (link.split("?", 1)[1] if "?" in link else "")
         setup = parse_query(query, lessons=1).setup  # lessons do not travel: only preset, loss and seed
         if not setup.preset:
             raise ValueError("That link names no preset: send a link made with 'Share this set-up'.")
-        return {"preset": setup.preset, "loss": setup.loss, "seed": setup.seed}
+        shared: dict[str, object] = {"preset": setup.preset, "loss": setup.loss, "seed": setup.seed}
+        return {**shared, "draw": setup.draw} if setup.draw else shared
     if preset not in PRESETS:
         raise ValueError("Choose a preset to send.")
     return {"preset": preset}

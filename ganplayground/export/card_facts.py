@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..config import Config, ConfigError
+from ..config import TOY_DATASETS, Config, ConfigError
 from ..measure.metrics import evaluate_generator
 from ..presets import PRESETS
 from ..train.images import toy_plot
@@ -88,7 +88,7 @@ def facts_from_model(saved: SavedModel, measure: bool = True) -> CardFacts:
     snap = trainer.snapshot()
     metrics, metrics_step = _last_metrics(saved.history)
     start, note = (start, "") if start is not None else _start_config(saved.config, saved.history)
-    if metrics is None and measure and saved.config.dataset in ("mnist", "ring", "grid"):
+    if metrics is None and measure and saved.config.dataset in ("mnist", *TOY_DATASETS):
         metrics = evaluate_generator(trainer.sampler, saved.config, 1000, seed=saved.config.seed + 3)
         metrics_step = saved.step
         note = " ".join([note, "The model's history holds no meter readings: the meter read 1,000 samples when this "

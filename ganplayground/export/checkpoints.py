@@ -18,6 +18,7 @@ from safetensors import safe_open
 from safetensors.torch import save_file
 
 from ..config import Config, ConfigError
+from ..train.drawings import DrawingError, decode_drawing
 from ..train.live_metrics import Measure
 from ..train.models import Discriminator, Generator, build_models
 from ..train.trainer import Trainer
@@ -160,6 +161,11 @@ def load_model(folder: str | Path, device: str = "cpu") -> SavedModel:
         config = Config.from_dict({**meta.get("config", {}), "device": device})
     except ConfigError as exc:
         raise CheckpointError(f"{folder / CONFIG_FILE}: {exc}") from None
+    if config.drawing:
+        try:  # the form was checked by Config; the drawing itself now, before anything is built on it
+            decode_drawing(config.drawing)
+        except DrawingError as exc:
+            raise CheckpointError(f"{folder / CONFIG_FILE}: the model's drawing cannot be read. {exc}") from None
     tensors = read_tensors(folder / WEIGHTS_FILE)
     generator, discriminator = build_models(config.dataset, config.arch, config.latent_dim, config.width,
                                             config.conditional, config.g_batchnorm, config.spectral_norm)

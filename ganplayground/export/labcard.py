@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from ..config import TOY_DATASETS
 from ..measure.metrics import MODE_THRESHOLD, legibility_reference
-from ..train.data import toy_centres
+from ..train.toys import toy_for
 from .card_facts import CardFacts, facts_from_model
 from .checkpoints import load_model
 from .palette import SWITCH_COLOR, loss_hues
@@ -106,7 +106,7 @@ def _meter(ax_text: Any, ax_bars: Any, facts: CardFacts, word: str, total: int) 
     if "fid" in m:
         figures.append(f"FID {m['fid']:.0f}" + (f" (real digits {m['fid_floor']:.0f})" if "fid_floor" in m else ""))
     if "high_quality" in m:
-        figures.append(f"{m['high_quality']:.0%} of points within 3σ of a blob")
+        figures.append(f"{m['high_quality']:.0%} of points within 3σ of a {word}")
     figures.append(f"read at step {facts.metrics_step:,}")
     ax_text.text(0, 0.95, f"Mode meter: {heading}", fontsize=14, weight="bold", va="top")
     ax_text.text(0, 0.5, "\n".join(figures), fontsize=9, va="top", linespacing=1.4)
@@ -116,7 +116,7 @@ def _meter(ax_text: Any, ax_bars: Any, facts: CardFacts, word: str, total: int) 
     if word == "digit":
         ax_bars.axhline(MODE_THRESHOLD, color="#d62728", linewidth=0.8, linestyle=":")
     ax_bars.set_xticks(range(len(shares)))
-    ax_bars.set_ylim(0, max(1.0, max(shares, default=0) * 1.05) if word == "blob" else 1.0)
+    ax_bars.set_ylim(0, max(1.0, max(shares, default=0) * 1.05) if word != "digit" else 1.0)
     ax_bars.set_xlabel(word, fontsize=9)
     ax_bars.set_ylabel("share of samples", fontsize=9)
     ax_bars.tick_params(labelsize=8)
@@ -150,8 +150,8 @@ def _losses_in_order(facts: CardFacts) -> str:
 
 def render_card(facts: CardFacts) -> np.ndarray:
     """The card as an RGB uint8 image of CARD_SIZE (height, width)."""
-    word, total = ("blob", len(toy_centres(facts.config.dataset)[0])) if facts.config.dataset in TOY_DATASETS \
-        else ("digit", 10)
+    toy = toy_for(facts.config.dataset, facts.config.drawing) if facts.config.dataset in TOY_DATASETS else None
+    word, total = (toy.word, toy.num_parts) if toy is not None else ("digit", 10)
     fig = Figure(figsize=CARD_INCHES, dpi=CARD_DPI, facecolor="white")
     canvas = FigureCanvasAgg(fig)
     c = facts.config

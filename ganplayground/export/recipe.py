@@ -7,8 +7,9 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from ..config import ARCHITECTURE_FIELDS, Config
+from ..config import ARCHITECTURE_FIELDS, DRAWN_DATASET, TOY_DATASETS, Config
 from ..presets import PRESETS
+from ..train.drawings import LINK_MAX_CHARS
 
 # Settings a page run can change that the command line sets with a flag (Config field -> flag).
 CLI_FLAGS = {"seed": "--seed", "batch_size": "--batch-size", "lr_d": "--lr-d", "lr_g": "--lr-g",
@@ -31,17 +32,25 @@ def segments(history: list[dict[str, Any]], final_step: int, final_loss: str) ->
     return out
 
 
+def _on_drawing(base: Config, config: Config) -> Config:
+    """A toy preset's config on a drawn config's drawing (--points and --draw train any toy preset on one)."""
+    if config.dataset == DRAWN_DATASET and base.dataset in TOY_DATASETS:
+        return base.replace(dataset=DRAWN_DATASET, drawing=config.drawing)
+    return base
+
+
 def closest_preset(config: Config) -> str | None:
-    """The preset with this config's networks whose other settings differ least."""
+    """The preset with this config's networks whose other settings differ least (a drawing: any toy preset's
+    networks on that drawing, the drawn presets first)."""
     best, best_diff = None, None
     for name, preset in PRESETS.items():
-        base = preset.config
+        base = _on_drawing(preset.config, config)
         if base.network_changes(config):
             continue
         if config.loss != base.loss:
             base = base.with_loss(config.loss)
         diff = sum(getattr(base, f) != getattr(config, f) for f in Config.__dataclass_fields__
-                   if f not in _PLACE_FIELDS)
+                   if f not in _PLACE_FIELDS) + 0.5 * (base.dataset != preset.config.dataset)
         if best_diff is None or diff < best_diff:
             best, best_diff = name, diff
     return best
@@ -49,6 +58,15 @@ def closest_preset(config: Config) -> str | None:
 
 def _fmt(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _drawing_flag(drawing: str, notes: list[str]) -> str:
+    """`--draw CODE` for a link-sized drawing; `--points POINTS_FILE` (and a note) for a larger points file."""
+    if len(drawing) <= LINK_MAX_CHARS:
+        return f"--draw {drawing}"
+    notes.append(f"POINTS_FILE is the points file this run was trained on (its drawing's code is {len(drawing):,} "
+                 "characters, too long to print).")
+    return "--points POINTS_FILE"
 
 
 def reproduce(start_config: Config, history: list[dict[str, Any]], final_step: int,
@@ -66,6 +84,9 @@ def reproduce(start_config: Config, history: list[dict[str, Any]], final_step: i
     base = PRESETS[preset].config
     first_loss = parts[0][0]
     args = ["python -m ganplayground train", f"--preset {preset}"]
+    if start_config.dataset == DRAWN_DATASET and start_config.drawing != base.drawing:
+        args.append(_drawing_flag(start_config.drawing, notes))
+        base = _on_drawing(base, start_config)
     if first_loss != base.loss:
         args.append(f"--loss {first_loss}")
         base = base.with_loss(first_loss)

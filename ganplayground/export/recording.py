@@ -119,9 +119,9 @@ def _read(spilled: _Spilled) -> bytes:
 
 
 @functools.lru_cache(maxsize=8)
-def _real_points(dataset: str) -> np.ndarray:
+def _real_points(dataset: str, drawing: str = "") -> np.ndarray:
     """500 real points of a toy (the same ones the page draws), (500, 2) float32."""
-    points, _ = get_dataset(dataset).sample(500, torch.Generator().manual_seed(0))
+    points, _ = get_dataset(dataset, drawing=drawing).sample(500, torch.Generator().manual_seed(0))
     return points.numpy()
 
 
@@ -134,10 +134,11 @@ class Recording:
     thread adds while the page reads.
     """
 
-    def __init__(self, dataset: str, max_frames: int = MAX_FRAMES) -> None:
+    def __init__(self, dataset: str, max_frames: int = MAX_FRAMES, drawing: str = "") -> None:
         if max_frames < 2:
             raise ValueError("a recording keeps at least 2 frames (the first and the latest)")
         self.dataset = dataset
+        self.drawing = drawing  # the drawn toy's code (Config.drawing)
         self.max_frames = max_frames
         self.interval = 1  # steps per bucket
         self._kept: list[Moment] = []
@@ -230,7 +231,8 @@ class Recording:
             return moment.grid.unpack()
         surface, warp, arrows = (getattr(moment, name).unpack().astype(np.float32) if getattr(moment, name) is not None
                                  else None for name in ("surface", "warp", "arrows"))
-        reals = _real_points(self.dataset) if self.dataset in TOY_DATASETS else np.zeros((0, 2), np.float32)
+        toy = self.dataset in TOY_DATASETS
+        reals = _real_points(self.dataset, self.drawing) if toy else np.zeros((0, 2), np.float32)
         return toy_plot(surface, moment.extent, reals, moment.points.unpack().astype(np.float32), size=TOY_SIZE,
                         warp=warp, arrows=arrows)
 

@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..train.data import toy_centres
+from ..config import TOY_DATASETS
 from ..train.latent import noise_for_seed
+from ..train.toys import toy_for
 from .classifier import load_classifier, predict, predict_with_strokes
 from .distances import frechet_distance, gaussian_fit, precision_recall
 from .legibility import MODE_THRESHOLD, class_fid, real_digit_floor, real_floors
@@ -112,26 +113,28 @@ def evaluate_images(images: np.ndarray | torch.Tensor, with_floor: bool = True,
     return result
 
 
-def toy_metrics(points: np.ndarray | torch.Tensor, dataset: str, sigmas: float = TOY_SIGMAS,
+def toy_metrics(points: np.ndarray | torch.Tensor, dataset: str, drawing: str = "", sigmas: float = TOY_SIGMAS,
                 cover_radius: float = TOY_COVER_RADIUS) -> dict[str, Any]:
-    """Modes covered and sample quality for a 2-D toy: points (N, 2).
+    """Modes covered and sample quality for a 2-D toy (train.toys; "drawn": the one `drawing` encodes): points
+    (N, 2).
 
-    A blob is covered when at least 1% of the samples (or 1 sample) lie within `cover_radius` of its
-    centre; "histogram" is the share of samples near each blob in that sense. A sample is high quality
-    when within `sigmas` standard deviations of its nearest centre.
-    Returns {"n", "modes", "num_modes", "high_quality", "histogram"}.
+    A sample belongs to the part (a blob, or a piece of a shape) of its nearest centre. A part is covered when at
+    least 1% of the samples (or 1 sample) lie within `cover_radius` of one of its centres; "histogram" is the share
+    of samples near each part in that sense. A sample is high quality when within `sigmas` standard deviations
+    of its nearest centre. Returns {"n", "modes", "num_modes", "high_quality", "histogram"} (modes count parts).
     """
-    centres, sigma = toy_centres(dataset)
+    toy = toy_for(dataset, drawing)
     pts = torch.as_tensor(np.asarray(points), dtype=torch.float32)
-    d = torch.cdist(pts, torch.from_numpy(centres))  # (N, K)
+    d = torch.cdist(pts, torch.from_numpy(toy.centres.copy()))  # (N, M)
     nearest_d, nearest = d.min(dim=1)
     nearest_d = torch.nan_to_num(nearest_d, nan=math.inf)
     near = nearest_d <= cover_radius
-    counts = torch.bincount(nearest[near], minlength=len(centres)).numpy()
+    part = torch.from_numpy(toy.parts.copy())[nearest]  # (N,) the part of each sample's nearest centre
+    counts = torch.bincount(part[near], minlength=toy.num_parts).numpy()
     n = max(len(pts), 1)
     needed = max(1, math.ceil(0.01 * n))
-    good = nearest_d <= sigmas * sigma
-    return {"n": len(pts), "modes": int((counts >= needed).sum()), "num_modes": len(centres),
+    good = nearest_d <= sigmas * toy.sigma
+    return {"n": len(pts), "modes": int((counts >= needed).sum()), "num_modes": toy.num_parts,
             "high_quality": float(good.float().mean()) if len(pts) else 0.0,
             "histogram": [round(float(c) / n, 4) for c in counts]}
 
@@ -166,8 +169,8 @@ def evaluate_generator(generator: torch.nn.Module, config: Any, n: int = 1000, s
     x = generate(generator, n, seed, getattr(config, "conditional", False))
     if config.dataset == "mnist":
         return evaluate_images(x)
-    if config.dataset in ("ring", "grid"):
-        return toy_metrics(x.numpy(), config.dataset)
+    if config.dataset in TOY_DATASETS:
+        return toy_metrics(x.numpy(), config.dataset, config.drawing)
     return {"n": n}
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..config import DATASETS, TOY_DATASETS
+from ..config import DATASETS, DRAWN_DATASET, TOY_DATASETS
+from .toys import toy_for
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "mnist"
 SPLITS = ("train", "test")
@@ -141,7 +142,8 @@ class ImageData:
 
 @dataclass(frozen=True)
 class ToyData:
-    """A 2-D mixture of equal Gaussians with centres (K, 2) and one standard deviation."""
+    """A 2-D toy as a mixture of equal Gaussians with centres (K, 2) and one standard deviation (train.toys: a
+    shape, a line or a drawing, is many close centres)."""
 
     name: str
     centres: torch.Tensor
@@ -156,39 +158,29 @@ class ToyData:
         return self.centres[idx] + self.sigma * noise, idx
 
 
-def toy_centres(name: str) -> tuple[np.ndarray, float]:
-    """Centres (K, 2) and sigma of a toy: "ring" = 8 Gaussians on a circle of radius 2, sigma 0.02;
-    "grid" = 5 x 5 Gaussians spaced 2 apart, sigma 0.05 (the set-ups of Srivastava et al. 2017 and
-    Gulrajani et al. 2017)."""
-    if name == "ring":
-        angles = np.arange(8) * (2 * np.pi / 8)
-        return np.stack([2 * np.cos(angles), 2 * np.sin(angles)], axis=1).astype(np.float32), 0.02
-    if name == "grid":
-        ticks = np.arange(-4, 5, 2, dtype=np.float32)
-        gx, gy = np.meshgrid(ticks, ticks, indexing="xy")
-        return np.stack([gx.ravel(), gy.ravel()], axis=1), 0.05
-    raise DataError(f"unknown toy dataset {name!r}; choose one of {', '.join(TOY_DATASETS)}")
-
-
 _device_cache: dict[tuple[str, str], ImageData | ToyData] = {}
 
 
-def get_dataset(name: str, device: torch.device | str = "cpu") -> ImageData | ToyData:
-    """The training split of a dataset on `device`, shared read-only by every run in the process.
+def get_dataset(name: str, device: torch.device | str = "cpu", drawing: str = "") -> ImageData | ToyData:
+    """The training split of a dataset on `device`, shared read-only by every run in the process; "drawn" is the
+    toy `drawing` encodes (train.drawings; a bad one raises DrawingError, a DataError's sibling ValueError).
 
     Images stay uint8 on the device (47 MB for MNIST) and are converted per batch, so thirty runs in
     one server share one copy.
     """
     if name not in DATASETS:
         raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+    if name == DRAWN_DATASET:  # one small tensor per run: drawings are many, so they skip the shared cache
+        toy = toy_for(name, drawing)
+        return ToyData(name, torch.from_numpy(toy.centres.copy()).to(device), toy.sigma)
     key = (name, str(torch.device(device)))
     with _cache_lock:
         cached = _device_cache.get(key)
     if cached is not None:
         return cached
     if name in TOY_DATASETS:
-        centres, sigma = toy_centres(name)
-        data: ImageData | ToyData = ToyData(name, torch.from_numpy(centres).to(device), sigma)
+        toy = toy_for(name)
+        data: ImageData | ToyData = ToyData(name, torch.from_numpy(toy.centres.copy()).to(device), toy.sigma)
     else:
         images, labels = load_mnist("train") if name == "mnist" else load_fashion_mnist("train")
         data = ImageData(name, torch.from_numpy(images.copy()).to(device), torch.from_numpy(labels.copy()).to(device))

@@ -11,6 +11,8 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm as _spectral_norm
 
+from ..config import TOY_DATASETS
+
 IMAGE_SHAPE = (1, 28, 28)
 IMAGE_PIXELS = 28 * 28
 
@@ -202,10 +204,10 @@ def build_models(dataset: str, arch: str, latent_dim: int, width: int, condition
                  g_batchnorm: bool = True, spectral_norm: bool = False) -> tuple[Generator, Discriminator]:
     """The (generator, discriminator) pair for a dataset and architecture, freshly initialised.
 
-    Toys ("ring", "grid") always use the toy MLPs; images use "mlp" or "dcgan".
+    Toys (config.TOY_DATASETS) always use the toy MLPs; images use "mlp" or "dcgan".
     """
     num_classes = 10 if conditional else 0
-    if dataset in ("ring", "grid"):
+    if dataset in TOY_DATASETS:
         return ToyGenerator(latent_dim, width, g_batchnorm), ToyDiscriminator(width, spectral_norm)
     if arch == "mlp":
         return (MLPGenerator(latent_dim, width, num_classes, g_batchnorm),

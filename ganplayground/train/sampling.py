@@ -11,14 +11,13 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
-import numpy as np
 import torch
 from torch import nn
 
 from ..config import Config
-from .data import toy_centres
 from .images import make_grid, to_uint8
 from .latent import grid_labels, noise_for_seed
+from .toys import toy_for
 
 GRID_SAMPLES = 100  # 10 x 10 grid of fixed-noise samples (one digit per row when conditional)
 GRID_COLUMNS = 10
@@ -61,14 +60,14 @@ def pictures(samples: torch.Tensor, is_image: bool) -> dict[str, Any]:
 
 @torch.no_grad()
 def decision_surface(discriminator: nn.Module, dataset: str, probability_scores: bool,
-                     resolution: int = SURFACE_RESOLUTION) -> dict[str, Any]:
+                     resolution: int = SURFACE_RESOLUTION, drawing: str = "") -> dict[str, Any]:
     """D over a square of a toy's plane: {"surface": float32 (R, R), "extent": L}.
 
     Values are P(real) = sigma(s) when `probability_scores` (the JS losses), raw critic scores otherwise;
-    row i is y = -L + (i + 0.5) * 2L / R, column j likewise in x, with L 1.5 times the farthest centre.
+    row i is y = -L + (i + 0.5) * 2L / R, column j likewise in x, with L the toy's extent (train.toys; the ring's
+    and grid's: 1.5 times the farthest centre).
     """
-    centres, _ = toy_centres(dataset)
-    extent = float(np.abs(centres).max() * 1.5)
+    extent = toy_for(dataset, drawing).extent
     device = next(discriminator.parameters()).device
     ticks = (torch.arange(resolution, device=device) + 0.5) * (2 * extent / resolution) - extent  # (R,)
     gy, gx = torch.meshgrid(ticks, ticks, indexing="ij")  # (R, R) each

@@ -42,7 +42,7 @@ class Stepper:
                  measure: Measure | None = None) -> None:
         self.device = resolve_device(config.device)
         self._config = config
-        self.data: ImageData | ToyData = get_dataset(config.dataset, self.device)
+        self.data: ImageData | ToyData = get_dataset(config.dataset, self.device, config.drawing)
         if generator is None or discriminator is None:
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(config.seed)

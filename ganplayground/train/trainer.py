@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..config import Config
+from ..config import TOY_DATASETS, Config
 from . import sampling, toy_views
 from .devices import auto_threads, describe_device
 from .latent import grid_labels, noise_for_seed
@@ -139,7 +139,7 @@ class Trainer(Stepper):
             torch.set_num_threads(self._config.threads or auto_threads())
         self._stop.clear()
         self.status, self.reason = "running", ""
-        if self._config.dataset in ("mnist", "ring", "grid"):  # what the live metrics can read
+        if self._config.dataset in ("mnist", *TOY_DATASETS):  # what the live metrics can read
             plan.start_metrics_clock(self.elapsed)
         yield self._timed_snapshot()
         plan.restart_snapshot_clock()
@@ -252,7 +252,7 @@ class Trainer(Stepper):
         """D over a square of the toy's plane: {"surface": float32 (R, R), "extent": L} (sampling.py)."""
         with self._lock:
             return sampling.decision_surface(self.discriminator, self._config.dataset,
-                                             self.loss_spec.probability_scores, resolution)
+                                             self.loss_spec.probability_scores, resolution, self._config.drawing)
 
     def warped_grid(self, lines: int = 15) -> toy_views.WarpedGrid:
         """The sampler's image of a lines x lines grid of noise (toy_views.warped_grid); a toy's run only."""

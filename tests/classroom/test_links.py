@@ -181,3 +181,30 @@ def test_a_shared_set_up_is_the_links_preset_loss_and_seed_or_the_preset_alone()
     for preset, link in (("collapse", "https://x/?tab=duel"), ("no-such-preset", "")):
         with pytest.raises(ValueError, match="preset"):
             shared_setup(preset, link)
+
+
+def test_a_drawing_travels_in_a_link_and_opens_the_drawn_preset() -> None:
+    from ganplayground.train.drawings import HEART
+
+    link = read(f"draw={HEART}&autostart=1")
+    assert link.notes == () and link.setup.draw == HEART and link.setup.preset == "draw"
+    assert PRESETS[link.setup.preset].config.dataset == "drawn"
+    assert read(to_query(link.setup)).setup == link.setup
+    assert f"draw={HEART}" in share_url("http://host/", SetUp(preset="draw", draw=HEART))
+    assert shared_setup("", f"http://host/?{to_query(link.setup)}")["draw"] == HEART
+
+
+@pytest.mark.parametrize(("value", "words"), [
+    ("!!", "damaged"), ("AAAA", "damaged"), ("", "no drawing"), ("A" * 2049, "at most 2,048 characters"),
+])
+def test_a_malformed_or_over_long_drawing_in_a_link_is_a_note(value: str, words: str) -> None:
+    link = read(f"preset=ring-js&draw={value}")
+    assert link.setup.draw is None and link.setup.preset == "ring-js"
+    assert len(link.notes) == 1 and link.notes[0].startswith("ignored: draw") and words in link.notes[0]
+
+
+def test_a_drawing_with_a_digits_preset_is_ignored_with_a_note() -> None:
+    from ganplayground.train.drawings import HEART
+
+    link = read(f"preset=collapse&draw={HEART}")
+    assert link.setup.draw is None and link.setup.preset == "collapse" and "preset=draw" in link.notes[0]

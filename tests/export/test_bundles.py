@@ -179,3 +179,16 @@ def test_a_loaded_upload_keeps_no_path(folder: Path, work: Path) -> None:
     model = read_upload([folder / WEIGHTS_FILE, folder / CONFIG_FILE], workdir=work)
     assert model.path is None
     assert load_model(folder).step == model.step
+
+
+def test_a_zip_whose_drawing_is_malformed_is_refused_plainly(tmp_path: Path, work: Path) -> None:
+    from ganplayground.train.drawings import HEART
+
+    drawn = Trainer(Config(dataset="drawn", drawing=HEART, latent_dim=2, width=8, device="cpu"))
+    folder = save_trainer(tmp_path / "drawn", drawn)
+    members = _members(folder)
+    meta = json.loads(members[CONFIG_FILE])
+    meta["config"]["drawing"] = "AAAAAAAA"  # letters a config allows, but no drawing
+    members[CONFIG_FILE] = json.dumps(meta).encode()
+    _refused([_zip(tmp_path / "bad.zip", members)], work, "drawing cannot be read")
+    assert load_model(folder).config.drawing == HEART  # the good one loads

@@ -134,3 +134,13 @@ def test_the_card_command_writes_a_card_for_a_folder_and_a_zip(trained: Trainer,
     assert cli.main(["card", str(folder), "--out", str(tmp_path / "c.jpg")]) == cli.EXIT_USAGE
     assert cli.main(["card", str(tmp_path / "nowhere"), "--out", str(tmp_path / "d.png")]) == cli.EXIT_USAGE
     assert "error:" in capsys.readouterr().err
+
+
+def test_a_drawn_run_gets_a_card_that_counts_its_parts(tmp_path: Path) -> None:
+    config = get_preset("draw").config.replace(width=16, batch_size=32, max_steps=4, max_seconds=0.0, device="cpu",
+                                               threads=1)
+    trainer = Trainer(config, measure=live_reading)
+    list(trainer.run(every_steps=4))
+    facts = facts_from_model(load_model(save_trainer(tmp_path / "drawn", trainer)))
+    assert facts.metrics is not None and facts.metrics["num_modes"] == 10  # the heart's parts, measured
+    assert render_card(facts).shape[:2] == CARD_SIZE

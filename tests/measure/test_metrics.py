@@ -13,7 +13,9 @@ import torch
 
 from ganplayground.export import pretrained
 from ganplayground.measure import legibility, metrics
-from ganplayground.train.data import load_mnist, toy_centres
+from ganplayground.train.data import get_dataset, load_mnist
+from ganplayground.train.drawings import HEART
+from ganplayground.train.toys import toy_for
 
 N = 1000  # what the page's live meter reads
 
@@ -121,7 +123,7 @@ def test_precision_stays_available_for_evaluations_that_ask(train_digits: tuple)
 
 
 def test_a_toy_blob_is_covered_by_points_on_it_and_quality_counts_points_within_three_sigma() -> None:
-    centres, sigma = toy_centres("ring")
+    centres, sigma = toy_for("ring").centres, toy_for("ring").sigma
     on_blob_0 = np.repeat(centres[:1], 90, axis=0) + 0.1  # on blob 0, 0.14 off centre: near, not within 3 sigma
     exact_blob_3 = np.repeat(centres[3:4], 10, axis=0)  # exactly on blob 3
     far = np.zeros((900, 2), np.float32)  # the ring's empty middle
@@ -130,3 +132,21 @@ def test_a_toy_blob_is_covered_by_points_on_it_and_quality_counts_points_within_
     assert m["histogram"][0] == pytest.approx(0.09) and m["histogram"][3] == pytest.approx(0.01)
     assert m["high_quality"] == pytest.approx(0.01)  # only the exact ones are within 3 sigma (0.06)
     assert 0.1 * np.sqrt(2) > 3 * sigma
+
+
+def test_points_on_a_drawing_cover_all_its_parts_and_points_elsewhere_none() -> None:
+    toy = toy_for("drawn", HEART)
+    on = get_dataset("drawn", drawing=HEART).sample(2000, torch.Generator().manual_seed(0))[0].numpy()
+    on_the_drawing = metrics.toy_metrics(on, "drawn", HEART)
+    assert on_the_drawing["modes"] == toy.num_parts == on_the_drawing["num_modes"] >= 5
+    assert on_the_drawing["high_quality"] > 0.95
+    elsewhere = np.full((500, 2), [2.7, -2.7], np.float32)  # the canvas's empty corner
+    assert metrics.toy_metrics(elsewhere, "drawn", HEART)["modes"] == 0
+    assert metrics.toy_metrics(elsewhere, "drawn", HEART)["high_quality"] == 0.0
+
+
+def test_points_on_one_end_of_the_line_cover_only_the_parts_there() -> None:
+    toy = toy_for("line")
+    end = np.repeat(toy.centres[:5], 100, axis=0)  # the first five centres of the segment
+    m = metrics.toy_metrics(end, "line")
+    assert m["num_modes"] == toy.num_parts == 10 and 1 <= m["modes"] <= 2

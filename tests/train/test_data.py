@@ -12,7 +12,8 @@ import pytest
 import torch
 
 from ganplayground.train import data
-from ganplayground.train.data import DataError, get_dataset, load_fashion_mnist, load_mnist, toy_centres
+from ganplayground.train.data import DataError, get_dataset, load_fashion_mnist, load_mnist
+from ganplayground.train.toys import toy_for
 
 
 @pytest.fixture
@@ -72,13 +73,15 @@ def test_training_data_is_one_shared_uint8_tensor_with_random_index_batches() ->
 
 
 def test_ring_has_eight_gaussians_on_a_circle_of_radius_two() -> None:
-    centres, sigma = toy_centres("ring")
+    centres, sigma = toy_for("ring").centres, toy_for("ring").sigma
+    assert toy_for("ring").extent == 3.0  # 1.5 times the farthest centre, as before the shapes came
     assert centres.shape == (8, 2) and sigma == 0.02
     assert np.allclose(np.linalg.norm(centres, axis=1), 2.0)
 
 
 def test_grid_has_twenty_five_gaussians_two_apart() -> None:
-    centres, sigma = toy_centres("grid")
+    centres, sigma = toy_for("grid").centres, toy_for("grid").sigma
+    assert toy_for("grid").extent == 6.0
     assert centres.shape == (25, 2) and sigma == 0.05
     assert sorted(set(centres[:, 0].tolist())) == [-4, -2, 0, 2, 4]
 

@@ -21,7 +21,7 @@ from .runs import Run
 
 log = logging.getLogger(__name__)
 THUMBNAIL_SECONDS = 10.0  # a new thumbnail at most this often per run (and always at the end)
-MEASURED = ("mnist", "ring", "grid")  # the datasets the live meter reads
+MEASURED = ("mnist", *TOY_DATASETS)  # the datasets the live meter reads
 
 
 @dataclass

@@ -130,12 +130,14 @@ class Playground:
         toy its points over real ones and D's opinion of the plane."""
         if snap.grid is not None:
             return snap.grid
-        return toy_plot(snap.surface, snap.extent, self.reals(config.dataset), snap.points)
+        return toy_plot(snap.surface, snap.extent, self.reals(config.dataset, config.drawing), snap.points)
 
-    def reals(self, dataset: str) -> np.ndarray:
-        """REAL_POINTS real points of a toy dataset (N, 2), drawn once per server."""
-        if dataset not in self._real_points:
-            points, _ = get_dataset(dataset).sample(REAL_POINTS, torch.Generator().manual_seed(0))
+    def reals(self, dataset: str, drawing: str = "") -> np.ndarray:
+        """REAL_POINTS real points of a toy dataset (N, 2), drawn once per server (a drawing's: each time)."""
+        if drawing or dataset not in self._real_points:
+            points, _ = get_dataset(dataset, drawing=drawing).sample(REAL_POINTS, torch.Generator().manual_seed(0))
+            if drawing:
+                return points.numpy()
             self._real_points[dataset] = points.numpy()
         return self._real_points[dataset]
 

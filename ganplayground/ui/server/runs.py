@@ -36,7 +36,8 @@ class Run:
         self.metrics_seconds = metrics_seconds
         self.latest: Snapshot | None = None
         self.version = 0  # bumped on every new snapshot so pollers can skip unchanged output
-        self.recording = Recording(trainer.config.dataset)  # the timeline: every snapshot is offered to it
+        # the timeline: every snapshot is offered to it
+        self.recording = Recording(trainer.config.dataset, drawing=trainer.config.drawing)
         self.error = ""
         self.spill_to = spill_to
         self._spill_lock = threading.Lock()

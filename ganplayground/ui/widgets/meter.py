@@ -11,8 +11,8 @@ from typing import Any
 
 from ...config import TOY_DATASETS, Config
 from ...measure.metrics import COLLAPSE_MAX_MODES, LEGIBLE_CLASS_FID, MODE_THRESHOLD, legibility_reference
-from ...train.data import toy_centres
 from ...train.snapshots import Snapshot
+from ...train.toys import toy_for
 from . import plots
 from .labels import METER_ALL_DIGITS, METER_COLLAPSE, METER_MISSING, METER_NOT_DIGITS
 
@@ -20,7 +20,8 @@ from .labels import METER_ALL_DIGITS, METER_COLLAPSE, METER_MISSING, METER_NOT_D
 def mode_words(config: Config) -> tuple[str, int]:
     """("digit" or "blob", number of modes) of a run's dataset."""
     if config.dataset in TOY_DATASETS:
-        return "blob", len(toy_centres(config.dataset)[0])
+        toy = toy_for(config.dataset, config.drawing)
+        return toy.word, toy.num_parts
     return "digit", 10
 
 
@@ -44,7 +45,7 @@ def read_meter(snap: Snapshot, config: Config, history: list[dict[str, Any]] | N
     figures. Toys: blobs covered now and visited so far (from `history`)."""
     m = snap.metrics
     if config.dataset in TOY_DATASETS:
-        total = len(toy_centres(config.dataset)[0])
+        total = toy_for(config.dataset, config.drawing).num_parts
         if not m:
             return f"Measuring… (0 of {total} blobs so far)", plots.histogram(None, total)
         visited = plots.modes_visited(history or [], m)
