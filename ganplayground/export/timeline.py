@@ -32,7 +32,7 @@ def meter_words(metrics: dict | None) -> str:
     if not metrics:
         return ""
     if "num_modes" in metrics:
-        return f"{metrics['modes']} of {metrics['num_modes']} blobs"
+        return f"{metrics['modes']} of {metrics['num_modes']} {metrics.get('word', 'blob')}s"
     if "verdict" not in metrics:
         return f"{metrics['modes']} of 10 digits"
     if metrics["verdict"] == "illegible":

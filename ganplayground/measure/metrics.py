@@ -134,7 +134,7 @@ def toy_metrics(points: np.ndarray | torch.Tensor, dataset: str, drawing: str = 
     n = max(len(pts), 1)
     needed = max(1, math.ceil(0.01 * n))
     good = nearest_d <= sigmas * toy.sigma
-    return {"n": len(pts), "modes": int((counts >= needed).sum()), "num_modes": toy.num_parts,
+    return {"n": len(pts), "modes": int((counts >= needed).sum()), "num_modes": toy.num_parts, "word": toy.word,
             "high_quality": float(good.float().mean()) if len(pts) else 0.0,
             "histogram": [round(float(c) / n, 4) for c in counts]}
 

@@ -190,22 +190,22 @@ def _count(m: dict[str, Any]) -> str:
 # --- 2-D toys ----------------------------------------------------------------------------------------------
 def _toys(measures: list[_Measure]) -> Narration:
     m = measures[-1].metrics
-    total, modes = m["num_modes"], m["modes"]
+    total, modes, w = m["num_modes"], m["modes"], m.get("word", "blob")  # blobs, or parts of a line or drawing
     covered = [_covered(r.metrics) for r in measures[-RECENT_MEASURES:]]
     visited = set().union(*(_covered(r.metrics) for r in measures))
     if modes >= total:
-        return Narration("blobs-covered", f"All {total} blobs covered: the generator's points reach every blob, "
+        return Narration("blobs-covered", f"All {total} {w}s covered: the generator's points reach every {w}, "
                          "none is left out.")
-    now = f"right now they cover {modes} of {total}" if modes else "right now they sit between the blobs"
+    now = f"right now they cover {modes} of {total}" if modes else f"right now they sit between the {w}s"
     # Hopping: on a few blobs at a time, and between two readings some blob was left and another one reached
     # (a cover spreading over the blobs mostly gains, and holds more than half of them).
     if modes <= total // 2 and any(a - b and b - a for a, b in pairwise(covered)):
-        return Narration("hopping", f"Mode hopping: the points jump from blob to blob as D learns to reject each "
+        return Narration("hopping", f"Mode hopping: the points jump from {w} to {w} as D learns to reject each "
                          f"one; {now} ({len(visited)} of {total} visited so far).")
     if not modes:
-        return Narration("blobs-partial", f"The points sit between the blobs for now: none of the {total} is covered "
+        return Narration("blobs-partial", f"The points sit between the {w}s for now: none of the {total} is covered "
                          f"({len(visited)} visited so far).")
-    return Narration("blobs-partial", f"The points cover {modes} of {total} blobs ({len(visited)} visited so far).")
+    return Narration("blobs-partial", f"The points cover {modes} of {total} {w}s ({len(visited)} visited so far).")
 
 
 def _covered(m: dict[str, Any]) -> set[int]:

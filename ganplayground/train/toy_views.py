@@ -28,11 +28,13 @@ ARROW_POINTS = 100  # generated points that get an arrow
 # ring-wgan-gp 2.7 (4.7) after 300 steps, 1.8 (3.4) after 3,000; grid-js (saturating minimax, 5 D steps) 0.064
 # at the start, 0.59 (4.0) after 3,000 steps, piled on a few blobs where D is unsure. After 300 D steps alone on
 # the ring-js networks (a strong D): minimax 0.044, non-saturating JS 2.0, WGAN-GP 1.0, LSGAN 0.14.
-# At 1/30 (0.1 plane units per unit of push on the ring's plot, half-width 3; 0.2 on the grid's, half-width 6) a
-# Wasserstein arrow on the ring is 11-17 px of the 384 px plot, a trained grid-js arrow 4 px (its 90th percentile
-# 26 px), and the minimax push against a strong D 0.3 px: not drawn. At 0.25 units the ring's Wasserstein arrows
-# were 30-45 px, a tangle over 100 points; at 0.1 units on the grid most of its arrows were under 2 px.
-ARROW_SCALE = 1 / 30
+# At 1/15 (0.2 plane units per unit of push on the ring's plot, half-width 3; 0.4 on the grid's, half-width 6) a
+# Wasserstein arrow on the ring is 13-34 px of the 384 px plot (a critic just switched on against a collapsed
+# ring: push 1.0, 13 px; benchmarks/arrow_pictures.py), a trained grid-js arrow 8 px (its 90th percentile 51 px,
+# clipped at a third of the half-width), and the minimax push against a strong D 0.6 px: not drawn. At 1/30 the
+# switched critic's arrows were 6 px, lost among the red points; at 0.25 units the ring's Wasserstein arrows were
+# 30-45 px, a tangle over 100 points.
+ARROW_SCALE = 1 / 15
 ARROW_MAX = 1 / 3  # the longest arrow drawn, times the half-width (1 unit on the ring): a cliff of D stays on the plot
 
 

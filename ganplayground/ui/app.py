@@ -44,7 +44,8 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
         links.build()
         s = header.session
         train = TrainTab(pg, s)
-        page = Page(header, links, train, DuelTab(pg, s), ExploreTab(pg, s), LearnTab(pg), ClassTab(pg, s, train))
+        page = Page(header, links, train, DuelTab(pg, s, train.form), ExploreTab(pg, s), LearnTab(pg),
+                    ClassTab(pg, s, train))
         page.klass.build_state()
         with gr.Tabs(selected="train", elem_id="gp-tabs") as tabs:
             for tab in (page.train, page.duel, page.explore, page.learn, page.klass):
@@ -53,7 +54,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
                                     (page.duel.timer, lambda s: bool(s.duel))])
         joined = page.klass.wire_open(loaded, tabs)  # a class link joins before the link's set-up can autostart
         links.wire(joined, tabs, page.train, page.duel)
-        page.learn.wire(tabs, page.train.form, page.duel.preset)
+        page.learn.wire(tabs, page.train.form, page.duel.preset, page.train.draw, s)
     demo.playground, demo.page = pg, page  # type: ignore[attr-defined]
     return demo
 

@@ -115,11 +115,11 @@ def test_least_squares_pushes_each_point_by_its_distance_from_the_real_target() 
 
 def test_arrows_are_drawn_at_a_fixed_scale_per_plot_and_the_longest_clipped() -> None:
     arrows = np.array([[[0, 0], [1, 0]], [[1, 1], [0, 100]]], np.float32)
-    tips = toy_views.arrow_tips(arrows, 3.0)  # the ring's plot: 0.1 units per unit of push, at most 1 unit
-    np.testing.assert_allclose(tips, [[0.1, 0], [1, 2]], atol=1e-6)
-    np.testing.assert_allclose(toy_views.arrow_tips(arrows, 6.0)[0], [0.2, 0], atol=1e-6)  # the grid's: as many px
+    tips = toy_views.arrow_tips(arrows, 3.0)  # the ring's plot: 0.2 units per unit of push, at most 1 unit
+    np.testing.assert_allclose(tips, [[0.2, 0], [1, 2]], atol=1e-6)
+    np.testing.assert_allclose(toy_views.arrow_tips(arrows, 6.0)[0], [0.4, 0], atol=1e-6)  # the grid's: as many px
     caption = toy_views.arrow_caption(3.0, arrows)
-    assert "drawn at 0.1 × the gradient" in caption and "clipped to 1 unit" in caption and "median push" in caption
+    assert "drawn at 0.2 × the gradient" in caption and "clipped to 1 unit" in caption and "median push" in caption
 
 
 def test_the_toy_plot_draws_the_grid_lines_and_the_arrows_where_they_are() -> None:

@@ -33,11 +33,18 @@ def poll_until(tab: Any, token: str, condition: Callable[[dict], Any], timeout: 
     return state["out"]
 
 
+def _non_finite(value: Any) -> bool:
+    """Whether a value holds a NaN or infinite float anywhere (in lists too)."""
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    return isinstance(value, list) and any(_non_finite(v) for v in value)
+
+
 def api_error(client: Any, url: str, endpoint: str, *args: Any) -> str:
     """The server's error message for a call that must fail: through gradio_client (which raises AppError with
     it), or, when an argument is a non-finite float gradio_client will not encode, by a hand-made request (NaN
     and Infinity written as JSON literals) whose event stream must carry an error."""
-    if any(isinstance(a, float) and not math.isfinite(a) for a in args):
+    if _non_finite(list(args)):
         base = url.rstrip("/") + "/gradio_api/call" + endpoint
         with httpx.Client(timeout=60) as http:
             posted = http.post(base, content=json.dumps({"data": list(args)}, allow_nan=True),

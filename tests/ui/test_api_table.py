@@ -7,8 +7,11 @@ import re
 import time
 from pathlib import Path
 
+import numpy as np
 from gradio_client import Client, handle_file
 from PIL import Image
+
+from ganplayground.train.drawings import decode_drawing
 
 from ..waiting import wait_for
 from .pages import FORM
@@ -32,7 +35,7 @@ def _image(path: str) -> tuple[int, int]:
     return Image.open(path).size
 
 
-def test_every_documented_endpoint_answers_as_the_table_says(client: Client) -> None:
+def test_every_documented_endpoint_answers_as_the_table_says(client: Client, tmp_path: Path) -> None:
     called: set[str] = set()
 
     def call(endpoint: str, *args):
@@ -82,7 +85,18 @@ def test_every_documented_endpoint_answers_as_the_table_says(client: Client) -> 
 
     for n, preset in enumerate(("default", "vanishing", "collapse", "wgan-gp", "ring-js"), start=1):
         lesson = call(f"/lesson_{n}")
-        assert lesson[0] == preset and len(lesson) == 1 + 11 + 1  # the preset, the form it fills, the duel's
+        assert lesson[0] == preset and len(lesson) == 1 + 12 + 1  # the preset, the form it fills, the duel's
+    for n, preset, views in ((2, "grid-js", [False, True]), (5, "ring-bend", [True, True])):
+        toy = call(f"/lesson_{n}_toy")
+        assert toy[0] == preset and list(toy[-2:]) == views  # the preset, its form, the two view switches
+    circle = [[float(np.cos(a)), float(np.sin(a))] for a in np.linspace(0, 2 * np.pi, 200)]
+    code = call("/drawing", circle)
+    assert len(decode_drawing(code).points) > 100
+    ink = tmp_path / "ink.png"
+    Image.fromarray(np.pad(np.zeros((120, 6), np.uint8), 100, constant_values=255)).save(ink)
+    drawn, words = call("/draw", {"background": None, "layers": [], "composite": handle_file(str(ink))})
+    assert decode_drawing(drawn).points.shape[1] == 2 and "points along the strokes" in words
+    assert "Arrows:" in call("/views", me, False, True, 2)
     assert call("/read_link", "preset=collapse&tab=duel")["setup"]["tab"] == "duel"
     assert call("/share_link", "collapse", "js", 0, "duel").endswith("?preset=collapse&loss=js&seed=0&tab=duel")
     board, marks, _, _, next_round = call("/game_round", "collapsed-js", 3)

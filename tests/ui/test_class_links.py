@@ -7,19 +7,21 @@ import re
 from types import SimpleNamespace
 from urllib.parse import quote
 
+import gradio as gr
 import httpx
 import pytest
 from gradio_client import Client
 from starlette.datastructures import QueryParams
 
 from ganplayground.presets import get_preset
+from ganplayground.train.drawings import HEART
 from ganplayground.ui.app import Page
 from ganplayground.ui.server.sessions import new_token
 from ganplayground.ui.tabs.class_links import escape
 
 # The page as it opens: the Train form (preset, dataset, loss, arch, lr_d, lr_g, batch, latent, critic steps,
-# seed, budget) and the Duel form (networks, left loss, right loss, seed, budget).
-TRAIN = ["default", "mnist", "js", "dcgan", 3e-3, 3e-3, 32, 16, 1, 0, 60.0]
+# seed, budget, drawing) and the Duel form (networks, left loss, right loss, seed, budget).
+TRAIN = ["default", "mnist", "js", "dcgan", 3e-3, 3e-3, 32, 16, 1, 0, 60.0, ""]
 DUEL = ["collapse", "js", "wgan-gp", 0, 90]
 
 
@@ -72,11 +74,37 @@ def test_bad_parameters_are_ignored_with_a_visible_note(page: Page) -> None:
     assert "\\<b\\>bar\\<\\/b\\>" in note  # quoted back escaped: shown as text, never as markup
 
 
-def test_a_toy_preset_sets_the_train_form_and_says_the_duel_keeps_its_networks(page: Page) -> None:
+def test_a_toy_preset_sets_the_train_form_and_the_duels_networks(page: Page) -> None:
     form = page.train.form
     out = open_link(page, "preset=ring-js&tab=duel")
-    assert out[form.preset] == "ring-js" and out[form.dataset] == "ring" and page.duel.preset not in out
-    assert "the duel has digit networks only: it keeps collapse, not ring-js" in plain(out[page.links.note])
+    assert out[form.preset] == "ring-js" and out[form.dataset] == "ring" and out[page.duel.preset] == "ring-js"
+
+
+def test_a_drawing_in_a_link_fills_the_form_and_the_canvas(page: Page) -> None:
+    form, draw = page.train.form, page.train.draw
+    out = open_link(page, f"draw={HEART}")
+    assert out[form.preset] == "draw" and out[form.dataset] == "drawn" and out[form.drawing] == HEART
+    canvas = out[draw.canvas]["background"]  # the drawing painted on the canvas, dark ink on white
+    assert canvas.shape[2] == 4 and 0 < (canvas[..., 0] < 128).mean() < 0.2
+    assert "ignored" not in plain(out[page.links.note])
+
+
+def test_a_broken_or_over_long_drawing_in_a_link_is_a_note_and_nothing_else(page: Page) -> None:
+    form = page.train.form
+    for query, words in ((f"draw={HEART[:-20]}!!", "drawing"), ("draw=" + "A" * 3000, "at most 2,048 characters")):
+        out = open_link(page, query)
+        assert words in plain(out[page.links.note]) and form.drawing not in out
+
+
+def test_the_share_box_carries_the_drawing_the_form_trains_on(page: Page) -> None:
+    links = page.links
+    request = SimpleNamespace(headers={"host": "127.0.0.1:7860"})
+    url = links.on_share("draw", "js", 0, "collapse", 0, [], "train", "https://x.hf.space/", "drawn", HEART, request)
+    assert url[links.box].endswith(f"&draw={HEART}")
+    reopened = open_link(page, url[links.box].split("?", 1)[1])
+    assert reopened[page.train.form.drawing] == HEART
+    with pytest.raises(gr.Error, match="at most 2,048"):
+        links.share_link("draw", "js", 0, "train", drawing="A" * 3000)
 
 
 def test_the_simple_view_hides_settings_and_advanced_knobs_and_offers_a_way_back(page: Page) -> None:
@@ -85,7 +113,7 @@ def test_the_simple_view_hides_settings_and_advanced_knobs_and_offers_a_way_back
     assert visible(out[form.preset]) is False and out[form.preset]["value"] == "collapse"
     for part in (duel.preset, duel.seed, duel.budget, links.share, *page.train.advanced):
         assert visible(out[part]) is False, part
-    assert len(page.train.advanced) == 6  # Settings, Step, Reset, D step, G step, Speed
+    assert len(page.train.advanced) == 7  # Settings, Step, Reset, D step, G step, Speed, the model overview
     assert duel.loss_left not in out and duel.loss_right not in out  # the duel's loss choices stay
     assert out[duel.preset]["value"] == "collapse"
     assert visible(out[links.show_all]) is True and "simple view" in out[links.note]["value"]
@@ -136,11 +164,12 @@ def test_autostart_that_cannot_start_says_so_in_the_note(page: Page) -> None:
 def test_the_share_box_gives_the_link_of_the_tab_on_show(page: Page) -> None:
     links = page.links
     request = SimpleNamespace(headers={"host": "127.0.0.1:7860"})
-    url = links.on_share("collapse", "wgan-gp", 3, "default", 9, ["simple"], "train", "https://x.hf.space/", request)
+    site = "https://x.hf.space/"
+    url = links.on_share("collapse", "wgan-gp", 3, "default", 9, ["simple"], "train", site, "mnist", "", request)
     assert url[links.box] == "https://x.hf.space/?preset=collapse&loss=wgan-gp&seed=3&tab=train&simple=1"
-    duel = links.on_share("collapse", "js", 3, "vanishing", 9, ["autostart"], "duel", "https://x.hf.space/", request)
+    duel = links.on_share("collapse", "js", 3, "vanishing", 9, ["autostart"], "duel", site, "mnist", "", request)
     assert duel[links.box] == "https://x.hf.space/?preset=vanishing&loss=js&seed=9&tab=duel&autostart=1"
-    explore = links.on_share("default", "js", 0, "collapse", 0, ["autostart"], "explore", "", request)
+    explore = links.on_share("default", "js", 0, "collapse", 0, ["autostart"], "explore", "", "mnist", "", request)
     assert explore[links.box] == "http://127.0.0.1:7860/?preset=default&loss=js&seed=0&tab=explore"  # no training
 
 
@@ -162,7 +191,7 @@ def test_read_link_through_the_api_returns_the_set_up_and_notes(client: Client) 
     result = client.predict("preset=collapse&tab=duel&simple=1&foo=1", api_name="/read_link")
     assert result["setup"]["preset"] == "collapse" and result["setup"]["tab"] == "duel" and result["setup"]["simple"]
     assert result["notes"] == ["ignored: foo=1 (unknown parameter; a link reads class, preset, loss, seed, tab, "
-                               "lesson, autostart, simple)"]
+                               "lesson, autostart, simple, draw)"]
     assert result["query"] == "preset=collapse&tab=duel&simple=1"
 
 

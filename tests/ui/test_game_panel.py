@@ -148,3 +148,14 @@ def test_bad_inputs_through_the_api_get_plain_messages_and_the_server_keeps_serv
     assert "0" in _error_of(lambda: client.predict([0], api_name="/game_check"))
     _, text = client.predict([2, 3], api_name="/game_check")  # the round survived the bad checks
     assert "of 16 right" in text
+
+
+def test_a_least_squares_d_is_described_by_its_half_way_line() -> None:
+    from ganplayground.ui.tabs.game_panel import rule_text
+
+    is_fake = np.array([True, False, True, False])
+    scores = np.array([0.1, 0.9, 0.3, 0.7])
+    d = game.Opponent("discriminator", "half", scores, 0.5, scores < 0.5)
+    round_ = game.Round("lsgan", 0, np.zeros((4, 28, 28), np.uint8), is_fake, (d,))
+    text = rule_text(d, round_)
+    assert "least-squares" in text and "under 0.5" in text and "0.80 on the real digits" in text

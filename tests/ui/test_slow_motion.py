@@ -45,6 +45,7 @@ def test_d_step_reshapes_the_heat_map_and_g_step_moves_the_points(page: Page) ->
     assert not np.array_equal(out[t.samples], first[t.samples])  # the heat map under the points changed
     assert out[sm.change]["visible"] and out[sm.change]["value"].shape == (384, 384, 3)
     assert "What one D step changed" in out[sm.caption]["value"] and "One D step" in out[t.status]
+    assert "D step: D scores" in out[sm.overview] and "updated: D." in out[sm.overview]  # the overview lights D
     assert trainer.step_count == 0
 
     g, d = _state(trainer.generator), _state(trainer.discriminator)
@@ -53,6 +54,7 @@ def test_d_step_reshapes_the_heat_map_and_g_step_moves_the_points(page: Page) ->
     assert _same(d, _state(trainer.discriminator)) and not _same(g, _state(trainer.generator))
     assert (trainer.sample_fixed() - points).norm(dim=1).max() > 0
     assert "What one G step changed" in out[sm.caption]["value"] and "step 1 " in out[t.status]
+    assert "G step: G's loss flows back through D" in out[sm.overview] and "updated: G." in out[sm.overview]
     assert trainer.step_count == 1 and isinstance(out[t.timer], gr.Timer)
     # The page's poll shows the same run, with the half steps in its curves' history.
     assert [h["step"] for h in trainer.history] == [0, 0, 1]

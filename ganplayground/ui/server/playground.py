@@ -7,6 +7,7 @@ plain message, ready for the page.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from .runs import Run, limit_malloc_arenas
 from .sessions import Session, SessionError, SessionManager
 
 REAL_POINTS = 500  # real points drawn under a toy's generated ones
+REAL_POINTS_KEPT = 64  # datasets (drawings count one each) whose real points are kept
 STATES = {"running": "▶ Training", "paused": "⏸ Paused", "stopped": "⏹ Stopped", "finished": "✅ Finished",
           "diverged": "⚠️ Diverged", "ready": "Ready"}
 
@@ -67,7 +69,8 @@ class Playground:
         self.snapshot_seconds = snapshot_seconds
         self.metrics_seconds = metrics_seconds
         self.models = ExploreModels()  # what Explore shows, loaded once
-        self._real_points: dict[str, np.ndarray] = {}
+        self._real_points: dict[tuple[str, str], np.ndarray] = {}
+        self._reals_lock = threading.Lock()
         # The classes: their database in the data folder (GANPLAYGROUND_DATA_DIR, /data on a Space with persistent
         # storage, else the user's data folder), made on first start.
         self.classes = ClassHub(folder or data_folder(), self.picture,
@@ -116,7 +119,9 @@ class Playground:
 
     def start(self, session: Session, trainer: Trainer, side: int | None = None, preset: str = "") -> Run:
         """Start a run for a session (its Train-tab run, or one side of its duel), with this server's settings; a
-        class member's run reports to its class."""
+        class member's run reports to its class. A Train-tab run draws the toy views the session has switched on."""
+        if side is None:
+            trainer.set_views(warp=session.views[0], arrows=session.views[1])
         options: dict[str, Any] = {"snapshot_seconds": self.snapshot_seconds, "metrics_seconds": self.metrics_seconds}
         if self.zerogpu:
             options.update(run_class=zerogpu.ChunkedRun, chunk=zerogpu.gpu_chunk_function())
@@ -127,19 +132,24 @@ class Playground:
     # --- pictures ----------------------------------------------------------------------------------
     def picture(self, snap: Snapshot, config: Config) -> np.ndarray:
         """What the page shows of a snapshot: its sample grid (enlarged by the page, with crisp pixels), or for a
-        toy its points over real ones and D's opinion of the plane."""
+        toy its points over real ones and D's opinion of the plane, with the views the run draws (warped grid,
+        arrows)."""
         if snap.grid is not None:
             return snap.grid
-        return toy_plot(snap.surface, snap.extent, self.reals(config.dataset, config.drawing), snap.points)
+        return toy_plot(snap.surface, snap.extent, self.reals(config.dataset, config.drawing), snap.points,
+                        warp=snap.warp, arrows=snap.arrows)
 
     def reals(self, dataset: str, drawing: str = "") -> np.ndarray:
-        """REAL_POINTS real points of a toy dataset (N, 2), drawn once per server (a drawing's: each time)."""
-        if drawing or dataset not in self._real_points:
-            points, _ = get_dataset(dataset, drawing=drawing).sample(REAL_POINTS, torch.Generator().manual_seed(0))
-            if drawing:
-                return points.numpy()
-            self._real_points[dataset] = points.numpy()
-        return self._real_points[dataset]
+        """REAL_POINTS real points of a toy dataset (N, 2), drawn once per server (drawings: the last few kept)."""
+        key = (dataset, drawing)
+        with self._reals_lock:
+            if key in self._real_points:
+                return self._real_points[key]
+        points, _ = get_dataset(dataset, drawing=drawing).sample(REAL_POINTS, torch.Generator().manual_seed(0))
+        with self._reals_lock:
+            while len(self._real_points) >= REAL_POINTS_KEPT:  # a class draws many drawings: forget the oldest
+                self._real_points.pop(next(iter(self._real_points)))
+            return self._real_points.setdefault(key, points.numpy())
 
     # --- words -------------------------------------------------------------------------------------
     def status_of(self, run: Run, note: str = "") -> str:

@@ -55,6 +55,7 @@ class Session:
     duel: list[Run] = field(default_factory=list)  # the Duel tab's two runs
     config: Config | None = None  # the last config started on the Train tab
     steps_per_second: float = 0.0  # the Train tab's speed control (0: full speed)
+    views: tuple[bool, bool] = (False, False)  # the Train tab's toy views: the warped grid, the arrows
     uploads: dict[str, Any] = field(default_factory=dict)  # Explore's models uploaded in this tab (ui/handin.py)
     lock: threading.RLock = field(default_factory=threading.RLock)
 

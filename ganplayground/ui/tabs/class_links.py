@@ -13,8 +13,9 @@ import gradio as gr
 
 from ...classroom.links import TABS, SetUp, address_from_headers, parse_query, share_url, to_query
 from ...presets import PRESETS
+from ...train.drawings import LINK_MAX_CHARS, DrawingError, decode_drawing
 from ..widgets.inputs import number
-from ..widgets.labels import LESSONS, LOSS_LABELS, key_of
+from ..widgets.labels import DATASET_LABELS, LESSONS, LOSS_LABELS, key_of
 from ..widgets.wall import escape_md as escape
 from .duel_tab import DuelTab, duel_presets
 from .train_tab import TrainTab
@@ -75,6 +76,20 @@ def link_note(setup: SetUp, notes: list[str], had_query: bool) -> str:
     return "\n\n".join(lines)
 
 
+def checked_link_drawing(drawing: Any) -> str | None:
+    """A drawing's code for a link (None for none), or a plain gr.Error for one that is not a drawing or too long."""
+    if drawing is None or drawing == "":
+        return None
+    if not isinstance(drawing, str) or len(drawing.strip()) > LINK_MAX_CHARS:
+        raise gr.Error(f"the drawing must be a drawing's code of at most {LINK_MAX_CHARS:,} characters",
+                       print_exception=False)
+    try:
+        decode_drawing(drawing.strip())
+    except DrawingError as exc:
+        raise gr.Error(str(exc), print_exception=False) from None
+    return drawing.strip()
+
+
 class ClassLinks:
     """The link's note, the simple view's way out and the share box (built above the tabs), and what opening a
     link does to the Train and Duel tabs (wired once they exist)."""
@@ -104,7 +119,7 @@ class ClassLinks:
         opened.then(None, inputs=[self.lesson_target], outputs=None, js=LESSON_JS)
         self.show_all.click(self.on_show_all, inputs=None, outputs=self._hidden_parts, api_visibility="private")
         share_inputs = [form.preset, form.loss, form.seed, duel.preset, duel.seed, self.options, self.page_tab,
-                        self.page_address]
+                        self.page_address, form.dataset, form.drawing]
         for event in (self.make.click, self.share.expand, self.options.input):
             event(self.on_share, inputs=share_inputs, outputs=[self.box], js=SHARE_JS, api_visibility="private")
         gr.api(self.share_link, api_name="share_link")
@@ -121,14 +136,15 @@ class ClassLinks:
     @property
     def _outputs(self) -> list[Any]:
         train, duel = self.train, self.duel
-        return [self.tabs, *train.form.values, train.form.preset_info, *duel.form, self.note, self.show_all,
+        return [self.tabs, *train.form.values, train.form.preset_info, train.draw.canvas, *duel.form, self.note,
+                self.show_all,
                 self.share, self.lesson_target, train.status, train.timer, *duel.statuses, duel.timer,
                 *train.advanced]
 
     # --- opening a link ---------------------------------------------------------------------------
     def on_open(self, token: Any, preset: Any, dataset: Any, loss: Any, arch: Any, lr_d: Any, lr_g: Any,
-                batch_size: Any, latent_dim: Any, critic_steps: Any, seed: Any, budget: Any, duel_preset: Any,
-                duel_left: Any, duel_right: Any, duel_seed: Any, duel_budget: Any,
+                batch_size: Any, latent_dim: Any, critic_steps: Any, seed: Any, budget: Any, drawing: Any,
+                duel_preset: Any, duel_left: Any, duel_right: Any, duel_seed: Any, duel_budget: Any,
                 request: gr.Request | None = None) -> dict[Any, Any]:
         """Apply the page address's query to the Train form and the Duel form as the page has them (Gradio passes
         the request only to a parameter it can see, hence every input named). Never raises: anything the link gets
@@ -136,7 +152,7 @@ class ClassLinks:
         link = parse_query(query_pairs(request), lessons=len(LESSONS))
         setup, notes = link.setup, list(link.notes)
         train, duel = self.train, self.duel
-        form = [preset, dataset, loss, arch, lr_d, lr_g, batch_size, latent_dim, critic_steps, seed, budget]
+        form = [preset, dataset, loss, arch, lr_d, lr_g, batch_size, latent_dim, critic_steps, seed, budget, drawing]
         duel_form = [duel_preset, duel_left, duel_right, duel_seed, duel_budget]
         out: dict[Any, Any] = {}
         if setup.tab:
@@ -145,6 +161,9 @@ class ClassLinks:
             out.update(train.form.on_preset(setup.preset))
             out[train.form.preset] = setup.preset
             form = [setup.preset, *(out[field] for field in train.form.values[1:])]
+        if setup.draw:
+            out.update(train.drawing_values(setup.draw))
+            form[1], form[11] = "drawn", setup.draw
         if setup.loss:
             out[train.form.loss] = form[2] = setup.loss
         if setup.seed is not None:
@@ -203,20 +222,25 @@ class ClassLinks:
 
     # --- sharing ----------------------------------------------------------------------------------
     def on_share(self, preset: Any, loss: Any, seed: Any, duel_preset: Any, duel_seed: Any, options: Any,
-                 tab: Any, address: Any, request: gr.Request | None = None) -> dict[Any, Any]:
-        """The share box: the link for the tab on show (on the Duel tab, the duel's networks and seed)."""
+                 tab: Any, address: Any, dataset: Any, drawing: Any,
+                 request: gr.Request | None = None) -> dict[Any, Any]:
+        """The share box: the link for the tab on show (on the Duel tab, the duel's networks and seed), with the
+        drawing when the Train form trains on one."""
         tab = tab if tab in TABS else "train"
         options = options if isinstance(options, list) else []
         if tab == "duel":
             preset, seed = duel_preset, duel_seed
         autostart = "autostart" in options and tab in ("train", "duel")
-        return {self.box: self.share_link(preset, loss, seed, tab, "simple" in options, autostart, address, request)}
+        draw = drawing if dataset in ("drawn", DATASET_LABELS["drawn"]) and isinstance(drawing, str) else ""
+        return {self.box: self.share_link(preset, loss, seed, tab, "simple" in options, autostart, address, draw,
+                                          request)}
 
     @staticmethod
     def share_link(preset: Any, loss: Any, seed: Any, tab: Any, simple: Any = False, autostart: Any = False,
-                   address: Any = "", request: gr.Request | None = None) -> str:
-        """The link that opens the page with this preset, loss, seed and tab (and the simple view, autostart).
-        `address`: the page's own http(s) address; empty: taken from the request (its Referer or Host)."""
+                   address: Any = "", drawing: Any = "", request: gr.Request | None = None) -> str:
+        """The link that opens the page with this preset, loss, seed and tab (and the simple view, autostart, and a
+        drawing's code to train on). `address`: the page's own http(s) address; empty: taken from the request (its
+        Referer or Host)."""
         if not isinstance(preset, str) or preset not in PRESETS:
             raise gr.Error(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}", print_exception=False)
         try:
@@ -236,8 +260,9 @@ class ClassLinks:
             headers = getattr(request, "headers", None) if request is not None else None
             address = address_from_headers(dict(headers) if headers is not None else {})
         try:
+            draw = checked_link_drawing(drawing)
             return share_url(address, SetUp(preset=preset, loss=loss, seed=seed, tab=tab, simple=simple,
-                                            autostart=autostart))
+                                            autostart=autostart, draw=draw))
         except ValueError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
 

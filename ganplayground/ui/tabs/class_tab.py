@@ -110,7 +110,7 @@ class ClassTab:
     @property
     def _form_outputs(self) -> list[Any]:
         form = self.train.form
-        return [*form.values, form.preset_info]
+        return [*form.values, form.preset_info, self.train.draw.canvas]
 
     @property
     def _join_outputs(self) -> list[Any]:
@@ -176,6 +176,8 @@ class ClassTab:
         for name, component in fields.items():
             if values.get(name) is not None:
                 out[component] = values[name]
+        if isinstance(values.get("draw"), str) and values["draw"]:
+            out.update(self.train.drawing_values(values["draw"]))
         return out
 
     def on_open(self, session: Any, memory: Any, hash_key: Any, request: gr.Request | None = None) -> dict[Any, Any]:

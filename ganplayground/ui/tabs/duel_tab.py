@@ -9,7 +9,7 @@ from typing import Any
 
 import gradio as gr
 
-from ...config import ConfigError
+from ...config import TOY_DATASETS, ConfigError
 from ...presets import PRESETS, get_preset
 from ..server.playground import Playground
 from ..server.runs import Run
@@ -21,7 +21,7 @@ from ..widgets.labels import DUEL_INTRO, LOSS_LABELS, key_of, loss_choices
 from ..widgets.meter import coverage_settings, histogram_settings, mode_words, read_meter
 from ..widgets.status import narrator_line
 from .timeline_panel import DuelGif
-from .train_form import MAX_BUDGET_SECONDS
+from .train_form import MAX_BUDGET_SECONDS, TrainForm, checked_drawing
 
 BUDGET_SECONDS = 90  # the default duel: long enough for the JS side to collapse (about a minute and a half)
 LOSSES = ("js", "wgan-gp")  # left, right
@@ -30,9 +30,10 @@ LIVE = {"show_progress": "hidden", "concurrency_limit": None}
 
 
 def duel_presets() -> list[str]:
-    """The networks a duel can use: the MNIST presets, the collapse one first."""
-    names = [name for name, preset in PRESETS.items() if preset.config.dataset == "mnist"]
-    return sorted(names, key=lambda name: name != "collapse")
+    """The networks a duel can use: the MNIST presets, the collapse one first, then the 2-D toys' (`draw` trains on
+    the Train tab's drawing)."""
+    names = [name for name, preset in PRESETS.items() if preset.config.dataset in ("mnist", *TOY_DATASETS)]
+    return sorted(names, key=lambda name: (PRESETS[name].config.dataset != "mnist", name != "collapse"))
 
 
 @dataclass
@@ -55,9 +56,10 @@ class Side:
 class DuelTab:
     """The Duel tab over a Playground; `session` is the page's hidden session box."""
 
-    def __init__(self, pg: Playground, session: gr.Textbox) -> None:
+    def __init__(self, pg: Playground, session: gr.Textbox, train_form: TrainForm) -> None:
         self.pg = pg
         self.session = session
+        self.train_form = train_form  # its drawing: what a duel of the `draw` networks trains on
         self.gif = DuelGif(pg, session)
 
     def build(self) -> None:
@@ -106,7 +108,8 @@ class DuelTab:
 
     def _wire(self) -> None:
         s = self.session
-        self.start.click(self.on_start, inputs=[s, *self.form], outputs=[*self.statuses, self.timer],
+        self.start.click(self.on_start, inputs=[s, *self.form, self.train_form.drawing],
+                         outputs=[*self.statuses, self.timer],
                          api_name="duel_start")
         self.stop.click(self.on_stop, inputs=[s], outputs=self.statuses, api_name="duel_stop")
         outputs = [*self.sides[0].outputs, *self.sides[1].outputs, self.timer, self.seen]
@@ -115,8 +118,9 @@ class DuelTab:
 
     # --- handlers --------------------------------------------------------------------------------
     def start_duel(self, token: Any, preset: Any, loss_left: Any, loss_right: Any, seed: Any,
-                   budget: Any) -> list[Run]:
-        """Two runs, same networks, seed and fixed noise; only the losses differ."""
+                   budget: Any, drawing: Any = "") -> list[Run]:
+        """Two runs, same networks, seed and fixed noise; only the losses differ. The `draw` networks train on
+        `drawing` (the Train tab's canvas) when there is one, else on the preset's own drawing."""
         session = self.pg.session(token)
         try:
             base = get_preset(preset).config
@@ -126,6 +130,8 @@ class DuelTab:
         place = {"seed": number(seed, "seed", 0, 2**31 - 1, integer=True),
                  "max_seconds": number(budget, "time budget (s)", 5, MAX_BUDGET_SECONDS), "max_steps": 0,
                  "device": "auto", "threads": self.pg.threads_per_run, "metrics_every": 0}
+        if base.dataset == "drawn" and isinstance(drawing, str) and drawing.strip():
+            place["drawing"] = checked_drawing(drawing)
         try:
             configs = [(base.with_loss(loss) if loss != base.loss else base).replace(**place) for loss in losses]
         except ConfigError as exc:
@@ -134,8 +140,8 @@ class DuelTab:
         return [self.pg.start(session, trainer, side=side, preset=str(preset)) for side, trainer in enumerate(trainers)]
 
     def on_start(self, token: Any, preset: Any, loss_left: Any, loss_right: Any, seed: Any,
-                 budget: Any) -> dict[Any, Any]:
-        runs = self.start_duel(token, preset, loss_left, loss_right, seed, budget)
+                 budget: Any, drawing: Any = "") -> dict[Any, Any]:
+        runs = self.start_duel(token, preset, loss_left, loss_right, seed, budget, drawing)
         return {**{side.status: self.pg.status_of(run) for side, run in zip(self.sides, runs, strict=True)},
                 self.timer: gr.Timer(active=True)}
 

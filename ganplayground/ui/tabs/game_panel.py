@@ -99,6 +99,10 @@ def rule_text(opponent: game.Opponent, round_: Round) -> str:
                 "gives scores, not probabilities, so there is no 0.5 line: it calls a digit fake when its score is "
                 f"under {opponent.threshold:.2f}, halfway between its average score on real digits and on "
                 f"generated ones it was never shown in this game. Here it scored {means('{:.2f}')}.")
+    if opponent.rule == "half":
+        return ("*The discriminator* is the model's own least-squares D: it learned to score real digits 1 and fakes "
+                "0, so it calls a digit fake when its score is under 0.5, halfway between. Here it scored "
+                f"{means('{:.2f}')}.")
     if opponent.rule == "zero":
         return (f"*The discriminator* is the model's own D: it calls a digit fake when its score is under 0. Here "
                 f"it scored {means('{:.2f}')}.")

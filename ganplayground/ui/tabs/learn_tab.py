@@ -15,6 +15,7 @@ from ...export.lesson_pictures import lesson_picture, lesson_story
 from ..server.playground import Playground
 from ..widgets.inputs import number
 from ..widgets.labels import LESSONS
+from .draw_panel import DrawPanel
 from .game_panel import GamePanel
 from .train_form import TrainForm
 
@@ -28,14 +29,18 @@ class LearnTab:
 
     def build(self) -> None:
         with gr.Tab("Learn", id="learn") as self.tab:
+            self.toy_buttons: dict[int, gr.Button] = {}
             self.try_it = [self._build_lesson(n, lesson) for n, lesson in enumerate(LESSONS, start=1)]
             self.game.build()
 
-    def _build_lesson(self, n: int, lesson: dict[str, str]) -> gr.Button:
+    def _build_lesson(self, n: int, lesson: dict[str, Any]) -> gr.Button:
         with gr.Row(elem_id=f"lesson-{n}"):  # a class link's ?lesson=N scrolls here
             with gr.Column(scale=2):
                 gr.Markdown(f"### {lesson['title']}\n{lesson['text']}")
-                button = gr.Button(lesson["button"])
+                with gr.Row():
+                    button = gr.Button(lesson["button"])
+                    if "toy" in lesson:  # the lesson on a 2-D toy, with its views switched on
+                        self.toy_buttons[n - 1] = gr.Button(lesson["toy"]["button"], elem_id=f"lesson-{n}-toy")
             with gr.Column(scale=1):
                 gr.Image(value=self.picture(lesson["image"]), format="png", interactive=False, show_label=False,
                          height=260)
@@ -48,13 +53,20 @@ class LearnTab:
         """A lesson's picture from the shipped models; None if the model is missing."""
         return lesson_picture(kind, self.pg.reals("ring"))
 
-    def wire(self, tabs: gr.Tabs, form: TrainForm, duel_preset: gr.Dropdown) -> None:
+    def wire(self, tabs: gr.Tabs, form: TrainForm, duel_preset: gr.Dropdown, draw: DrawPanel,
+             session: gr.Textbox) -> None:
         """The "Try it" buttons, once the tabs they fill exist."""
-        self.tabs, self.form, self.duel_preset = tabs, form, duel_preset
+        self.tabs, self.form, self.duel_preset, self.draw = tabs, form, duel_preset, draw
         with self.tab:  # the endpoints belong to the tab
             for i, button in enumerate(self.try_it):
                 button.click(functools.partial(self.on_try_it, i), inputs=None,
                              outputs=[tabs, form.preset, *form.fields, duel_preset], api_name=f"lesson_{i + 1}")
+            for i, button in self.toy_buttons.items():
+                views = [session, draw.warp, draw.arrows, form.latent]
+                button.click(functools.partial(self.on_try_toy, i), inputs=None,
+                             outputs=[tabs, form.preset, *form.fields, draw.warp, draw.arrows],
+                             api_name=f"lesson_{i + 1}_toy").then(draw.on_views, inputs=views,
+                                                                  outputs=[draw.caption], api_visibility="private")
 
     def on_try_it(self, index: Any) -> dict[Any, Any]:
         """'Try it': load a lesson's preset into the Train tab (and the Duel tab for the duel lesson) and go there."""
@@ -65,3 +77,13 @@ class LearnTab:
         if lesson["tab"] == "duel":
             out[self.duel_preset] = lesson["preset"]
         return out
+
+    def on_try_toy(self, index: Any) -> dict[Any, Any]:
+        """A lesson's toy button: its toy preset in the Train tab with the lesson's views (warped grid, arrows) on."""
+        i = number(index, "lesson", 0, len(LESSONS) - 1, integer=True)
+        toy = LESSONS[i].get("toy")
+        if toy is None:
+            raise gr.Error("This lesson has no toy to try.", print_exception=False)
+        warp, arrows = toy["views"]
+        return {self.tabs: gr.Tabs(selected="train"), self.form.preset: toy["preset"],
+                **self.form.on_preset(toy["preset"]), self.draw.warp: warp, self.draw.arrows: arrows}

@@ -13,13 +13,17 @@ import time
 from typing import Any, Protocol
 
 import gradio as gr
+import numpy as np
 
 from ...config import TOY_DATASETS, Config, ConfigError
 from ...export.step_pictures import d_step_picture, g_step_picture
 from ...train.pace import check_rate
+from ...train.snapshots import Snapshot
+from ...train.trainer import Trainer
 from ..server.playground import Playground
 from ..server.runs import Run
 from ..widgets.components import AtomicImage
+from ..widgets.overview import overview_html
 from .train_form import TrainForm, config_from_form
 
 # The speed control's choices (steps per second; 0 = as fast as the machine goes).
@@ -72,23 +76,25 @@ class SlowMotion:
         self.change = AtomicImage(label="What the last D or G step changed", format="png", type="numpy",
                                   interactive=False, visible=False, height=320, elem_id="step-change")
         self.caption = gr.Markdown("", visible=False, elem_id="step-change-caption")
+        self.overview = gr.HTML(overview_html(None), elem_id="model-overview", label="Model overview")
 
     @property
     def controls(self) -> list[Any]:
-        return [self.d_step, self.g_step, self.speed]
+        return [self.d_step, self.g_step, self.speed, self.overview]
 
     def wire(self) -> None:
         tab = self.tab
         inputs = [tab.session, *tab.form.values]
-        tab.step.click(self.on_step, inputs=inputs, outputs=[tab.status, tab.pause, tab.timer], api_name="step")
-        outputs = [tab.samples, self.change, self.caption, tab.status, tab.pause, tab.timer]
+        tab.step.click(self.on_step, inputs=inputs, outputs=[tab.status, tab.pause, tab.timer, self.overview],
+                       api_name="step")
+        outputs = [tab.samples, self.change, self.caption, tab.status, tab.pause, tab.timer, self.overview]
         self.d_step.click(self.on_d_step, inputs=inputs, outputs=outputs, api_name="d_step")
         self.g_step.click(self.on_g_step, inputs=inputs, outputs=outputs, api_name="g_step")
         self.speed.input(self.on_speed, inputs=[tab.session, self.speed], outputs=[tab.status],
                          api_visibility="private")
         gr.api(self.set_speed, api_name="speed")
         for button in (tab.start, tab.reset):  # a new or forgotten run: the last step's change picture goes
-            button.click(self.on_clear, outputs=[self.change, self.caption], api_visibility="private",
+            button.click(self.on_clear, outputs=[self.change, self.caption, self.overview], api_visibility="private",
                          show_progress="hidden")
 
     # --- handlers --------------------------------------------------------------------------------
@@ -116,7 +122,7 @@ class SlowMotion:
         self._one(run, "both")
         tab = self.tab
         return {tab.status: self.pg.status_of(run, note="One step done; press Step again or Resume."),
-                tab.pause: "Resume", tab.timer: gr.Timer(active=True)}
+                tab.pause: "Resume", tab.timer: gr.Timer(active=True), self.overview: overview_html("both")}
 
     def on_d_step(self, token: Any, *form: Any) -> dict[Any, Any]:
         """D step: one discriminator update alone."""
@@ -142,26 +148,41 @@ class SlowMotion:
         config = trainer.config
         toy = config.dataset in TOY_DATASETS
         if toy:
-            surface_before, points_before = trainer.decision_surface()["surface"], trainer.sample_fixed().numpy()
+            before = self._toy_state(trainer, self.pg.session(token).views)
         self._one(run, which)
         snap = run.latest
         out = {tab.samples: self.pg.picture(snap, config), self.change: gr.update(value=None, visible=False),
                self.caption: gr.update(value="", visible=False)}
         if toy:
-            real = self.pg.reals(config.dataset)
-            if which == "d":
-                image, text = d_step_picture(surface_before, snap.surface, snap.extent, real, snap.points)
-            else:
-                image, text = g_step_picture(snap.surface, snap.extent, real, points_before, snap.points)
+            image, text = self._change_picture(which, before, self._toy_state(trainer, self.pg.session(token).views),
+                                               snap, self.pg.reals(config.dataset, config.drawing))
             out.update({self.change: gr.update(value=image, visible=True),
                         self.caption: gr.update(value=f"_{text}_", visible=True)})
         note = f"{NOTES[which, toy]} Press {NAMES[which]} again, the other button, or Resume."
         out.update({tab.status: self.pg.status_of(run, note=note), tab.pause: "Resume",
-                    tab.timer: gr.Timer(active=True)})
+                    tab.timer: gr.Timer(active=True), self.overview: overview_html(which)})
         return out
 
+    @staticmethod
+    def _toy_state(trainer: Trainer, views: tuple[bool, bool]) -> dict[str, Any]:
+        """What a toy's change picture compares: D's plane, the points, and the views this session shows."""
+        warp, arrows = views
+        return {"surface": trainer.decision_surface()["surface"], "points": trainer.sample_fixed().numpy(),
+                "warp": trainer.warped_grid().grid if warp else None,
+                "arrows": trainer.push_arrows() if arrows else None}
+
+    @staticmethod
+    def _change_picture(which: str, before: dict[str, Any], after: dict[str, Any], snap: Snapshot,
+                        real: np.ndarray) -> tuple[np.ndarray, str]:
+        if which == "d":
+            return d_step_picture(before["surface"], snap.surface, snap.extent, real, snap.points,
+                                  arrows_before=before["arrows"], arrows_after=after["arrows"])
+        return g_step_picture(snap.surface, snap.extent, real, before["points"], snap.points,
+                              warp_before=before["warp"], warp_after=after["warp"])
+
     def on_clear(self) -> dict[Any, Any]:
-        return {self.change: gr.update(visible=False), self.caption: gr.update(visible=False)}
+        return {self.change: gr.update(visible=False), self.caption: gr.update(visible=False),
+                self.overview: overview_html(None)}
 
     def set_speed(self, token: Any, speed: Any) -> str:
         """The speed control: at most `speed` steps per second (0: full speed) for this session's runs, from the

@@ -13,6 +13,7 @@ import gradio as gr
 from ...config import TOY_DATASETS, Config, ConfigError
 from ...presets import PRESETS, get_preset
 from ...train.data import fashion_mnist_available
+from ...train.drawings import DrawingError, decode_drawing
 from ..widgets.inputs import error, number
 from ..widgets.labels import ARCH_LABELS, DATASET_LABELS, LOSS_LABELS, arch_choices, key_of, loss_choices
 
@@ -25,7 +26,7 @@ def preset_choices() -> list[tuple[str, str]]:
 
 
 def dataset_choices() -> list[tuple[str, str]]:
-    names = ["mnist", "ring", "grid"] + (["fashion-mnist"] if fashion_mnist_available() else [])
+    names = ["mnist", *TOY_DATASETS] + (["fashion-mnist"] if fashion_mnist_available() else [])
     return [(DATASET_LABELS[n], n) for n in names]
 
 
@@ -44,6 +45,7 @@ class TrainForm:
         self.preset_info = gr.Markdown(preset_text(DEFAULT), elem_id="preset-info")
         self.loss = gr.Radio(choices=loss_choices(), value=default.loss, label="Loss — switch it while training",
                              elem_id="loss")
+        self.drawing = gr.Textbox("", visible=False, label="Drawing", elem_id="drawing-code")  # drawn data's code
 
     def build_settings(self) -> None:
         """The Settings accordion (under the buttons), closed."""
@@ -64,7 +66,7 @@ class TrainForm:
     @property
     def values(self) -> list[Any]:
         return [self.preset, self.dataset, self.loss, self.arch, self.lr_d, self.lr_g, self.batch, self.latent,
-                self.critic, self.seed, self.budget]
+                self.critic, self.seed, self.budget, self.drawing]
 
     @property
     def fields(self) -> list[Any]:
@@ -82,12 +84,25 @@ class TrainForm:
         c = p.config
         return {self.dataset: c.dataset, self.loss: c.loss, self.arch: c.arch, self.lr_d: c.lr_d, self.lr_g: c.lr_g,
                 self.batch: c.batch_size, self.latent: c.latent_dim, self.critic: c.critic_steps, self.seed: c.seed,
-                self.budget: c.max_seconds or 60.0, self.preset_info: preset_text(p.name)}
+                self.budget: c.max_seconds or 60.0, self.preset_info: preset_text(p.name), self.drawing: c.drawing}
+
+
+def checked_drawing(drawing: Any) -> str:
+    """A drawn dataset's code, decoded once so that a bad one is a plain message before anything is built."""
+    if not isinstance(drawing, str) or not drawing.strip():
+        raise error("Your drawing is empty: draw a shape on the canvas first (or pick another dataset).")
+    try:
+        decode_drawing(drawing.strip())
+    except DrawingError as exc:
+        raise error(exc) from None
+    return drawing.strip()
 
 
 def config_from_form(preset: Any, dataset: Any, loss: Any, arch: Any, lr_d: Any, lr_g: Any, batch_size: Any,
-                     latent_dim: Any, critic_steps: Any, seed: Any, budget: Any, threads: int) -> Config:
-    """The run the form describes: the preset's networks with the form's choices on top (gr.Error otherwise)."""
+                     latent_dim: Any, critic_steps: Any, seed: Any, budget: Any, drawing: Any = "", *,
+                     threads: int) -> Config:
+    """The run the form describes: the preset's networks with the form's choices on top (gr.Error otherwise). A drawn
+    dataset trains on `drawing`, a drawing's code (train/drawings.py); other datasets ignore it."""
     try:
         base = get_preset(preset).config
         dataset = key_of(DATASET_LABELS, dataset, "dataset")
@@ -96,7 +111,8 @@ def config_from_form(preset: Any, dataset: Any, loss: Any, arch: Any, lr_d: Any,
     except (ConfigError, ValueError) as exc:
         raise error(exc) from None
     if (dataset in TOY_DATASETS) != (base.dataset in TOY_DATASETS):
-        base = get_preset("ring-js" if dataset in TOY_DATASETS else "default").config
+        toy_base = "draw" if dataset == "drawn" else "ring-js"
+        base = get_preset(toy_base if dataset in TOY_DATASETS else "default").config
     changes: dict[str, Any] = {
         "dataset": dataset,
         "lr_d": number(lr_d, "learning rate of D", 1e-6, 0.1),
@@ -107,6 +123,7 @@ def config_from_form(preset: Any, dataset: Any, loss: Any, arch: Any, lr_d: Any,
         "seed": number(seed, "seed", 0, 2**31 - 1, integer=True),
         "max_seconds": number(budget, "time budget (s)", 5, MAX_BUDGET_SECONDS),
         "max_steps": 0, "device": "auto", "threads": threads, "metrics_every": 0,
+        "drawing": checked_drawing(drawing) if dataset == "drawn" else "",
     }
     if dataset not in TOY_DATASETS and arch != base.arch:
         changes.update(arch=arch, width=256 if arch == "mlp" else 32)

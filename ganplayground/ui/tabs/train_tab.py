@@ -20,6 +20,7 @@ from ..widgets.inputs import error
 from ..widgets.labels import LOSS_LABELS, key_of
 from ..widgets.meter import coverage_settings, histogram_settings, mode_words, read_meter
 from ..widgets.status import narrator_line
+from .draw_panel import DrawPanel, canvas_value, snapshot_caption
 from .handin import HandIn
 from .slow_motion import SlowMotion
 from .timeline_panel import TimelinePanel
@@ -39,6 +40,7 @@ class TrainTab:
         self.handin = HandIn(pg)
         self.form = TrainForm()
         self.slow_motion = SlowMotion(self)
+        self.draw = DrawPanel(pg)
         self.timeline = TimelinePanel(pg, session)
 
     # --- layout ----------------------------------------------------------------------------------
@@ -61,6 +63,7 @@ class TrainTab:
 
     def _build_controls(self) -> None:
         self.form.build_top()
+        self.draw.build_canvas(self.form.drawing)
         with gr.Row():
             self.start = gr.Button("Start", variant="primary", elem_id="start")
             self.pause = gr.Button("Pause", elem_id="pause")
@@ -83,6 +86,7 @@ class TrainTab:
                 self.meter = gr.Markdown("", elem_classes="gp-meter", elem_id="meter")
                 self.histogram = histogram_plot(elem_id="histogram")
                 self.coverage = coverage_plot(elem_id="coverage")
+        self.draw.build_views()
 
     @property
     def advanced(self) -> list[Any]:
@@ -92,6 +96,7 @@ class TrainTab:
     def _wire(self) -> None:
         s, values = self.session, self.form.values
         self.form.wire()
+        self.draw.wire(s, self.form.preset, self.form.dataset, self.form.latent)
         self.start.click(self.on_start, inputs=[s, *values], outputs=[self.status, self.timer], api_name="start")
         self.pause.click(self.on_toggle_pause, inputs=[s], outputs=[self.status, self.pause], api_name="toggle_pause")
         gr.api(self.pause_run, api_name="pause")
@@ -110,12 +115,16 @@ class TrainTab:
     def _poll_outputs(self) -> list[Any]:
         # The order of /poll's outputs for API clients (docs/api.md): keep it.
         return [self.samples, self.losses, self.d_outputs, self.histogram, self.meter, self.coverage, self.status,
-                self.pause, self.restore, self.narrator, self.timer, self.seen]
+                self.pause, self.restore, self.narrator, self.timer, self.seen, self.draw.caption]
 
     @property
     def _reset_outputs(self) -> list[Any]:
         return [self.samples, self.losses, self.d_outputs, self.histogram, self.meter, self.coverage, self.status,
                 self.pause, self.narrator, self.timer, self.seen]
+
+    def drawing_values(self, code: str) -> dict[Any, Any]:
+        """The form and canvas set to train on a drawing (a link's or the teacher's), for a handler's outputs."""
+        return {self.form.dataset: "drawn", self.form.drawing: code, self.draw.canvas: canvas_value(code)}
 
     # --- handlers --------------------------------------------------------------------------------
     def start_run(self, token: Any, *form: Any) -> Run:
@@ -129,10 +138,11 @@ class TrainTab:
         return run
 
     def on_start(self, token: Any, preset: Any, dataset: Any, loss: Any, arch: Any, lr_d: Any, lr_g: Any,
-                 batch_size: Any, latent_dim: Any, critic_steps: Any, seed: Any, budget: Any) -> dict[Any, Any]:
-        """Start: train the form's settings (API clients name them as here)."""
+                 batch_size: Any, latent_dim: Any, critic_steps: Any, seed: Any, budget: Any,
+                 drawing: Any = "") -> dict[Any, Any]:
+        """Start: train the form's settings (API clients name them as here; `drawing` only for drawn data)."""
         run = self.start_run(token, preset, dataset, loss, arch, lr_d, lr_g, batch_size, latent_dim, critic_steps,
-                             seed, budget)
+                             seed, budget, drawing)
         return {self.status: self.pg.status_of(run), self.timer: gr.Timer(active=True)}
 
     def pause_run(self, token: Any) -> tuple[str, str]:
@@ -224,4 +234,6 @@ class TrainTab:
             self.narrator: narrator_line(history, snap.status),
             self.seen: {"versions": [version], "sent": [sent]},
         })
+        if not config.is_image:
+            out[self.draw.caption] = snapshot_caption(snap, config)
         return out

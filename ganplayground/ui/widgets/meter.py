@@ -28,7 +28,7 @@ def mode_words(config: Config) -> tuple[str, int]:
 def histogram_settings(config: Config | None = None) -> dict[str, Any]:
     """The mode meter's bar chart labels for a run's dataset (digits unless it is a 2-D toy)."""
     word, _ = mode_words(config) if config is not None else ("digit", 10)
-    things = "samples per digit" if word == "digit" else "points per blob"
+    things = "samples per digit" if word == "digit" else f"points per {word}"
     return {"label": f"Mode meter: share of {things}", "x_title": word}
 
 
@@ -45,12 +45,15 @@ def read_meter(snap: Snapshot, config: Config, history: list[dict[str, Any]] | N
     figures. Toys: blobs covered now and visited so far (from `history`)."""
     m = snap.metrics
     if config.dataset in TOY_DATASETS:
-        total = toy_for(config.dataset, config.drawing).num_parts
+        word, total = mode_words(config)
+        shape = {"line": "the line", "drawn": "your drawing"}.get(config.dataset, "")
+        whole = f" of {shape}" if shape else ""
         if not m:
-            return f"Measuring… (0 of {total} blobs so far)", plots.histogram(None, total)
+            return f"Measuring… (0 of {total} {word}s{whole} so far)", plots.histogram(None, total)
         visited = plots.modes_visited(history or [], m)
-        text = (f"### {m['modes']} of {total} blobs covered\nBlobs visited so far: {visited} of {total} · "
-                f"{m['high_quality']:.0%} of points lie within 3σ of a blob · step {snap.metrics_step:,}")
+        near = f"within 3σ of {shape or 'a blob'}"
+        text = (f"### {m['modes']} of {total} {word}s{whole} covered\n{word.capitalize()}s visited so far: {visited} "
+                f"of {total} · {m['high_quality']:.0%} of points lie {near} · step {snap.metrics_step:,}")
         return text, plots.histogram(m, total)
     if config.dataset != "mnist":
         return "The digit meter only reads MNIST digits.", plots.histogram(None)

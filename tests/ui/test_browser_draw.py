@@ -1,0 +1,95 @@
+"""Your own data in a real browser: pick "Draw your own", clear the heart, draw a Z with the mouse (press, move,
+release), train, and check that the generated (red) points move onto the drawing (black); then switch on the warped
+grid and the arrows and see them on the plot with their caption.
+
+Uses Debian's Chromium through Playwright, like test_browser.py. With GANPLAYGROUND_SCREENSHOTS=1 it writes
+docs/screenshots/draw.png (the Z learned) and draw-views.png (with the grid and the arrows).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ganplayground.train.images import ARROW_COLOUR, GRID_COLOUR
+
+from .browser import click_start, launch, open_app, require_chromium, shots_dir, wait
+from .test_browser_slowmo import _pixels
+
+RED, BLACK = (200, 0, 60), (20, 20, 20)  # generated and real points on the toy plot (images.toy_plot)
+NEAR_PX = 12  # "on the drawing": within 12 pixels of a real point, about 0.2 units on the 384-pixel plot
+
+pytestmark = pytest.mark.browser
+
+playwright = require_chromium()
+
+
+def _mask(image: np.ndarray, colour: tuple[int, int, int]) -> np.ndarray:
+    return (image[..., :3] == colour).all(axis=2)
+
+
+def share_near(image: np.ndarray) -> float:
+    """The share of red (generated) pixels within NEAR_PX of a black (real) one."""
+    red, black = np.argwhere(_mask(image, RED)), np.argwhere(_mask(image, BLACK))
+    if not len(red) or not len(black):
+        return 0.0
+    d = np.sqrt(((red[:, None, :].astype(np.float32) - black[None, :, :]) ** 2).sum(-1)).min(axis=1)
+    return float((d <= NEAR_PX).mean())
+
+
+def _draw_z(page, canvas_box: dict) -> None:  # noqa: ANN001 - a Playwright page
+    """A Z across the middle of the canvas in one stroke: press, move, release."""
+    cx, cy = canvas_box["x"] + canvas_box["width"] / 2, canvas_box["y"] + canvas_box["height"] / 2
+    corners = [(-90, -90), (90, -90), (-90, 90), (90, 90)]
+    page.mouse.move(cx + corners[0][0], cy + corners[0][1])
+    page.mouse.down()
+    for (x0, y0), (x1, y1) in zip(corners, corners[1:]):
+        for t in np.linspace(0, 1, 25)[1:]:
+            page.mouse.move(cx + x0 + (x1 - x0) * t, cy + y0 + (y1 - y0) * t)
+    page.mouse.up()
+
+
+def test_a_drawn_z_is_learned_and_both_views_show_on_its_plot(app_url: str, tmp_path: Path) -> None:
+    shots = shots_dir(tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with playwright.sync_playwright() as p:
+        browser = launch(p)
+        page = open_app(browser, app_url, height=1500)
+        preset = page.get_by_label("Preset")
+        preset.click()
+        preset.fill("draw")
+        page.get_by_role("option", name=re.compile("^draw:")).click()
+        canvas = page.locator("#draw-canvas")
+        wait(lambda: canvas.is_visible() and "draw —" in page.locator("#preset-info").inner_text(), 15,
+             "the canvas of the draw preset")
+        message = page.locator("#draw-message")
+        canvas.get_by_role("button", name="Clear canvas").click()
+        wait(lambda: "points along" not in message.inner_text(), 10, "the cleared canvas")
+        canvas.get_by_role("button", name="Brush").click()
+        _draw_z(page, canvas.locator("canvas").first.bounding_box())
+        wait(lambda: "points along the strokes" in message.inner_text(), 15, "the Z read as a drawing")
+
+        click_start(page)
+        started = time.monotonic()
+        samples = page.locator("#samples img")
+        wait(lambda: "of your drawing covered" in page.locator("#meter").inner_text(), 60, "the meter's reading")
+        page.wait_for_timeout(max(0, 12_000 - 1000 * (time.monotonic() - started)))  # about 12 s of training
+        plot = _pixels(samples.get_attribute("src"), app_url)
+        near = share_near(plot)
+        assert near >= 0.7, f"only {near:.0%} of the generated points lie on the drawn Z"
+        page.locator("#samples").screenshot(path=str(shots / "draw.png"))
+
+        page.locator("#view-warp").get_by_role("checkbox").check()
+        page.locator("#view-arrows").get_by_role("checkbox").check()
+        caption = page.locator("#views-caption")
+        wait(lambda: "Grid:" in caption.inner_text() and "median push" in caption.inner_text(), 30,
+             "the views' caption")
+        wait(lambda: (_mask(pic := _pixels(samples.get_attribute("src"), app_url), GRID_COLOUR).sum() > 100
+                      and _mask(pic, ARROW_COLOUR).sum() > 10), 30, "the grid and the arrows on the plot")
+        page.locator("#samples").screenshot(path=str(shots / "draw-views.png"))
+        page.click("#stop")
+        browser.close()
