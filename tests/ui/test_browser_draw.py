@@ -8,6 +8,7 @@ docs/screenshots/draw.png (the Z learned) and draw-views.png (with the grid and 
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from pathlib import Path
@@ -47,7 +48,7 @@ def _draw_z(page, canvas_box: dict) -> None:  # noqa: ANN001 - a Playwright page
     corners = [(-90, -90), (90, -90), (-90, 90), (90, 90)]
     page.mouse.move(cx + corners[0][0], cy + corners[0][1])
     page.mouse.down()
-    for (x0, y0), (x1, y1) in zip(corners, corners[1:]):
+    for (x0, y0), (x1, y1) in itertools.pairwise(corners):
         for t in np.linspace(0, 1, 25)[1:]:
             page.mouse.move(cx + x0 + (x1 - x0) * t, cy + y0 + (y1 - y0) * t)
     page.mouse.up()

@@ -4,12 +4,16 @@ the running app's API with bad input (no points, NaN, a damaged drawing): each a
 
 from __future__ import annotations
 
+import json
+import zipfile
+
+import gradio as gr
 import numpy as np
 import pytest
 from gradio_client import Client, handle_file
 from PIL import Image
 
-from ganplayground.train.drawings import HEART, decode_drawing, drawing_image
+from ganplayground.train.drawings import HEART, decode_drawing, drawing_from_points, drawing_image
 from ganplayground.train.images import ARROW_COLOUR, GRID_COLOUR
 from ganplayground.ui.app import Page
 from ganplayground.ui.server.sessions import new_token
@@ -118,3 +122,41 @@ def test_bad_points_through_the_api_get_a_plain_message(client: Client, app_url:
     message = api_error(client, app_url, "/drawing", points)
     assert words.lower() in message.lower() and "Traceback" not in message
     assert client.predict(api_name="/new_session")  # still serving
+
+
+def test_a_drawing_goes_through_slow_motion_the_timeline_the_lab_card_and_the_download(page: Page) -> None:
+    t, sm = page.train, page.train.slow_motion
+    token = new_token()
+    t.draw.on_views(token, True, True, 2)
+    try:
+        first = sm.on_g_step(token, *DRAWN)  # a paused run on the drawing, one G step: the grid before and after
+        assert "What one G step changed" in first[sm.caption]["value"] and first[sm.change]["visible"]
+        assert _has(first[sm.change]["value"], GRID_COLOUR) > 0
+        assert "G step:" in first[sm.overview] and "updated: G." in first[sm.overview]
+        d = sm.on_d_step(token, *DRAWN)
+        assert "What one D step changed" in d[sm.caption]["value"] and "updated: D." in d[sm.overview]
+        t.on_start(token, *DRAWN[:-2], 6, HEART)  # then a 6-second run on the heart
+        poll_until(t, token, lambda o: "Finished" in o.get(t.status, ""), 60)
+        picture, caption = t.timeline.frame(token, 100)
+        assert picture.ndim == 3 and "parts" in caption  # "k of 10 parts", the meter's word for a drawing
+        gif = t.timeline.on_gif(token)[t.timeline.gif_file]
+        assert Image.open(gif).format == "GIF" and Image.open(gif).n_frames > 1
+        card = Image.open(t.handin.lab_card_file(token))
+        assert card.format == "PNG" and card.width > 500
+        with zipfile.ZipFile(t.handin.model_file(token)) as model:  # the drawing travels with the model
+            assert json.loads(model.read("config.json"))["config"]["drawing"] == HEART
+    finally:
+        t.on_stop(token)
+
+
+def test_a_duel_of_the_draw_networks_trains_both_sides_on_the_train_tabs_drawing(page: Page) -> None:
+    duel, token = page.duel, new_token()
+    line = drawing_from_points(np.stack([np.linspace(-1, 1, 200), np.linspace(-1, 1, 200)], axis=1))
+    try:
+        runs = duel.start_duel(token, "draw", "js", "wgan-gp", 0, 10, line)
+        assert [run.trainer.config.drawing for run in runs] == [line, line]
+        assert [run.trainer.config.loss for run in runs] == ["js", "wgan-gp"]
+        with pytest.raises(gr.Error, match="damaged"):
+            duel.start_duel(token, "draw", "js", "wgan-gp", 0, 10, "@@@@")
+    finally:
+        duel.on_stop(token)
