@@ -99,7 +99,7 @@ def test_a_broken_or_over_long_drawing_in_a_link_is_a_note_and_nothing_else(page
 def test_the_share_box_carries_the_drawing_the_form_trains_on(page: Page) -> None:
     links = page.links
     request = SimpleNamespace(headers={"host": "127.0.0.1:7860"})
-    url = links.on_share("draw", "js", 0, "collapse", 0, [], "train", "https://x.hf.space/", "drawn", HEART, request)
+    url = links.on_share("draw", "js", 0, "collapse", 0, [], "drawn", HEART, "train", "https://x.hf.space/", request)
     assert url[links.box].endswith(f"&draw={HEART}")
     reopened = open_link(page, url[links.box].split("?", 1)[1])
     assert reopened[page.train.form.drawing] == HEART
@@ -165,11 +165,11 @@ def test_the_share_box_gives_the_link_of_the_tab_on_show(page: Page) -> None:
     links = page.links
     request = SimpleNamespace(headers={"host": "127.0.0.1:7860"})
     site = "https://x.hf.space/"
-    url = links.on_share("collapse", "wgan-gp", 3, "default", 9, ["simple"], "train", site, "mnist", "", request)
+    url = links.on_share("collapse", "wgan-gp", 3, "default", 9, ["simple"], "mnist", "", "train", site, request)
     assert url[links.box] == "https://x.hf.space/?preset=collapse&loss=wgan-gp&seed=3&tab=train&simple=1"
-    duel = links.on_share("collapse", "js", 3, "vanishing", 9, ["autostart"], "duel", site, "mnist", "", request)
+    duel = links.on_share("collapse", "js", 3, "vanishing", 9, ["autostart"], "mnist", "", "duel", site, request)
     assert duel[links.box] == "https://x.hf.space/?preset=vanishing&loss=js&seed=9&tab=duel&autostart=1"
-    explore = links.on_share("default", "js", 0, "collapse", 0, ["autostart"], "explore", "", "mnist", "", request)
+    explore = links.on_share("default", "js", 0, "collapse", 0, ["autostart"], "mnist", "", "explore", "", request)
     assert explore[links.box] == "http://127.0.0.1:7860/?preset=default&loss=js&seed=0&tab=explore"  # no training
 
 

@@ -118,8 +118,8 @@ class ClassLinks:
                              api_visibility="private", show_progress="hidden")
         opened.then(None, inputs=[self.lesson_target], outputs=None, js=LESSON_JS)
         self.show_all.click(self.on_show_all, inputs=None, outputs=self._hidden_parts, api_visibility="private")
-        share_inputs = [form.preset, form.loss, form.seed, duel.preset, duel.seed, self.options, self.page_tab,
-                        self.page_address, form.dataset, form.drawing]
+        share_inputs = [form.preset, form.loss, form.seed, duel.preset, duel.seed, self.options, form.dataset,
+                        form.drawing, self.page_tab, self.page_address]  # SHARE_JS fills the last two
         for event in (self.make.click, self.share.expand, self.options.input):
             event(self.on_share, inputs=share_inputs, outputs=[self.box], js=SHARE_JS, api_visibility="private")
         gr.api(self.share_link, api_name="share_link")
@@ -222,7 +222,7 @@ class ClassLinks:
 
     # --- sharing ----------------------------------------------------------------------------------
     def on_share(self, preset: Any, loss: Any, seed: Any, duel_preset: Any, duel_seed: Any, options: Any,
-                 tab: Any, address: Any, dataset: Any, drawing: Any,
+                 dataset: Any, drawing: Any, tab: Any, address: Any,
                  request: gr.Request | None = None) -> dict[Any, Any]:
         """The share box: the link for the tab on show (on the Duel tab, the duel's networks and seed), with the
         drawing when the Train form trains on one."""
