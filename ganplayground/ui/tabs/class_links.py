@@ -158,7 +158,7 @@ class ClassLinks:
         if setup.tab:
             out[self.tabs] = gr.Tabs(selected=setup.tab)
         if setup.preset:
-            out.update(train.form.on_preset(setup.preset))
+            out.update(train.preset_values(setup.preset))
             out[train.form.preset] = setup.preset
             form = [setup.preset, *(out[field] for field in train.form.values[1:])]
         if setup.draw:

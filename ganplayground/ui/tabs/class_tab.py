@@ -169,7 +169,7 @@ class ClassTab:
         preset = values.get("preset")
         if preset not in PRESETS:
             return {}
-        out = form.on_preset(preset)
+        out = self.train.preset_values(preset)
         out[form.preset] = preset
         fields = {"loss": form.loss, "lr_d": form.lr_d, "lr_g": form.lr_g, "batch_size": form.batch,
                   "critic_steps": form.critic, "seed": form.seed, "max_seconds": form.budget}

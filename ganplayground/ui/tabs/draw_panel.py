@@ -62,7 +62,8 @@ def views_caption(warp: bool, arrows: bool, latent_dim: int, extent: float,
         lines.append(f"**Grid:** where G sends a regular grid of its noise over {grid_axes(latent_dim)} (each line "
                      "is one row of noise values; the bends are G's transformation).")
     if arrows:
-        lines.append(f"**Arrows:** {arrow_caption(extent, pushes)}.")
+        words = arrow_caption(extent, pushes)
+        lines.append(f"**Arrows:** {words.removeprefix('arrows: ')}.")
     return "\n\n".join(lines)
 
 

@@ -76,6 +76,9 @@ class SlowMotion:
         self.change = AtomicImage(label="What the last D or G step changed", format="png", type="numpy",
                                   interactive=False, visible=False, height=320, elem_id="step-change")
         self.caption = gr.Markdown("", visible=False, elem_id="step-change-caption")
+
+    def build_overview(self) -> None:
+        """The model overview, where there is room for it to be read (under the plot)."""
         self.overview = gr.HTML(overview_html(None), elem_id="model-overview", label="Model overview")
 
     @property

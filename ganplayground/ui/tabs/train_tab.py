@@ -87,6 +87,7 @@ class TrainTab:
                 self.histogram = histogram_plot(elem_id="histogram")
                 self.coverage = coverage_plot(elem_id="coverage")
         self.draw.build_views()
+        self.slow_motion.build_overview()
 
     @property
     def advanced(self) -> list[Any]:
@@ -121,6 +122,13 @@ class TrainTab:
     def _reset_outputs(self) -> list[Any]:
         return [self.samples, self.losses, self.d_outputs, self.histogram, self.meter, self.coverage, self.status,
                 self.pause, self.narrator, self.timer, self.seen]
+
+    def preset_values(self, preset: str) -> dict[Any, Any]:
+        """The form filled with a preset (as its menu does), and its drawing on the canvas when it has one."""
+        out = self.form.on_preset(preset)
+        if out.get(self.form.drawing):
+            out[self.draw.canvas] = canvas_value(out[self.form.drawing])
+        return out
 
     def drawing_values(self, code: str) -> dict[Any, Any]:
         """The form and canvas set to train on a drawing (a link's or the teacher's), for a handler's outputs."""

@@ -15,9 +15,9 @@ PARTS: dict[str, tuple[str, int, int, int]] = {
     "g": ("G", 118, 20, 60),
     "fake": ("fake samples", 210, 20, 110),
     "real": ("real samples", 210, 96, 110),
-    "d": ("D", 352, 58, 60),
-    "d_loss": ("D's loss", 446, 20, 86),
-    "g_loss": ("G's loss", 446, 96, 86),
+    "d": ("D", 352, 58, 96),
+    "d_loss": ("D's loss", 482, 20, 86),
+    "g_loss": ("G's loss", 482, 96, 86),
 }
 ARROWS = [("noise", "g"), ("g", "fake"), ("fake", "d"), ("real", "d"), ("d", "d_loss"), ("d", "g_loss")]
 # What each step does to each part: "updates" (its weights change), "passes" (a gradient or the data flows through
@@ -80,7 +80,7 @@ def overview_html(step: str | None = None) -> str:
     boxes = "".join(_box(part, lit.get(part)) for part in PARTS)
     caption = CAPTIONS[step if step in CAPTIONS else None]
     return (f'<figure class="gp-overview" style="margin:0">'
-            f'<svg viewBox="0 0 540 136" width="100%" role="img" aria-label="{escape(_summary(step), quote=True)}" '
+            f'<svg viewBox="0 0 576 136" width="100%" style="max-width:720px" role="img" aria-label="{escape(_summary(step), quote=True)}" '
             f'xmlns="http://www.w3.org/2000/svg"><defs><marker id="gp-head" viewBox="0 0 8 8" refX="7" refY="4" '
             f'markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#52525b"/></marker>'
             f'</defs>{"".join(arrows)}{boxes}</svg>'
