@@ -80,7 +80,8 @@ def overview_html(step: str | None = None) -> str:
     boxes = "".join(_box(part, lit.get(part)) for part in PARTS)
     caption = CAPTIONS[step if step in CAPTIONS else None]
     return (f'<figure class="gp-overview" style="margin:0">'
-            f'<svg viewBox="0 0 576 136" width="100%" style="max-width:720px" role="img" aria-label="{escape(_summary(step), quote=True)}" '
+            f'<svg viewBox="0 0 576 136" width="100%" style="max-width:720px" role="img" '
+            f'aria-label="{escape(_summary(step), quote=True)}" '
             f'xmlns="http://www.w3.org/2000/svg"><defs><marker id="gp-head" viewBox="0 0 8 8" refX="7" refY="4" '
             f'markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#52525b"/></marker>'
             f'</defs>{"".join(arrows)}{boxes}</svg>'
