@@ -160,3 +160,14 @@ def test_a_duel_of_the_draw_networks_trains_both_sides_on_the_train_tabs_drawing
             duel.start_duel(token, "draw", "js", "wgan-gp", 0, 10, "@@@@")
     finally:
         duel.on_stop(token)
+
+
+@pytest.mark.parametrize(("query", "words"), [
+    ("draw=@@@@", "damaged"),
+    ("draw=" + "A" * 3000, "at most 2,048 characters"),
+    (f"preset=collapse&draw={HEART}", "draws digits"),
+], ids=["damaged", "too-long", "digits-preset"])
+def test_a_bad_drawing_in_a_link_read_through_the_api_is_a_note(client: Client, query: str, words: str) -> None:
+    read = client.predict(query, api_name="/read_link")
+    assert read["setup"]["draw"] is None and any(words in note for note in read["notes"]), read["notes"]
+    assert client.predict(api_name="/new_session")  # still serving
