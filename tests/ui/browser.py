@@ -6,6 +6,7 @@ GANPLAYGROUND_SCREENSHOTS=1)."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -49,6 +50,15 @@ def start_duel(page: Any, seconds: float) -> None:
     budget.fill(str(seconds))
     budget.press("Enter")
     page.click("#duel-start")
+
+
+def choose_preset(page: Any, name: str) -> None:
+    """Pick a preset from the Train tab's menu (typed, then clicked) and wait until the form describes it."""
+    preset = page.get_by_label("Preset")
+    preset.click()
+    preset.fill(name)
+    page.get_by_role("option", name=re.compile(f"^{re.escape(name)}:")).click()
+    wait(lambda: f"{name} —" in page.locator("#preset-info").inner_text(), 15, f"the {name} preset in the form")
 
 
 def shots_dir(tmp_path: Path) -> Path:

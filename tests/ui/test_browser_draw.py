@@ -9,7 +9,6 @@ docs/screenshots/draw.png (the Z learned) and draw-views.png (with the grid and 
 from __future__ import annotations
 
 import itertools
-import re
 import time
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pytest
 
 from ganplayground.train.images import ARROW_COLOUR, GRID_COLOUR
 
-from .browser import click_start, launch, open_app, require_chromium, shots_dir, wait
+from .browser import choose_preset, click_start, launch, open_app, require_chromium, shots_dir, wait
 from .test_browser_slowmo import _pixels
 
 RED, BLACK = (200, 0, 60), (20, 20, 20)  # generated and real points on the toy plot (images.toy_plot)
@@ -60,13 +59,9 @@ def test_a_drawn_z_is_learned_and_both_views_show_on_its_plot(app_url: str, tmp_
     with playwright.sync_playwright() as p:
         browser = launch(p)
         page = open_app(browser, app_url, height=1500)
-        preset = page.get_by_label("Preset")
-        preset.click()
-        preset.fill("draw")
-        page.get_by_role("option", name=re.compile("^draw:")).click()
+        choose_preset(page, "draw")
         canvas = page.locator("#draw-canvas")
-        wait(lambda: canvas.is_visible() and "draw —" in page.locator("#preset-info").inner_text(), 15,
-             "the canvas of the draw preset")
+        wait(canvas.is_visible, 15, "the canvas of the draw preset")
         message = page.locator("#draw-message")
         canvas.get_by_role("button", name="Clear canvas").click()
         wait(lambda: "points along" not in message.inner_text(), 10, "the cleared canvas")

@@ -19,7 +19,7 @@ import numpy as np
 import PIL.Image
 import pytest
 
-from .browser import launch, open_app, require_chromium, shots_dir, wait
+from .browser import choose_preset, launch, open_app, require_chromium, shots_dir, wait
 
 RED, BLACK = (200, 0, 60), (20, 20, 20)  # generated and real points on the toy plot (images.toy_plot)
 
@@ -64,12 +64,7 @@ def test_d_step_reshapes_the_heat_map_and_g_step_moves_the_points(app_url: str, 
             if "10 steps a second" in status.inner_text():
                 break
         assert "10 steps a second" in status.inner_text()
-        preset = page.get_by_label("Preset")
-        preset.click()
-        preset.fill("ring-js")
-        page.get_by_role("option", name=re.compile("^ring-js")).click()
-        wait(lambda: "ring-js —" in page.locator("body").inner_text(),
-             15, "the ring preset in the form")
+        choose_preset(page, "ring-js")
 
         page.click("#start")
         started = time.monotonic()

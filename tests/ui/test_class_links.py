@@ -9,12 +9,13 @@ from urllib.parse import quote
 
 import gradio as gr
 import httpx
+import numpy as np
 import pytest
 from gradio_client import Client
 from starlette.datastructures import QueryParams
 
 from ganplayground.presets import get_preset
-from ganplayground.train.drawings import HEART
+from ganplayground.train.drawings import HEART, drawing_from_points
 from ganplayground.ui.app import Page
 from ganplayground.ui.server.sessions import new_token
 from ganplayground.ui.tabs.class_links import escape
@@ -152,6 +153,17 @@ def test_autostart_on_the_duel_tab_starts_the_duel(page: Page) -> None:
         assert len(duel) == 2 and out[page.duel.timer].active and page.train.status not in out
         assert [run.trainer.config.loss for run in duel] == ["js", "wgan-gp"]
         assert all(run.trainer.config.seed == 2 for run in duel)
+    finally:
+        page.duel.on_stop(token)
+
+
+def test_a_duel_link_with_a_drawing_trains_both_sides_on_it(page: Page) -> None:
+    token = new_token()
+    line = drawing_from_points(np.stack([np.linspace(-1, 1, 100), np.zeros(100)], axis=1))
+    open_link(page, f"tab=duel&draw={line}&autostart=1", token)
+    duel = page.duel.pg.manager.session(token).duel
+    try:
+        assert [run.trainer.config.drawing for run in duel] == [line, line]
     finally:
         page.duel.on_stop(token)
 

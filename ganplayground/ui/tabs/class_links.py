@@ -168,10 +168,8 @@ class ClassLinks:
             out[train.form.loss] = form[2] = setup.loss
         if setup.seed is not None:
             out[train.form.seed] = form[9] = setup.seed
-        if setup.preset in duel_presets():
+        if setup.preset in duel_presets():  # every preset, digits or 2-D toys
             out[duel.preset] = duel_form[0] = setup.preset
-        elif setup.preset and setup.tab == "duel":
-            notes.append(f"the duel has digit networks only: it keeps {duel_form[0]}, not {setup.preset}")
         if setup.seed is not None:
             out[duel.seed] = duel_form[3] = setup.seed
         if setup.autostart:
@@ -205,7 +203,8 @@ class ClassLinks:
             if setup.tab == "duel":
                 if any(run.alive for run in session.duel):
                     return "a duel is already running in this tab: the link did not restart it"
-                out.update(self.duel.on_start(token, *duel_form))
+                # The `draw` networks train on the form's drawing (a link's draw=, else the preset's heart).
+                out.update(self.duel.on_start(token, *duel_form, form[11]))
                 return ""
             if session.run is not None and session.run.alive:
                 return "training is already running in this tab: the link did not restart it"

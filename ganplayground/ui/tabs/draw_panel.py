@@ -40,18 +40,12 @@ def drawing_words(code: str) -> str:
     return f"Your drawing: {points:,} points along the strokes. Press **Start** to train on it."
 
 
-def is_toy(dataset: Any) -> bool:
+def dataset_id(dataset: Any) -> str:
+    """The form's dataset (a label or an id) as an id; "" for anything else."""
     try:
-        return key_of(DATASET_LABELS, dataset, "dataset") in TOY_DATASETS
+        return key_of(DATASET_LABELS, dataset, "dataset")
     except ValueError:
-        return False
-
-
-def is_drawn(dataset: Any) -> bool:
-    try:
-        return key_of(DATASET_LABELS, dataset, "dataset") == "drawn"
-    except ValueError:
-        return False
+        return ""
 
 
 def views_caption(warp: bool, arrows: bool, latent_dim: int, extent: float,
@@ -141,8 +135,8 @@ class DrawPanel:
             raise error(message) from None
 
     def on_dataset(self, dataset: Any) -> dict[Any, Any]:
-        toy = is_toy(dataset)
-        return {self.box: gr.update(visible=is_drawn(dataset)), self.views_row: gr.update(visible=toy),
+        toy = dataset_id(dataset) in TOY_DATASETS
+        return {self.box: gr.update(visible=dataset_id(dataset) == "drawn"), self.views_row: gr.update(visible=toy),
                 **({} if toy else {self.caption: ""})}
 
     def on_views(self, token: Any, warp: Any, arrows: Any, latent_dim: Any) -> str:
