@@ -20,7 +20,8 @@ from ..train.latent import noise_for_seed
 from ..train.toys import toy_for
 from .classifier import load_classifier, predict, predict_with_strokes
 from .distances import frechet_distance, gaussian_fit, precision_recall
-from .legibility import MODE_THRESHOLD, class_fid, real_digit_floor, real_floors
+from .digit_map import GALLERY_SIZE, DigitGallery, gallery_of_images, map_reading
+from .legibility import MODE_THRESHOLD, mean_class_fid, per_class_fid, real_digit_floor, real_floors
 
 TOY_SIGMAS = 3.0  # a toy sample is "high quality" within 3 sigma of a centre
 # A toy blob is "covered" when points land within this distance of its centre: 16 px on the page's plot
@@ -78,7 +79,8 @@ def evaluate_images(images: np.ndarray | torch.Tensor, with_floor: bool = True,
     """Every digit metric for a batch of images (uint8 (N, 28, 28) or floats (N, 1, 28, 28) in [-1, 1]).
 
     Returns {"n", "histogram" (10 floats), "modes", "kl_uniform", "largest_share", "mean_confidence",
-    "fid", "class_fid" (legibility, see class_fid), "verdict" (see verdict), "fid_floor",
+    "fid", "class_fid" (legibility, see class_fid), "verdict" (see verdict), "class_counts" (10 ints),
+    "class_legibility" (10 floats or None: legibility.per_class_fid), "map" (digit_map.map_reading), "fid_floor",
     "class_fid_floor" (what as many real digits score on those two), and for a collapse "digit_floor" (what
     as many real digits of the largest class score on legibility, see real_digit_floor)}; with
     precision_recall_samples > 0 also "precision" and "recall" on that many samples. The meter does
@@ -90,7 +92,9 @@ def evaluate_images(images: np.ndarray | torch.Tensor, with_floor: bool = True,
     mu, sigma = gaussian_fit(feats)
     n = len(feats)
     modes = modes_covered(hist)
-    legibility = class_fid(probs.argmax(1), feats, strokes)
+    predicted = probs.argmax(1)
+    scores = per_class_fid(predicted, feats, strokes)
+    legibility = mean_class_fid(scores, predicted)
     result = {
         "n": n,
         "histogram": [round(float(h), 4) for h in hist],
@@ -101,6 +105,9 @@ def evaluate_images(images: np.ndarray | torch.Tensor, with_floor: bool = True,
         "fid": frechet_distance(mu, sigma, stats["mu"], stats["sigma"]),
         "class_fid": legibility,
         "verdict": verdict(modes, legibility),
+        "class_counts": torch.bincount(predicted, minlength=10).tolist(),
+        "class_legibility": [round(x, 1) if math.isfinite(x) else None for x in scores],
+        "map": map_reading(probs, feats, strokes),
     }
     if precision_recall_samples:
         m = min(n, precision_recall_samples, len(stats["features"]))
@@ -179,6 +186,13 @@ def live_reading(sampler: torch.nn.Module, config: Any) -> dict[str, Any]:
     (`Trainer(config, measure=live_reading)`): evaluate_generator on config.metrics_samples samples of noise
     from config.seed + 3, the same noise at every reading, so that two readings differ only by the weights."""
     return evaluate_generator(sampler, config, config.metrics_samples, seed=config.seed + 3)
+
+
+def digit_gallery(generator: torch.nn.Module, config: Any, digit: int, limit: int = GALLERY_SIZE) -> DigitGallery:
+    """Show me the `digit`s of a generator trained under `config` (MNIST): of the meter's own samples (live_reading's
+    noise), the first `limit` the classifier files under `digit` (digit_map.gallery_of_images)."""
+    x = generate(generator, config.metrics_samples, config.seed + 3, getattr(config, "conditional", False))
+    return gallery_of_images(x, digit, limit)
 
 
 def conditional_accuracy(generator: torch.nn.Module, n: int = 1000, seed: int = 0) -> float:
