@@ -33,10 +33,29 @@ def _background(size: int) -> Image.Image:
         (THUMB, THUMB * len(ref.images)), Image.BILINEAR), dtype=np.float64).reshape(-1, THUMB, THUMB)
     for (x, y), thumb in zip(_to_pixels(ref.positions, size).astype(int), thumbs, strict=True):
         left, top = x - THUMB // 2, y - THUMB // 2
-        if 0 <= left and 0 <= top and left + THUMB <= size and top + THUMB <= size:
+        if left >= 0 and top >= 0 and left + THUMB <= size and top + THUMB <= size:
             patch = canvas[top:top + THUMB, left:left + THUMB]
             np.minimum(patch, 255.0 - FAINT * thumb, out=patch)  # ink darkens, overlaps keep the darker
     return Image.fromarray(canvas.astype(np.uint8)).convert("RGB")
+
+
+def pack_map(reading_map: dict[str, Any]) -> np.ndarray:
+    """A reading's "map" (measure.digit_map.map_reading) as one int16 array (3, N): x, y, digit; for keeping."""
+    return np.array([reading_map["x"], reading_map["y"], reading_map["digit"]], dtype=np.int16).reshape(3, -1)
+
+
+def unpack_map(packed: np.ndarray) -> dict[str, Any]:
+    """pack_map's array back as a reading (a dict with its "map"), for digit_map_picture."""
+    return {"map": {"x": packed[0], "y": packed[1], "digit": packed[2]}}
+
+
+def beside(picture: np.ndarray, reading: dict[str, Any]) -> np.ndarray:
+    """A picture (uint8 grey (H, W) or RGB) with the reading's map of the same height to its right: RGB (H, W + 8 +
+    H, 3) on white."""
+    rgb = np.stack([picture] * 3, axis=-1) if picture.ndim == 2 else picture
+    height = rgb.shape[0]
+    gap = np.full((height, 8, 3), 255, np.uint8)
+    return np.concatenate([rgb, gap, digit_map_picture(reading, size=height)], axis=1)
 
 
 def digit_map_picture(reading: dict[str, Any] | None, size: int = MAP_SIZE, title: str = "") -> np.ndarray:

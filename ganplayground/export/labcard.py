@@ -1,5 +1,5 @@
 """A lab card: one PNG a student can hand in. What the run was (settings, seed, the command that trains it
-again), what it did (the final fixed-noise samples, loss curves, the mode meter and its history) and where
+again), what it did (the final fixed-noise samples, loss curves, the mode meter, its history and digit map) and where
 (device, date, training time).
 
 Not a UI and not a trainer: it draws the facts card_facts.py gathers (from a Trainer or a saved model folder)
@@ -22,6 +22,7 @@ from ..measure.metrics import MODE_THRESHOLD, legibility_reference
 from ..train.toys import toy_for
 from .card_facts import CardFacts, facts_from_model
 from .checkpoints import load_model
+from .digit_map_picture import digit_map_picture
 from .palette import SWITCH_COLOR, loss_hues
 from .recipe import reproduce, segments
 from .timeline import meter_words
@@ -122,6 +123,18 @@ def _meter(ax_text: Any, ax_bars: Any, facts: CardFacts, word: str, total: int) 
     ax_bars.tick_params(labelsize=8)
 
 
+def _coverage_and_map(fig: Figure, grid: Any, facts: CardFacts, word: str, total: int) -> None:
+    """The coverage curve in the right column; for digits whose last reading has a digit map, the map under it."""
+    if not (facts.metrics and facts.metrics.get("map")):
+        _coverage(fig.add_subplot(grid[0:2, 2]), facts, word, total)
+        return
+    _coverage(fig.add_subplot(grid[0, 2]), facts, word, total)
+    ax_map = fig.add_subplot(grid[1, 2])
+    ax_map.imshow(digit_map_picture(facts.metrics), interpolation="antialiased")
+    ax_map.set_axis_off()
+    ax_map.set_title("Digit map: each dot a sample at its digit's place", fontsize=11, loc="left")
+
+
 def _settings_text(facts: CardFacts) -> str:
     c = facts.start_config
     lines = [f"dataset {c.dataset} · {c.arch} width {c.width} · latent {c.latent_dim}"
@@ -171,7 +184,7 @@ def render_card(facts: CardFacts) -> np.ndarray:
     ax_img.set_title(f"{what} at step {facts.step:,}", fontsize=11, loc="left")
 
     _meter(fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 1]), facts, word, total)
-    _coverage(fig.add_subplot(grid[0:2, 2]), facts, word, total)
+    _coverage_and_map(fig, grid, facts, word, total)
     _curves(fig.add_subplot(grid[2, 0]), facts.history, [("loss_d", "D", 0), ("loss_g", "G", 1)], "Losses of D and G")
     _curves(fig.add_subplot(grid[2, 1]), facts.history, [("d_real", "D(real)", 0), ("d_fake", "D(fake)", 1)],
             "D(real) and D(fake)")

@@ -1,10 +1,6 @@
-"""A run's timeline: its fixed-noise grids (or toy planes) at regular steps in bounded memory, each with its
-step, time, losses and meter reading; and the run (or two runs side by side) as an animated GIF.
-
-Not a trainer hook and not a UI: a caller offers it `Snapshot`s; pictures come back as uint8 arrays and
-GIFs as bytes (encoded by Pillow's GIF writer). Frames are drawn with `timeline.frame_strip`. A finished
-recording can be spilled to a file, its pictures then read back from it when asked for.
-"""
+"""A run's timeline: its fixed-noise grids (or toy planes) and digit maps at regular steps in bounded memory, each
+with step, time, losses and meter reading; a run (or two side by side) as an animated GIF. Not a trainer hook, not
+a UI: callers offer `Snapshot`s, get uint8 arrays and GIF bytes (Pillow); a finished recording can go to a file."""
 
 from __future__ import annotations
 
@@ -26,6 +22,7 @@ from PIL import Image
 from ..config import TOY_DATASETS
 from ..train.data import get_dataset
 from ..train.images import toy_plot
+from .digit_map_picture import beside, pack_map, unpack_map
 from .timeline import Frame, frame_strip, meter_words
 
 if TYPE_CHECKING:
@@ -37,7 +34,7 @@ TOY_SIZE = 300  # px of a toy's plane in the timeline and the GIF
 FRAME_MS = 100  # a GIF plays 10 moments a second...
 LAST_FRAME_MS = 2000  # ...and holds the end for two seconds
 DUEL_FRAMES = 120  # a duel's GIF is twice as wide: fewer moments keep it under ~6 MB
-PICTURE_FIELDS = ("grid", "points", "surface", "warp", "arrows")  # a Moment's packed arrays
+PICTURE_FIELDS = ("grid", "points", "surface", "warp", "arrows", "digit_map")  # a Moment's packed arrays
 
 
 @dataclass(frozen=True)
@@ -86,6 +83,7 @@ class Moment:
     surface: _Packed | _Spilled | None = None  # float16 (R, R) D over the plane (toys)
     warp: _Packed | _Spilled | None = None  # float16 (L, L, 2) G's warped noise grid, when the run showed it
     arrows: _Packed | _Spilled | None = None  # float16 (N, 2, 2) the push arrows, when the run showed them
+    digit_map: _Packed | _Spilled | None = None  # int16 (3, N) the meter reading's digit map (pack_map), digits only
     extent: float = 0.0
 
     @classmethod
@@ -100,6 +98,8 @@ class Moment:
             for name in ("surface", "warp", "arrows"):
                 if getattr(snap, name, None) is not None:
                     packed[name] = _Packed.of(getattr(snap, name).astype(np.float16))
+        if snap.metrics and snap.metrics.get("map"):
+            packed["digit_map"] = _Packed.of(pack_map(snap.metrics["map"]))
         return cls(step=snap.step, elapsed=snap.elapsed, loss=snap.loss,
                    loss_d=stats.loss_d if stats else None, loss_g=stats.loss_g if stats else None,
                    meter=meter_words(snap.metrics), extent=snap.extent, **packed)
@@ -170,9 +170,8 @@ class Recording:
         return out
 
     def spill(self, path: Path) -> None:
-        """Move the pictures kept so far out of memory into the file `path` (written anew); they are read back from
-        it when asked for, so frames, pictures and GIFs stay the same. Moments added later stay in memory until
-        the next spill. The caller removes the file (`discard`) once the recording is no longer shown."""
+        """Move the pictures kept so far into the file `path` (written anew), read back when asked for; later moments
+        stay in memory until the next spill. The caller removes the file (`discard`) once it is no longer shown."""
         with self._lock:
             moments = {id(m): m for m in [*self._kept, *([self._latest] if self._latest else [])]}.values()
             moved: dict[int, Moment] = {}
@@ -237,7 +236,10 @@ class Recording:
                         warp=warp, arrows=arrows)
 
     def frame(self, moment: Moment, loss_names: Mapping[str, str] | None = None) -> Frame:
-        return Frame(self.picture(moment), moment.caption(loss_names))
+        picture = self.picture(moment)
+        if moment.digit_map is not None:  # the meter's digit map beside the samples
+            picture = beside(picture, unpack_map(moment.digit_map.unpack()))
+        return Frame(picture, moment.caption(loss_names))
 
 
 def gif_bytes(recording: Recording, loss_names: Mapping[str, str] | None = None) -> bytes:

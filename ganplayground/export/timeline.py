@@ -13,6 +13,7 @@ import torch
 from PIL import Image, ImageDraw, ImageFont
 
 from ..train.images import make_grid, to_uint8, toy_plot, upscale
+from .digit_map_picture import beside
 
 FRAME_SAMPLES = 16  # the first 16 fixed-noise samples (4 x 4) stand for the grid in a strip
 TOY_FRAME_SIZE = 200
@@ -42,10 +43,13 @@ def meter_words(metrics: dict | None) -> str:
 
 
 def frame_of(trainer, metrics: dict | None = None) -> Frame:  # noqa: ANN001 - a trainer.Trainer
-    """The run as it is now: the first FRAME_SAMPLES fixed-noise samples, or the toy plot with real points."""
+    """The run as it is now: the first FRAME_SAMPLES fixed-noise samples (with the digit map of `metrics` beside them
+    when it has one), or the toy plot with real points."""
     samples = trainer.sample_fixed()
     if trainer.config.is_image:
         picture = upscale(make_grid(to_uint8(samples[:FRAME_SAMPLES]), 4), 2)
+        if metrics and metrics.get("map"):
+            picture = beside(picture, metrics)
     else:
         reals, _ = trainer.data.sample(500, torch.Generator(trainer.device).manual_seed(0))
         surface = trainer.decision_surface()

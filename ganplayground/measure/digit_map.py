@@ -127,8 +127,11 @@ def gallery_of_images(images: np.ndarray | torch.Tensor, digit: int, limit: int 
     predicted = probs.argmax(1)
     members = (predicted == digit).nonzero().flatten()
     count = len(members)
-    chosen = images[members[:limit].numpy()]
-    pictures = chosen if isinstance(chosen, np.ndarray) and chosen.dtype == np.uint8 else to_uint8(torch.as_tensor(chosen))
+    chosen = members[:limit].numpy()
+    if isinstance(images, np.ndarray) and images.dtype == np.uint8:
+        pictures = images[chosen]
+    else:
+        pictures = to_uint8(torch.as_tensor(images)[torch.from_numpy(chosen)])
     legibility = per_class_fid(predicted, feats, strokes, min_share=0.0)[digit]
     real = real_digit_floor(digit, count) if math.isfinite(legibility) else math.nan
     return DigitGallery(digit, np.asarray(pictures, dtype=np.uint8), count, len(predicted), legibility, real)

@@ -19,8 +19,8 @@ from ..config import TOY_DATASETS
 from ..train.latent import noise_for_seed
 from ..train.toys import toy_for
 from .classifier import load_classifier, predict, predict_with_strokes
-from .distances import frechet_distance, gaussian_fit, precision_recall
 from .digit_map import GALLERY_SIZE, DigitGallery, gallery_of_images, map_reading
+from .distances import frechet_distance, gaussian_fit, precision_recall
 from .legibility import MODE_THRESHOLD, mean_class_fid, per_class_fid, real_digit_floor, real_floors
 
 TOY_SIGMAS = 3.0  # a toy sample is "high quality" within 3 sigma of a centre

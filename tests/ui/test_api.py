@@ -67,7 +67,7 @@ def test_a_duel_through_the_api_gives_each_side_a_meter_and_curves(client: Clien
     sides: list[dict] = [{}, {}]  # what the page would show: the latest output of each that was not skipped
     while True:
         out = client.predict(token, api_name="/duel_poll")
-        assert len(out) == 2 * n + 1  # both sides' outputs and the timer (the poll's state is not in the API)
+        assert len(out) == 2 * n + 3  # both sides' outputs, the timer, both maps (the poll's state is not in the API)
         for i, side in enumerate(sides):
             side.update({k: v for k, v in zip(DUEL_SIDE_OUTPUTS, out[i * n:(i + 1) * n], strict=True)
                          if v and v != {"__type__": "update"}})  # a skipped output comes as a bare update
@@ -151,6 +151,10 @@ BAD_INPUTS = [
     ("/start", ["draw", "drawn", "js", "mlp", 1e-3, 1e-3, 256, 2, 1, 0, 30, "A" * 13000], "too long"),
     ("/duel_start", ["draw", "js", "wgan-gp", 0, 30, "@@@@"], "damaged"),
     ("/restore", [], "No training yet"),
+    # show me the digits: no run yet (a fresh session), then not a digit (checked before the run is looked up)
+    ("/digit_samples", ["1"], "No training yet"),
+    ("/digit_samples", [11], "between 0 and 9"),
+    ("/digit_samples", ["x"], "must be a number"),
 ]
 
 

@@ -59,6 +59,9 @@ def test_every_documented_endpoint_answers_as_the_table_says(client: Client, tmp
     picture, caption = call("/timeline_frame", me, 100)
     assert _image(picture) == (302, 302) and "Moment" in caption
     assert Image.open(call("/timeline_gif", me)).format == "GIF"
+    gallery, words = call("/digit_samples", me, "1")
+    assert "samples are 1s" in words or "None of" in words
+    assert gallery is None or Image.open(gallery).format == "PNG"
     assert Image.open(call("/lab_card", me)).format == "PNG"
     zipped = call("/download_model", me)
     assert zipped.endswith(".zip")
@@ -78,7 +81,7 @@ def test_every_documented_endpoint_answers_as_the_table_says(client: Client, tmp
     left, right, _ = call("/duel_start", me, "collapse", "js", "wgan-gp", 0, 10)
     assert "JS, non-saturating" in left + right or "Waiting" in left + right
     duel = wait_for(lambda: (d := call("/duel_poll", me)) and isinstance(d[0], str) and d, 60, "the duel's grid")
-    assert len(duel) == 2 * 7 + 1
+    assert len(duel) == 2 * 7 + 1 + 2  # the sides, the timer, the two digit maps
     assert len(call("/duel_stop", me)) == 2
     time.sleep(0.5)
     assert Image.open(call("/duel_gif", me)).format == "GIF"

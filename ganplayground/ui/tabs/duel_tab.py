@@ -18,6 +18,7 @@ from ..widgets.charts import coverage_plot, curve_plot, histogram_plot, plot_upd
 from ..widgets.components import AtomicImage
 from ..widgets.inputs import error, number
 from ..widgets.labels import DUEL_INTRO, LOSS_LABELS, key_of, loss_choices
+from ..widgets.map_view import map_image, map_update
 from ..widgets.meter import coverage_settings, histogram_settings, mode_words, read_meter
 from ..widgets.status import narrator_line
 from .timeline_panel import DuelGif
@@ -78,14 +79,16 @@ class DuelTab:
                 self.start = gr.Button("Start duel", variant="primary", elem_id="duel-start")
                 self.stop = gr.Button("Stop duel", variant="stop", elem_id="duel-stop")
             with gr.Row():
-                self.sides = [self._build_side(side) for side in SIDES]
+                built = [self._build_side(side) for side in SIDES]
+            self.sides = [side for side, _ in built]
+            self.maps = [digit_map for _, digit_map in built]  # after both sides in /duel_poll: its order stays
             self.timer = gr.Timer(1.0, active=False)
             self.seen = gr.State(None)
             self.gif.build()
             self._wire()  # inside the tab: its API endpoints too
 
     @staticmethod
-    def _build_side(side: str) -> Side:
+    def _build_side(side: str) -> tuple[Side, Any]:
         with gr.Column():
             status = gr.Markdown("", elem_classes="gp-status", elem_id=f"duel-status-{side}")
             narrator = gr.Markdown("", elem_classes="gp-narrator", elem_id=f"duel-narrator-{side}")
@@ -93,9 +96,10 @@ class DuelTab:
                                   height=360, elem_classes="gp-pixels")
             meter = gr.Markdown("", elem_classes="gp-meter", elem_id=f"duel-meter-{side}")
             histogram = histogram_plot(elem_id=f"duel-histogram-{side}")
+            digit_map = map_image(elem_id=f"duel-map-{side}")
             coverage = coverage_plot(elem_id=f"duel-coverage-{side}")
             losses = curve_plot("Losses", plots.LOSS_COLORS, elem_id=f"duel-losses-{side}")
-        return Side(samples, losses, histogram, meter, coverage, narrator, status)
+        return Side(samples, losses, histogram, meter, coverage, narrator, status), digit_map
 
     @property
     def form(self) -> list[Any]:
@@ -112,7 +116,7 @@ class DuelTab:
                          outputs=[*self.statuses, self.timer],
                          api_name="duel_start")
         self.stop.click(self.on_stop, inputs=[s], outputs=self.statuses, api_name="duel_stop")
-        outputs = [*self.sides[0].outputs, *self.sides[1].outputs, self.timer, self.seen]
+        outputs = [*self.sides[0].outputs, *self.sides[1].outputs, self.timer, self.seen, *self.maps]
         self.timer.tick(self.on_poll, inputs=[s, self.seen], outputs=outputs, api_name="duel_poll", **LIVE)
         self.gif.wire()
 
@@ -163,11 +167,12 @@ class DuelTab:
         last_versions, sent = poll_state(seen, 2)
         out: dict[Any, Any] = {}
         versions = [run.version for run in session.duel]  # before reading the snapshots: never skip a newer one
-        for side, run, version, last, side_sent in zip(self.sides, session.duel, versions, last_versions, sent,
-                                                       strict=True):
+        for side, digit_map, run, version, last, side_sent in zip(self.sides, self.maps, session.duel, versions,
+                                                                  last_versions, sent, strict=True):
             out[side.status] = self.pg.status_of(run)
             if run.latest is not None and version != last:
                 out.update(self._side_update(side, run, side_sent))
+                out[digit_map] = map_update(run.latest, run.trainer.config, side_sent)
         live = any(run.state != "ended" for run in session.duel)
         return {**out, self.timer: gr.Timer(active=live), self.seen: {"versions": versions, "sent": sent}}
 

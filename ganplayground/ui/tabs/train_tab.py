@@ -18,8 +18,10 @@ from ..widgets.charts import coverage_plot, curve_plot, histogram_plot, plot_upd
 from ..widgets.components import AtomicImage
 from ..widgets.inputs import error
 from ..widgets.labels import LOSS_LABELS, key_of
+from ..widgets.map_view import map_image, map_update
 from ..widgets.meter import coverage_settings, histogram_settings, mode_words, read_meter
 from ..widgets.status import narrator_line
+from .digit_panel import DigitPanel
 from .draw_panel import DrawPanel, canvas_value, snapshot_caption
 from .handin import HandIn
 from .slow_motion import SlowMotion
@@ -41,6 +43,7 @@ class TrainTab:
         self.form = TrainForm()
         self.slow_motion = SlowMotion(self)
         self.draw = DrawPanel(pg)
+        self.digits = DigitPanel(pg)
         self.timeline = TimelinePanel(pg, session)
 
     # --- layout ----------------------------------------------------------------------------------
@@ -85,6 +88,8 @@ class TrainTab:
             with gr.Column():
                 self.meter = gr.Markdown("", elem_classes="gp-meter", elem_id="meter")
                 self.histogram = histogram_plot(elem_id="histogram")
+                self.digits.build()
+                self.digit_map = map_image(elem_id="digit-map")
                 self.coverage = coverage_plot(elem_id="coverage")
         self.draw.build_views()
         self.slow_motion.build_overview()
@@ -109,6 +114,7 @@ class TrainTab:
                              api_name="switch_loss")
         self.timer.tick(self.on_poll, inputs=[s, self.seen], outputs=self._poll_outputs, api_name="poll", **LIVE)
         self.slow_motion.wire()
+        self.digits.wire(s, self.histogram)
         self.handin.wire_train_buttons(s)
         self.timeline.wire(clear_on=[self.start, self.reset])
 
@@ -116,12 +122,12 @@ class TrainTab:
     def _poll_outputs(self) -> list[Any]:
         # The order of /poll's outputs for API clients (docs/api.md): keep it.
         return [self.samples, self.losses, self.d_outputs, self.histogram, self.meter, self.coverage, self.status,
-                self.pause, self.restore, self.narrator, self.timer, self.seen, self.draw.caption]
+                self.pause, self.restore, self.narrator, self.timer, self.seen, self.draw.caption, self.digit_map]
 
     @property
     def _reset_outputs(self) -> list[Any]:
         return [self.samples, self.losses, self.d_outputs, self.histogram, self.meter, self.coverage, self.status,
-                self.pause, self.narrator, self.timer, self.seen]
+                self.pause, self.narrator, self.timer, self.seen, self.digit_map]
 
     def preset_values(self, preset: str) -> dict[Any, Any]:
         """The form filled with a preset (as its menu does), and its drawing on the canvas when it has one."""
@@ -185,7 +191,7 @@ class TrainTab:
         return {self.samples: None, self.losses: None, self.d_outputs: None,
                 self.histogram: gr.update(value=plots.histogram(None), **histogram_settings()), self.meter: "",
                 self.coverage: None, self.status: "Ready. Pick a preset and press Start.", self.pause: "Pause",
-                self.narrator: "",
+                self.narrator: "", self.digit_map: None,
                 self.timer: gr.Timer(active=False), self.seen: None}
 
     def on_restore(self, token: Any) -> dict[Any, Any]:
@@ -240,6 +246,7 @@ class TrainTab:
             self.pause: "Resume" if run.trainer.paused or snap.status == "diverged" else "Pause",
             self.restore: gr.update(visible=snap.status == "diverged"),
             self.narrator: narrator_line(history, snap.status),
+            self.digit_map: map_update(snap, config, sent),
             self.seen: {"versions": [version], "sent": [sent]},
         })
         if not config.is_image:

@@ -130,8 +130,12 @@ LESSONS = [
             "digits holding at least "
             "2% of them, and the *legibility* figure (per-class FID: how far the samples filed under each "
             "digit are from real digits of that digit) says whether they are digits at all. One tall bar "
-            "of legible digits is collapse. **Try it** runs the duel: the same networks with the JS loss "
-            "on the left and the Wasserstein loss on the right."
+            "of legible digits is collapse. The **digit map** beside the meter draws MNIST like the ring toy of "
+            "lesson 5: ten places on a circle, one per digit, each sample at the place of the digit it looks like. "
+            "A healthy generator fills all ten places, a collapse piles onto one, like the JS GAN on one blob of "
+            "the ring, and static sits in the middle, where nothing looks like a digit. **Show me the digits** "
+            "under the meter shows the samples filed under one digit. **Try it** runs the duel: the same networks "
+            "with the JS loss on the left and the Wasserstein loss on the right."
         ),
         "image": "collapse",
         "story": "collapsed-js",

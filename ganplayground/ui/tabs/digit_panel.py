@@ -1,0 +1,101 @@
+"""Show me the 1s, on the Train tab beside the meter: a digit selector (or a drag across a bar of the meter's
+histogram) shows up to 32 of the run's current samples the classifier files under that digit, with their
+legibility. The handlers and API endpoint /digit_samples; not the engine (measure.metrics.digit_gallery)."""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+import gradio as gr
+import numpy as np
+
+from ...measure.digit_map import GALLERY_SIZE, DigitGallery
+from ...measure.metrics import LEGIBLE_CLASS_FID, digit_gallery
+from ...train.images import make_grid, upscale
+from ..server.playground import Playground
+from ..widgets.components import AtomicImage
+from ..widgets.inputs import number
+
+DIGITS = [str(d) for d in range(10)]
+HINT = "Pick a digit (or drag across its bar in the meter) to see the samples the classifier files under it."
+
+
+class DigitChoice(gr.Radio):
+    """gr.Radio that hands any value to its handler, which answers a bad one (11, "x") with a plain message."""
+
+    is_template = True  # rendered by the front end's ordinary Radio
+
+    def preprocess(self, payload: Any) -> Any:
+        return payload
+
+
+def gallery_words(gallery: DigitGallery) -> str:
+    """The line beside the gallery: how many samples are filed under the digit, their legibility against what as
+    many real digits of it score."""
+    d, shown = gallery.digit, len(gallery.images)
+    head = f"**{gallery.count:,} of {gallery.total:,}** samples are {d}s" + (
+        f" (the first {shown} shown)" if gallery.count > shown else "")
+    if gallery.count == 0:
+        return f"**None of {gallery.total:,}** samples is a {d}: the generator does not draw {d}s now."
+    if not math.isfinite(gallery.legibility):
+        return f"{head}: too few to score their legibility."
+    verdict = "not digits" if gallery.legibility > LEGIBLE_CLASS_FID else "digits"
+    return (f"{head} · legibility of these {d}s **{gallery.legibility:,.0f}** (as many real {d}s score "
+            f"~{gallery.real_score:,.0f}; above {LEGIBLE_CLASS_FID:,.0f} they are not digits: these read as "
+            f"{verdict})")
+
+
+def gallery_picture(gallery: DigitGallery) -> np.ndarray | None:
+    """The gallery's samples as one grid (8 a row, doubled), None when there are none."""
+    if len(gallery.images) == 0:
+        return None
+    return upscale(make_grid(gallery.images, ncols=min(8, len(gallery.images))), 2)
+
+
+class DigitPanel:
+    """The selector, the gallery and its line; built inside the Train tab's meter column."""
+
+    def __init__(self, pg: Playground) -> None:
+        self.pg = pg
+
+    def build(self) -> None:
+        with gr.Accordion("Show me the digits", open=False, elem_id="digit-panel"):
+            with gr.Row():
+                self.digit = DigitChoice(DIGITS, value=None, label="Which digit?", elem_id="digit-choice")
+                self.show = gr.Button("Show them again", size="sm", elem_id="digit-show")
+            self.words = gr.Markdown(HINT, elem_id="digit-words")
+            self.gallery = AtomicImage(label=f"Up to {GALLERY_SIZE} samples filed under the digit", format="png",
+                                       type="numpy", interactive=False, elem_id="digit-gallery",
+                                       elem_classes="gp-pixels")
+
+    def wire(self, session: gr.Textbox, histogram: gr.BarPlot) -> None:
+        outputs = [self.gallery, self.words]
+        self.digit.change(self.on_digit, inputs=[session, self.digit], outputs=outputs, api_name="digit_samples")
+        self.show.click(self.on_digit, inputs=[session, self.digit], outputs=outputs, api_visibility="private")
+        histogram.select(self.on_bar, outputs=[self.digit], api_visibility="private")
+
+    def on_digit(self, token: Any, digit: Any) -> tuple[np.ndarray | None, str]:
+        """/digit_samples: (the grid of up to 32 current samples filed under `digit`, the line about them)."""
+        if digit is None or digit == "":
+            return None, HINT
+        d = number(digit, "digit", 0, 9, integer=True)
+        run = self.pg.run(token)
+        config = run.trainer.config
+        if config.dataset != "mnist":
+            raise gr.Error("Show me the digits reads MNIST runs only; this run trains on "
+                           f"{config.dataset}.", print_exception=False)
+        sampler = copy.deepcopy(run.trainer.sampler)  # a private copy: the training thread keeps writing its own
+        gallery = digit_gallery(sampler, config, d)
+        return gallery_picture(gallery), gallery_words(gallery)
+
+    @staticmethod
+    def on_bar(evt: gr.SelectData) -> Any:
+        """A drag across the histogram's bars (Gradio's plot selection is a range): the first digit in it."""
+        values = evt.value if isinstance(evt.value, list | tuple) else [evt.value]
+        for value in values:
+            text = str(value).split(".")[0]
+            if text in DIGITS:
+                return text
+        return gr.skip()
