@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ganplayground.export import pretrained  # noqa: E402
 from ganplayground.export.digit_map_picture import digit_map_picture  # noqa: E402
+from ganplayground.export.timeline import Frame, frame_strip, meter_words  # noqa: E402
 from ganplayground.measure.classifier import load_classifier, predict_with_strokes  # noqa: E402
 from ganplayground.measure.digit_map import map_reading, reference_map  # noqa: E402
 from ganplayground.measure.metrics import digit_gallery, generate, live_reading  # noqa: E402
@@ -68,15 +69,13 @@ def main() -> None:
         p50, p95 = _timed(fn, args.repeats)
         print(f"{name:55s} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
     if args.out is not None:
-        pictures = []
+        frames = []
         for name, what in MODELS:
             model_saved = pretrained.load(name)
             m = live_reading(model_saved.generator, model_saved.config)
-            title = f"{what} ({name}): {m['verdict']}, {m['modes']} of 10"
-            pictures.append(digit_map_picture(m, size=360, title=title))
-            pictures.append(np.full((360, 12, 3), 255, np.uint8))
+            frames.append(Frame(digit_map_picture(m, size=360), f"{what}: {name}\nmeter: {meter_words(m)}"))
         args.out.mkdir(parents=True, exist_ok=True)
-        save_png(np.concatenate(pictures[:-1], axis=1), args.out / "digit-map.png")
+        save_png(frame_strip(frames), args.out / "digit-map.png")
         print(f"wrote {args.out / 'digit-map.png'}")
 
 

@@ -58,7 +58,7 @@ def beside(picture: np.ndarray, reading: dict[str, Any]) -> np.ndarray:
     return np.concatenate([rgb, gap, digit_map_picture(reading, size=height)], axis=1)
 
 
-def digit_map_picture(reading: dict[str, Any] | None, size: int = MAP_SIZE, title: str = "") -> np.ndarray:
+def digit_map_picture(reading: dict[str, Any] | None, size: int = MAP_SIZE) -> np.ndarray:
     """The map of a live reading (metrics.evaluate_images' dict, or None for the background alone): uint8 (size,
     size, 3). Samples near the centre are ones the classifier is unsure of or that look like no real digit."""
     image = _background(size)
@@ -74,6 +74,4 @@ def digit_map_picture(reading: dict[str, Any] | None, size: int = MAP_SIZE, titl
     positions, digits = reading_positions((reading or {}).get("map"))
     for (x, y), digit in zip(_to_pixels(positions, size), digits, strict=True):
         draw.ellipse((x - DOT, y - DOT, x + DOT, y + DOT), fill=DIGIT_COLOURS[int(digit) % 10], outline=(40, 40, 40))
-    if title:
-        draw.text((6, 4), title, fill=(30, 30, 30), font=ImageFont.load_default(size=max(10, size // 24)))
     return np.asarray(image)

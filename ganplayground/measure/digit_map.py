@@ -84,7 +84,8 @@ def map_positions(probs: torch.Tensor, features: torch.Tensor, strokes: torch.Te
     predicted = probs.argmax(1)
     ratio = ((legibility_space(features, strokes) - means[predicted]) ** 2).sum(1) / traces[predicted]
     likeness = 1.0 / (1.0 + (ratio.double() / DIGIT_LIKE_RATIO) ** 4)
-    return (centre * likeness[:, None]).float().numpy()
+    # A sample the classifier cannot read at all (NaN pixels of a diverged run) sits at the centre.
+    return torch.nan_to_num(centre * likeness[:, None], nan=0.0).float().numpy()
 
 
 def map_reading(probs: torch.Tensor, features: torch.Tensor, strokes: torch.Tensor,

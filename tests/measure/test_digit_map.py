@@ -57,6 +57,11 @@ def test_noise_and_static_sit_near_the_centre() -> None:
         assert np.median(np.linalg.norm(_positions(noise), axis=1)) < 0.25
 
 
+def test_a_sample_of_nan_pixels_sits_at_the_centre() -> None:
+    broken = torch.full((3, 1, 28, 28), float("nan"))
+    assert np.allclose(_positions(broken), 0.0)
+
+
 def test_a_reading_carries_the_map_and_each_digits_count_and_legibility() -> None:
     images, labels = load_mnist("test")
     m = evaluate_images(images[:500], with_floor=False)

@@ -15,20 +15,11 @@ from ...measure.digit_map import GALLERY_SIZE, DigitGallery
 from ...measure.metrics import LEGIBLE_CLASS_FID, digit_gallery
 from ...train.images import make_grid, upscale
 from ..server.playground import Playground
-from ..widgets.components import AtomicImage
+from ..widgets.components import AtomicImage, PlainRadio
 from ..widgets.inputs import number
 
 DIGITS = [str(d) for d in range(10)]
 HINT = "Pick a digit (or drag across its bar in the meter) to see the samples the classifier files under it."
-
-
-class DigitChoice(gr.Radio):
-    """gr.Radio that hands any value to its handler, which answers a bad one (11, "x") with a plain message."""
-
-    is_template = True  # rendered by the front end's ordinary Radio
-
-    def preprocess(self, payload: Any) -> Any:
-        return payload
 
 
 def gallery_words(gallery: DigitGallery) -> str:
@@ -62,9 +53,8 @@ class DigitPanel:
 
     def build(self) -> None:
         with gr.Accordion("Show me the digits", open=False, elem_id="digit-panel"):
-            with gr.Row():
-                self.digit = DigitChoice(DIGITS, value=None, label="Which digit?", elem_id="digit-choice")
-                self.show = gr.Button("Show them again", size="sm", elem_id="digit-show")
+            self.digit = PlainRadio(DIGITS, value=None, label="Which digit?", elem_id="digit-choice")
+            self.show = gr.Button("Show them again", size="sm", elem_id="digit-show")
             self.words = gr.Markdown(HINT, elem_id="digit-words")
             self.gallery = AtomicImage(label=f"Up to {GALLERY_SIZE} samples filed under the digit", format="png",
                                        type="numpy", interactive=False, elem_id="digit-gallery",

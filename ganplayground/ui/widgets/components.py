@@ -1,4 +1,5 @@
-"""Gradio image outputs: safe when many sessions draw the same picture at once, and inline for small ones."""
+"""Gradio image outputs: safe when many sessions draw the same picture at once, and inline for small ones; a radio
+whose handler checks the values itself."""
 
 from __future__ import annotations
 
@@ -78,3 +79,13 @@ class InlineImage(gr.Image):
         if len(data) > self.limit:
             return _cache_png(self.GRADIO_CACHE, data)  # as AtomicImage does
         return ImageData(url="data:image/png;base64," + base64.b64encode(data).decode("ascii"), orig_name="image.png")
+
+
+class PlainRadio(gr.Radio):
+    """gr.Radio that hands any value to its handler, which answers a bad one (an API caller's 11 or "x") with its own
+    plain message instead of Gradio's list of choices."""
+
+    is_template = True  # rendered by the front end's ordinary Radio
+
+    def preprocess(self, payload: Any) -> Any:
+        return payload

@@ -30,7 +30,7 @@ def map_update(snap: Snapshot, config: Config, sent: dict[str, str]) -> Any:
         sent["map"] = "hidden"
         return gr.update(value=None, visible=False)
     reading = snap.metrics if snap.metrics and "map" in snap.metrics else None
-    key = str(snap.metrics_step if reading else -1)
+    key = f"{snap.metrics_step}:{id(reading)}" if reading else "empty"  # a reading is one dict until replaced
     if sent.get("map") == key:
         return gr.skip()
     sent["map"] = key
