@@ -198,12 +198,14 @@ def test_presets_command_lists_every_preset(capsys: pytest.CaptureFixture) -> No
         assert name in out
 
 
-@pytest.mark.parametrize(("preset", "frame_width"), [("ring-js", 200), ("collapse", 2 * (4 * 30 + 2))])
+# A digit frame: the 4 x 4 grid doubled (244 px), then an 8 px gap and the digit map of the same height.
+@pytest.mark.parametrize(("preset", "frame_width", "frame_height"),
+                         [("ring-js", 200, 200), ("collapse", 2 * (4 * 30 + 2) * 2 + 8, 2 * (4 * 30 + 2))])
 def test_train_with_frames_writes_the_run_as_a_strip_of_evenly_spaced_moments(
-        tmp_path: Path, preset: str, frame_width: int) -> None:
+        tmp_path: Path, preset: str, frame_width: int, frame_height: int) -> None:
     out = tmp_path / "model"
     assert main(["train", "--preset", preset, "--steps", "30", "--device", "cpu", "--threads", "1", "--frames", "3",
                  "--quiet", "--out", str(out)]) == 0
     strip = np.asarray(Image.open(out / "frames.png"))
     assert strip.shape[1] == 3 * frame_width + 4 * 8  # three frames and their gaps
-    assert strip.shape[0] > frame_width
+    assert strip.shape[0] > frame_height

@@ -130,9 +130,9 @@ def _coverage_and_map(fig: Figure, grid: Any, facts: CardFacts, word: str, total
         return
     _coverage(fig.add_subplot(grid[0, 2]), facts, word, total)
     ax_map = fig.add_subplot(grid[1, 2])
-    ax_map.imshow(digit_map_picture(facts.metrics), interpolation="antialiased")
+    ax_map.imshow(digit_map_picture(facts.metrics, size=200), interpolation="antialiased")  # small: bigger dots
     ax_map.set_axis_off()
-    ax_map.set_title("Digit map: each dot a sample at its digit's place", fontsize=11, loc="left")
+    ax_map.set_title("Digit map (dots: samples)", fontsize=11, loc="left")
 
 
 def _settings_text(facts: CardFacts) -> str:

@@ -1,10 +1,6 @@
-"""The digit map: MNIST drawn like the ring toy, ten places on a circle (one per digit), each sample at the average
-of the ten anchors weighted by the bundled classifier's probabilities and pulled towards the centre when it does
-not look like a real digit; the real test digits placed the same way; and "show me the 1s" (gallery_of_images;
-metrics.digit_gallery for a generator).
-
-Not the classifier (classifier.py), not the meter's figures (metrics.py) and not the picture (export/).
-"""
+"""The digit map: MNIST like the ring toy, ten anchors on a circle, each sample at the anchors' average weighted by the
+classifier's probabilities, pulled to the centre when unlike real digits; faint real digits; "show me the 1s".
+Not the classifier (classifier.py), the meter's figures (metrics.py) or the picture (export/digit_map_picture.py)."""
 
 from __future__ import annotations
 

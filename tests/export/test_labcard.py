@@ -3,6 +3,7 @@ command line trains the same run again (a loss switch becomes `train --from`).""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shlex
 from pathlib import Path
@@ -15,6 +16,7 @@ from ganplayground import cli
 from ganplayground.config import Config
 from ganplayground.export.card_facts import facts_from_model, facts_from_trainer
 from ganplayground.export.checkpoints import load_model, save_trainer
+from ganplayground.export.digit_map_picture import DIGIT_COLOURS
 from ganplayground.export.labcard import CARD_SIZE, card_png, render_card, save_card
 from ganplayground.export.recipe import closest_preset, reproduce, segments
 from ganplayground.measure.metrics import live_reading
@@ -144,3 +146,21 @@ def test_a_drawn_run_gets_a_card_that_counts_its_parts(tmp_path: Path) -> None:
     facts = facts_from_model(load_model(save_trainer(tmp_path / "drawn", trainer)))
     assert facts.metrics is not None and facts.metrics["num_modes"] == 10  # the heart's parts, measured
     assert render_card(facts).shape[:2] == CARD_SIZE
+
+
+def test_a_digit_runs_card_draws_the_digit_map_of_its_last_reading(trained: Trainer) -> None:
+    facts = facts_from_trainer(trained)
+    assert facts.metrics.get("map")  # the live reading carries it
+    radius = np.linspace(0.1, 1.0, 300)  # a collapse onto 1s: dots from the centre out to the 1s' place
+    ones = {"x": np.rint(59 * radius).astype(int).tolist(), "y": np.rint(81 * radius).astype(int).tolist(),
+            "digit": [1] * 300}
+    with_map = render_card(dataclasses.replace(facts, metrics={**facts.metrics, "map": ones}))
+    without = render_card(dataclasses.replace(facts, metrics={k: v for k, v in facts.metrics.items() if k != "map"}))
+    changed = np.abs(with_map.astype(int) - without.astype(int)).sum(axis=2) > 0
+    assert changed[:, : 2 * CARD_SIZE[1] // 3].sum() == 0 and changed.sum() > 1000  # the right column only
+
+    def orange(card: np.ndarray) -> int:  # the 1s' colour (DIGIT_COLOURS[1]), blended by the card's scaling
+        r, g, b = (card[..., i].astype(int) for i in range(3))
+        return int(((r - b > 100) & (g > 60) & (g < 190)).sum())
+
+    assert DIGIT_COLOURS[1] == (255, 127, 14) and orange(with_map) > orange(without) + 30

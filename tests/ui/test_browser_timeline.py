@@ -108,7 +108,8 @@ def test_scrub_the_timeline_and_download_the_gifs_in_a_real_browser(app_url: str
         with page.expect_download(timeout=60_000) as download:
             page.click("#timeline-gif-button")
         gif = _gif(download.value, tmp_path)
-        assert gif.n_frames >= min(count, 3) and gif.size[0] == 302 + 2 * 8
+        # The grid, 8 px, the digit map beside it (once the meter has read one), the strip's margins.
+        assert gif.n_frames >= min(count, 3) and gif.size[0] in (302 + 2 * 8, 302 + 8 + 302 + 2 * 8)
         assert page.locator("#timeline-gif").get_by_text(".gif").count() >= 1  # the file stays listed
         page.locator("#timeline").screenshot(path=str(shots / "timeline.png"))
 
@@ -119,6 +120,8 @@ def test_scrub_the_timeline_and_download_the_gifs_in_a_real_browser(app_url: str
         with page.expect_download(timeout=60_000) as download:
             page.click("#duel-gif-button")
         duel = _gif(download.value, tmp_path)
-        assert duel.n_frames >= 3 and duel.size[0] == 2 * 302 + 3 * 8
+        # Each side: its grid and, once its meter has read, the digit map beside it.
+        assert duel.n_frames >= 3 and duel.size[0] in (2 * 302 + 3 * 8, 302 + 2 * (302 + 8) + 3 * 8,
+                                                       2 * (302 + 8 + 302) + 3 * 8)
         browser.close()
     assert (shots / "timeline.png").stat().st_size > 10_000
