@@ -58,7 +58,8 @@ def test_a_drawn_seven_is_found_and_a_slider_moves_from_the_match(app_url: str, 
         page.click("#find-digit")
         caption = page.locator("#match-caption")
         wait(lambda: "Best match after" in caption.inner_text(), 30, "the match's caption")
-        assert page.locator("#search-strip img").is_visible() and page.locator("#match img").is_visible()
+        wait(lambda: page.locator("#search-strip img").is_visible() and page.locator("#match img").is_visible(), 10,
+             "the search strip and the match")
         figures = re.search(r"error \**([\d.]+)\**.*?vector's: ([\d.]+)", caption.inner_text())
         assert figures and float(figures[1]) < float(figures[2])  # closer than a random noise vector's digit
         page.locator("#digit-canvas").locator("..").screenshot(path=str(shots / "invert.png"))
@@ -67,7 +68,11 @@ def test_a_drawn_seven_is_found_and_a_slider_moves_from_the_match(app_url: str, 
         verdict = page.locator("#copy-verdict")
         wait(lambda: "training digit" in verdict.inner_text() and "pixels" in verdict.inner_text(), 60,
              "the verdict of Does it copy?")
-        page.locator("#neighbours").locator("..").screenshot(path=str(shots / "nearest.png"))
+        page.locator("#neighbours").scroll_into_view_if_needed()
+        top, bottom = page.locator("#neighbours").bounding_box(), verdict.bounding_box()  # in the viewport
+        page.screenshot(path=str(shots / "nearest.png"),
+                        clip={"x": top["x"], "y": top["y"], "width": top["width"],
+                              "height": bottom["y"] + bottom["height"] - top["y"]})
 
         digit = page.locator("#digit img")
         at_match = digit.get_attribute("src")

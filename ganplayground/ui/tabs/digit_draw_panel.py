@@ -47,7 +47,7 @@ class DigitDrawPanel:
         self.check = gr.Button("Does it copy? (the generated digit above)", elem_id="does-it-copy")
         self.neighbours = AtomicImage(label=f"The digit, then its {K} nearest training digits: in pixels (top row), "
                                             "in the classifier's features (bottom row)", format="png", type="numpy",
-                                      interactive=False, height=200, elem_id="neighbours")
+                                      interactive=False, height=240, elem_id="neighbours")
         self.verdict = gr.Markdown("", elem_id="copy-verdict")
 
     def wire(self) -> None:
@@ -110,4 +110,5 @@ def neighbours_words(found: Neighbours) -> str:
                                  ("features", found.feature_ids, found.feature_distances)):
         cells = [f"{d:.2f} (a {labels[i]})" for i, d in zip(ids, distances, strict=True)]
         rows.append(f"| {what} | " + " | ".join(cells) + " |")
-    return f"**{copy_verdict(found)}**\n\n" + "\n".join(rows) + "\n\nDistances: Euclidean, pixels in [-1, 1]."
+    units = "Distances: Euclidean, between pixels in [-1, 1] (top row), between the classifier's 128 features (bottom)."
+    return f"**{copy_verdict(found)}**\n\n" + "\n".join(rows) + f"\n\n{units}"
