@@ -1,7 +1,8 @@
-"""`python -m ganplayground train | sample | evaluate | card | presets | train-classifier | serve`.
+"""`python -m ganplayground train | sample | evaluate | card | invert | nearest | presets | train-classifier | serve`.
 
-A thin layer: parses flags, calls the engine, prints results. The train command is train_command.py; the
-short ones are here. Any error a user can cause prints one line starting with "error:" and exits with status 2.
+A thin layer: parses flags, calls the engine, prints results. The train command is train_command.py, invert and
+nearest are digit_commands.py; the short ones are here. Any error a user can cause prints one line starting with
+"error:" and exits with status 2.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import numpy as np
 import torch
 
 from .config import LOSS_NAMES, ConfigError
+from .digit_commands import UserError as DigitCommandError
+from .digit_commands import add_digit_commands, cmd_invert, cmd_nearest
 from .export.checkpoints import CheckpointError, SavedModel, load_model, trainer_from_model
 from .export.modelcard import write_card
 from .measure.classifier import ClassifierMissing
@@ -28,6 +31,7 @@ from .train.images import make_grid, save_png, to_uint8, toy_plot, upscale
 from .train_command import UserError, cmd_train
 
 EXIT_USAGE = 2
+MEMORISATION_SAMPLES = 1000  # generated digits checked against the training digits by evaluate
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_train(sub.add_parser("train", help="train a model (or continue a saved one) and save it as a folder"))
     _add_model_commands(sub)
+    add_digit_commands(sub, _ranged)
     sub.add_parser("presets", help="list the presets and what each teaches")
     clf = sub.add_parser("train-classifier", help="retrain the bundled digit classifier (a few CPU minutes)")
     clf.add_argument("--out", type=Path, default=None, help="folder (default: pretrained/classifier)")
@@ -174,13 +179,17 @@ def _sample_points(saved: SavedModel, args: argparse.Namespace, suffix: str) -> 
 
 
 def cmd_evaluate(args: argparse.Namespace) -> None:
-    from .measure.metrics import conditional_accuracy, evaluate_generator
+    from .measure.metrics import conditional_accuracy, evaluate_generator, generate
+    from .measure.nearest import memorisation
 
     saved = load_model(args.model)
     start = time.perf_counter()
     result = evaluate_generator(saved.generator, saved.config, args.n, seed=args.seed)
     if saved.config.conditional:
         result["conditional_accuracy"] = conditional_accuracy(saved.generator, min(args.n, 10_000), args.seed)
+    if saved.config.dataset == "mnist":
+        result["memorisation"] = memorisation(generate(saved.generator, MEMORISATION_SAMPLES, args.seed,
+                                                       saved.config.conditional))
     result["seconds"] = round(time.perf_counter() - start, 2)
     if args.write_card:
         write_card(args.model, saved, result)
@@ -191,6 +200,7 @@ def cmd_evaluate(args: argparse.Namespace) -> None:
           f"{saved.step:,} steps")
     for key, value in result.items():
         shown = (", ".join(f"{v:.2f}" for v in value) if isinstance(value, list)
+                 else ", ".join(f"{k} {v:.3g}" for k, v in value.items()) if isinstance(value, dict)
                  else f"{value:.4f}" if isinstance(value, float) else value)
         print(f"  {key:22s} {shown}")
 
@@ -230,6 +240,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 COMMANDS = {"train": cmd_train, "sample": cmd_sample, "evaluate": cmd_evaluate, "card": cmd_card,
+            "invert": cmd_invert, "nearest": cmd_nearest,
             "presets": cmd_presets,
             "train-classifier": cmd_train_classifier, "serve": cmd_serve}
 
@@ -238,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         COMMANDS[args.command](args)
-    except (UserError, ConfigError, CheckpointError, DataError, DrawingError, ClassifierMissing) as exc:
+    except (UserError, DigitCommandError, ConfigError, CheckpointError, DataError, DrawingError,
+            ClassifierMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     return 0

@@ -47,6 +47,8 @@ os.environ["TMPDIR"] = RUN_TEMP
 tempfile.tempdir = RUN_TEMP
 # The class database of every Playground the tests make (its data folder), never the user's own.
 os.environ["GANPLAYGROUND_DATA_DIR"] = os.path.join(RUN_TEMP, "data")
+# The nearest-digit index's cached features (measure/nearest.py), never in the user's cache folder.
+os.environ["GANPLAYGROUND_CACHE_DIR"] = os.path.join(RUN_TEMP, "cache")
 
 
 # PyTorch can abort while the interpreter shuts down after backward passes ran in worker threads

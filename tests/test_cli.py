@@ -209,3 +209,47 @@ def test_train_with_frames_writes_the_run_as_a_strip_of_evenly_spaced_moments(
     strip = np.asarray(Image.open(out / "frames.png"))
     assert strip.shape[1] == 3 * frame_width + 4 * 8  # three frames and their gaps
     assert strip.shape[0] > frame_height
+
+
+def _seven_png(path: Path) -> Path:
+    from .measure.test_inversion import seven_drawing
+
+    Image.fromarray(seven_drawing()).save(path)
+    return path
+
+
+def test_invert_finds_a_drawn_digit_and_writes_the_search(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "match.png"
+    image = _seven_png(tmp_path / "seven.png")
+    assert main(["invert", "--model", str(ROOT / "pretrained" / "default"), "--image", str(image), "--out", str(out),
+                 "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["error"] < figures["random_error"] and figures["seconds"] > 0 and len(figures["z"]) == 16
+    assert Image.open(out).size[0] > 10 * Image.open(out).size[1]  # one row: drawing, steps, match
+
+
+def test_nearest_prints_the_memorisation_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["nearest", "--model", str(ROOT / "pretrained" / "default"), "--n", "50", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["samples"] == 50 and 0 <= figures["share_closer_than_real_p5"] <= 1
+    assert 0 < figures["real_p5"] < figures["real_median"]
+    assert main(["nearest", "--model", str(ROOT / "pretrained" / "default"), "--n", "20"]) == 0
+    assert "closer to a training digit than 95% of training digits" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["invert", "--model", "pretrained/default", "--image", "missing.png", "--out", "m.png"], "no such image"),
+    (["invert", "--model", "pretrained/default", "--image", "README.md", "--out", "m.png"], "not a picture"),
+    (["invert", "--model", "pretrained/default", "--image", "BLANK", "--out", "m.png"], "blank"),
+    (["invert", "--model", "pretrained/ring-js", "--image", "BLANK", "--out", "m.png"], "not an MNIST digit model"),
+    (["nearest", "--model", "pretrained/ring-js"], "not an MNIST digit model"),
+])
+def test_invert_and_nearest_refuse_bad_input_in_one_line(tmp_path: Path, args: list[str], words: str,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    blank = tmp_path / "blank.png"
+    Image.fromarray(np.full((100, 100), 255, np.uint8)).save(blank)
+    args = [str(blank) if a == "BLANK" else str(ROOT / a) if a.startswith(("pretrained", "README")) else a
+            for a in args]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and words in err and len(err.splitlines()) == 1

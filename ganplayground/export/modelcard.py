@@ -44,6 +44,11 @@ def write_card(folder: Path, saved: Any, result: dict[str, Any]) -> None:
                   f"| the meter reads | {meter_words(m)} |"]
         if "conditional_accuracy" in m:
             lines.append(f"| drawn as the requested digit | {m['conditional_accuracy']:.1%} |")
+        if "memorisation" in m:
+            copied = m["memorisation"]
+            lines.append(f"| closer to a training digit than 95% of training digits are to theirs (does it copy?; "
+                         f"{copied['samples']:,} samples, pixel distance under {copied['real_p5']:.2f}) | "
+                         f"{copied['share_closer_than_real_p5']:.1%} |")
         lines += ["", "Digit histogram: " + ", ".join(f"{d}: {h:.1%}" for d, h in enumerate(m["histogram"]))]
     else:
         lines += [f"Covers {m['modes']} of {m['num_modes']} Gaussians (at least 1% of samples within "

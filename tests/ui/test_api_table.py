@@ -13,6 +13,7 @@ from PIL import Image
 
 from ganplayground.train.drawings import decode_drawing
 
+from ..measure.test_inversion import seven_drawing
 from ..waiting import wait_for
 from .pages import FORM
 
@@ -76,6 +77,12 @@ def test_every_documented_endpoint_answers_as_the_table_says(client: Client, tmp
     assert digit["url"].startswith("data:image/png;base64,")
     assert len(call("/randomize", other, "default", 0, "raw")) == 8  # seed, six sliders, digit
     assert _image(call("/interpolate", other, "default", 1, 2, 0)) == (3 * (10 * 30 + 2), 3 * 32)
+    Image.fromarray(seven_drawing()).save(tmp_path / "seven.png")
+    found = call("/invert", other, "default", {"background": None, "layers": [], "composite":
+                                               handle_file(str(tmp_path / "seven.png"))})
+    assert len(found) == 11 and "Best match" in found[2]  # strip, match, caption, picker, six sliders, digit
+    picture, words = call("/nearest", other, "default", 0, 0, "principal", 0, 0, 0, 0, 0, 0)
+    assert _image(picture) == (3 * (6 * 30 + 2), 3 * (2 * 30 + 2)) and "| pixels |" in words
     assert call("/reset", me)[6].startswith("Ready")
 
     left, right, _ = call("/duel_start", me, "collapse", "js", "wgan-gp", 0, 10)

@@ -1,6 +1,7 @@
 """The Explore tab: pick a shipped, trained or uploaded model, drag its latent sliders, interpolate between two
 seeds, and upload a model (a zip from Download model, or a .safetensors with its config.json) into this browser
-tab's list. The models themselves are server/explore_models.py.
+tab's list. The models themselves are server/explore_models.py; drawing a digit and "does it copy?" are
+digit_draw_panel.py.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..server.sessions import SessionError, check_token
 from ..widgets.components import AtomicImage, InlineImage
 from ..widgets.inputs import number
 from ..widgets.labels import LOSS_LABELS
+from .digit_draw_panel import DigitDrawPanel
 
 NUM_SLIDERS = NUM_DIRECTIONS  # latent takes s1..s6
 SLIDER_RANGE = 3.0  # latent sliders move up to 3 standard deviations
@@ -56,6 +58,8 @@ class ExploreTab:
                 with gr.Column():
                     self.digit_image = InlineImage(label="Generated digit", format="png", type="numpy",
                                                    interactive=False, height=300, elem_id="digit")
+            self.drawn = DigitDrawPanel(self)
+            self.drawn.build()
             gr.Markdown("### Interpolation between two seeds")
             with gr.Row():
                 self.seed_a = gr.Number(value=1, precision=0, label="Seed A", minimum=0)
@@ -73,19 +77,26 @@ class ExploreTab:
                              label="Slider directions")
         self.sliders = [gr.Slider(-3, 3, value=0, step=0.05, label=f"Direction {i + 1}", elem_id=f"latent-{i + 1}")
                         for i in range(NUM_SLIDERS)]
+        self.origin = gr.State(None)  # a found z (list of floats) the sliders start from instead of the seed's noise
 
     def _wire(self) -> None:
         s = self.session
-        chosen = [self.digit, *self.sliders, self.digit_image, self.model_info]
+        chosen = [self.digit, *self.sliders, self.digit_image, self.model_info, self.origin]
         self.model.input(self.on_model, inputs=[s, self.model], outputs=chosen, api_name="explore_model")
         self.tab.select(self.on_model, inputs=[s, self.model], outputs=chosen, api_visibility="private")
-        latent_inputs = [s, self.model, self.seed, self.digit, self.kind, *self.sliders]
-        for i, control in enumerate([*self.sliders, self.seed, self.digit, self.kind]):
+        latent_inputs = [s, self.model, self.seed, self.digit, self.kind, *self.sliders, self.origin]
+        for i, control in enumerate([*self.sliders, self.digit, self.kind]):
             control.input(self.on_latent, inputs=latent_inputs, outputs=[self.digit_image],
                           trigger_mode="always_last", api_name="latent" if i == 0 else None,
                           api_visibility="public" if i == 0 else "private", **LIVE)
+        # A new seed leaves a found match: the sliders start from the seed's noise again.
+        self.seed.input(self.on_latent, inputs=latent_inputs[:-1], outputs=[self.digit_image],
+                        trigger_mode="always_last", api_visibility="private", **LIVE).then(
+            lambda: None, outputs=[self.origin], api_visibility="private", show_progress="hidden")
         self.randomize.click(self.on_randomize, inputs=[s, self.model, self.digit, self.kind],
-                             outputs=[self.seed, *self.sliders, self.digit_image], api_name="randomize", **LIVE)
+                             outputs=[self.seed, *self.sliders, self.digit_image, self.origin], api_name="randomize",
+                             **LIVE)
+        self.drawn.wire()
         self.interpolate.click(self.on_interpolate, inputs=[s, self.model, self.seed_a, self.seed_b, self.digit],
                                outputs=[self.strip], api_name="interpolate", **LIVE)
         self.upload.upload(self.on_upload, inputs=[s, self.upload], outputs=[self.model, self.upload_note, self.upload],
@@ -112,10 +123,12 @@ class ExploreTab:
                 f"{config.latent_dim}" + (" · conditional: pick a digit" if config.conditional else ""))
         image = self.draw(token, name, 0, 0, "principal", *([0.0] * NUM_SLIDERS))
         return {self.digit: gr.update(visible=config.conditional), **dict.fromkeys(self.sliders, 0.0),
-                self.digit_image: image, self.model_info: info}
+                self.digit_image: image, self.model_info: info, self.origin: None}
 
-    def draw(self, token: Any, name: Any, seed: Any, digit: Any, kind: Any, *sliders: Any) -> np.ndarray:
-        """One digit (uint8 (224, 224)) from a seed's latent code moved along six directions (each in [-3, 3])."""
+    def digit_of(self, token: Any, name: Any, seed: Any, digit: Any, kind: Any, sliders: Any,
+                 origin: Any = None) -> torch.Tensor:
+        """The sliders' digit (1, 1, 28, 28) in [-1, 1]: the origin (a found z, else the seed's noise) moved along
+        six directions by the slider values (each in [-3, 3])."""
         sliders = (*sliders, *([0.0] * (NUM_SLIDERS - len(sliders))))
         amounts = [number(v, f"slider {i + 1}", -SLIDER_RANGE, SLIDER_RANGE) for i, v in enumerate(sliders)]
         seed = number(seed, "seed", 0, 2**31 - 1, integer=True)
@@ -123,20 +136,27 @@ class ExploreTab:
             raise gr.Error("directions must be 'principal' or 'raw'", print_exception=False)
         model = self.model_of(token, name)
         directions = model.directions[kind]
-        z = move_along(noise_for_seed(seed, 1, model.config.latent_dim)[0], directions, amounts[: len(directions)])
+        base = noise_for_seed(seed, 1, model.config.latent_dim)[0]
+        if isinstance(origin, list) and len(origin) == model.config.latent_dim:
+            base = torch.tensor(origin, dtype=torch.float32)
+        z = move_along(base, directions, amounts[: len(directions)])
         with torch.no_grad():
-            image = to_uint8(model.generator(z, _labels(model, digit, 1)))[0]  # (28, 28)
-        return upscale(image, DIGIT_SCALE)
+            return model.generator(z, _labels(model, digit, 1))
+
+    def draw(self, token: Any, name: Any, seed: Any, digit: Any, kind: Any, *sliders: Any,
+             origin: Any = None) -> np.ndarray:
+        """The sliders' digit as uint8 (224, 224) (see digit_of)."""
+        return upscale(to_uint8(self.digit_of(token, name, seed, digit, kind, sliders, origin))[0], DIGIT_SCALE)
 
     def on_latent(self, token: Any, name: Any, seed: Any, digit: Any, kind: Any, s1: Any = 0.0, s2: Any = 0.0,
-                  s3: Any = 0.0, s4: Any = 0.0, s5: Any = 0.0, s6: Any = 0.0) -> dict[Any, Any]:
-        """One digit from a seed's latent code moved along six directions (slider values in [-3, 3])."""
-        return {self.digit_image: self.draw(token, name, seed, digit, kind, s1, s2, s3, s4, s5, s6)}
+                  s3: Any = 0.0, s4: Any = 0.0, s5: Any = 0.0, s6: Any = 0.0, origin: Any = None) -> dict[Any, Any]:
+        """One digit from a seed's latent code (or a found match's) moved along six directions (values in [-3, 3])."""
+        return {self.digit_image: self.draw(token, name, seed, digit, kind, s1, s2, s3, s4, s5, s6, origin=origin)}
 
     def on_randomize(self, token: Any, name: Any, digit: Any, kind: Any) -> dict[Any, Any]:
         seed = int(np.random.default_rng().integers(0, 100_000))
         zeros = [0.0] * NUM_SLIDERS
-        return {self.seed: seed, **dict.fromkeys(self.sliders, 0.0),
+        return {self.seed: seed, **dict.fromkeys(self.sliders, 0.0), self.origin: None,
                 self.digit_image: self.draw(token, name, seed, digit, kind, *zeros)}
 
     def strip_of(self, token: Any, name: Any, seed_a: Any, seed_b: Any, digit: Any, steps: Any = 10) -> np.ndarray:

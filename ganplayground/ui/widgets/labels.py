@@ -85,7 +85,13 @@ LESSONS = [
             "from G's fakes, then G changes so that D scores its fakes higher. Neither ever sees the "
             "other's weights; G learns only through D's gradient.\n\n"
             "In the Train tab the grid always shows G's output for the **same 100 noise vectors**, so "
-            "you watch the same 100 samples turn from static into digits."
+            "you watch the same 100 samples turn from static into digits.\n\n"
+            "**Does it just copy the training digits?** Rarely. G never sees a training digit, only D's "
+            "gradient about its own fakes, and D is rewarded for telling real from fake, not for remembering "
+            "which digits it saw. Explore's *Does it copy?* shows a digit's nearest training digits: a GAN's "
+            "samples sit about as far from them as real digits sit from each other. Copying appears when the "
+            "training set is small (a few hundred digits), when D trains so long that it memorises the set "
+            "and G follows, or in a collapse, where G repeats the one kind of digit that fools D."
         ),
         "image": "healthy",
         "preset": "default",
