@@ -60,6 +60,8 @@ def test_every_documented_endpoint_answers_as_the_table_says(client: Client, tmp
     picture, caption = call("/timeline_frame", me, 100)
     assert _image(picture) == (302, 302) and "Moment" in caption
     assert Image.open(call("/timeline_gif", me)).format == "GIF"
+    _, ones = call("/model_digit_samples", me, "collapsed-js", "1")
+    assert "samples are 1s" in ones
     gallery, words = call("/digit_samples", me, "1")
     assert "samples are 1s" in words or "None of" in words
     assert gallery is None or Image.open(gallery).format == "PNG"

@@ -75,3 +75,21 @@ def test_the_map_and_the_ones_of_a_collapse_run_in_a_real_browser(app_url: str, 
              "the selector to follow the dragged bar")
         page.click("#stop")
         browser.close()
+
+
+def test_the_1s_of_the_shipped_collapsed_model_in_explore(app_url: str) -> None:
+    with playwright.sync_playwright() as p:
+        browser = launch(p)
+        page = open_app(browser, app_url, height=1400)
+        page.get_by_role("tab", name="Explore").click()
+        model = page.get_by_label("Model", exact=True)
+        model.click()
+        page.get_by_role("option", name="collapsed-js").click()
+        page.get_by_text("Show me the digits of this model").click()
+        page.locator("#model-digit-choice").get_by_text("1", exact=True).click()
+        words = page.locator("#model-digit-words")
+        wait(lambda: "samples are 1s" in words.inner_text(), 30, "the collapsed model's 1s")
+        count = int(re.search(r"([\d,]+) of 1,000", words.inner_text()).group(1).replace(",", ""))
+        assert count > 900  # "all 1s, and this is what they look like"
+        assert page.locator("#model-digit-gallery img").first.is_visible()
+        browser.close()

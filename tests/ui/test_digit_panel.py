@@ -3,6 +3,8 @@ new reading (and only then), the gallery shows the run's samples of a digit, bad
 
 from __future__ import annotations
 
+import re
+
 import gradio as gr
 import numpy as np
 import pytest
@@ -101,3 +103,14 @@ def test_a_drag_across_the_histogram_picks_its_first_digit() -> None:
 
     assert DigitPanel.on_bar(Event(["3", "4"])) == "3"
     assert DigitPanel.on_bar(Event([7.0, 8.0])) == "7"
+
+
+def test_the_shipped_collapsed_model_shows_all_1s_in_explore(page: Page) -> None:
+    panel, token = page.explore.model_digits, new_token()
+    picture, words = panel.on_model_digit(token, "collapsed-js", "1")
+    count = int(re.search(r"\*\*([\d,]+) of 1,000\*\*", words).group(1).replace(",", ""))
+    assert count > 900 and "samples are 1s" in words and picture.shape[1] == 2 * (8 * 30 + 2)  # 8 a row, doubled
+    _, none = panel.on_model_digit(token, "collapsed-js", "4")
+    assert "samples is a 4" in none or re.search(r"\*\*\d{1,2} of 1,000\*\*", none)  # hardly any 4s
+    with pytest.raises(gr.Error, match="Unknown model"):
+        panel.on_model_digit(token, "../etc/passwd", "1")

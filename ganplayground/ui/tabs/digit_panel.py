@@ -89,3 +89,29 @@ class DigitPanel:
             if text in DIGITS:
                 return text
         return gr.skip()
+
+
+class ModelDigitPanel(DigitPanel):
+    """Show me the digits for the Explore tab's model (a shipped one such as collapsed-js: "all 1s, and this is what
+    they look like"), under its sliders."""
+
+    def build(self) -> None:
+        with gr.Accordion("Show me the digits of this model", open=False, elem_id="model-digit-panel"):
+            self.digit = PlainRadio(DIGITS, value=None, label="Which digit?", elem_id="model-digit-choice")
+            self.words = gr.Markdown(HINT.split(" (or drag")[0] + ".", elem_id="model-digit-words")
+            self.gallery = AtomicImage(label=f"Up to {GALLERY_SIZE} of its samples filed under the digit",
+                                       format="png", type="numpy", interactive=False, elem_id="model-digit-gallery",
+                                       elem_classes="gp-pixels")
+
+    def wire_model(self, session: gr.Textbox, model: gr.Dropdown) -> None:
+        self.digit.change(self.on_model_digit, inputs=[session, model, self.digit],
+                          outputs=[self.gallery, self.words], api_name="model_digit_samples")
+
+    def on_model_digit(self, token: Any, model: Any, digit: Any) -> tuple[np.ndarray | None, str]:
+        """/model_digit_samples: the gallery of `digit` for an Explore model (1,000 samples of fixed noise)."""
+        if digit is None or digit == "":
+            return None, HINT.split(" (or drag")[0] + "."
+        d = number(digit, "digit", 0, 9, integer=True)
+        chosen = self.pg.models.get(self.pg.session(token), model)
+        gallery = digit_gallery(chosen.generator, chosen.config, d)
+        return gallery_picture(gallery), gallery_words(gallery)

@@ -22,6 +22,7 @@ from ..widgets.components import AtomicImage, InlineImage
 from ..widgets.inputs import number
 from ..widgets.labels import LOSS_LABELS
 from .digit_draw_panel import DigitDrawPanel
+from .digit_panel import ModelDigitPanel
 
 NUM_SLIDERS = NUM_DIRECTIONS  # latent takes s1..s6
 SLIDER_RANGE = 3.0  # latent sliders move up to 3 standard deviations
@@ -58,6 +59,8 @@ class ExploreTab:
                 with gr.Column():
                     self.digit_image = InlineImage(label="Generated digit", format="png", type="numpy",
                                                    interactive=False, height=300, elem_id="digit")
+            self.model_digits = ModelDigitPanel(self.pg)
+            self.model_digits.build()
             self.drawn = DigitDrawPanel(self)
             self.drawn.build()
             gr.Markdown("### Interpolation between two seeds")
@@ -81,6 +84,7 @@ class ExploreTab:
 
     def _wire(self) -> None:
         s = self.session
+        self.model_digits.wire_model(s, self.model)
         chosen = [self.digit, *self.sliders, self.digit_image, self.model_info, self.origin]
         self.model.input(self.on_model, inputs=[s, self.model], outputs=chosen, api_name="explore_model")
         self.tab.select(self.on_model, inputs=[s, self.model], outputs=chosen, api_visibility="private")
