@@ -61,6 +61,13 @@ def choose_preset(page: Any, name: str) -> None:
     wait(lambda: f"{name} —" in page.locator("#preset-info").inner_text(), 15, f"the {name} preset in the form")
 
 
+def select_brush(canvas: Any) -> None:
+    """Select a Sketchpad's brush (Gradio starts it with no tool) unless it already is: then its size button shows,
+    and a second click on the brush would open its options instead."""
+    if canvas.get_by_role("button", name="Brush Size").count() == 0:
+        canvas.get_by_role("button", name="Brush", exact=True).click()
+
+
 def shots_dir(tmp_path: Path) -> Path:
     """docs/screenshots/ when refreshing the docs' pictures, else the test's temporary folder."""
     return DOCS_SHOTS if os.environ.get("GANPLAYGROUND_SCREENSHOTS") else tmp_path

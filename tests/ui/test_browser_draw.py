@@ -18,7 +18,7 @@ import pytest
 
 from ganplayground.train.images import ARROW_COLOUR, GRID_COLOUR
 
-from .browser import choose_preset, click_start, launch, open_app, require_chromium, shots_dir, wait
+from .browser import choose_preset, click_start, launch, open_app, require_chromium, select_brush, shots_dir, wait
 from .test_browser_slowmo import _pixels
 
 RED, BLACK = (200, 0, 60), (20, 20, 20)  # generated and real points on the toy plot (images.toy_plot)
@@ -66,7 +66,7 @@ def test_a_drawn_z_is_learned_and_both_views_show_on_its_plot(app_url: str, tmp_
         message = page.locator("#draw-message")
         canvas.get_by_role("button", name="Clear canvas").click()
         wait(lambda: "points along" not in message.inner_text(), 10, "the cleared canvas")
-        canvas.get_by_role("button", name="Brush").click()
+        select_brush(canvas)
         _draw_z(page, canvas.locator("canvas").first.bounding_box())
         wait(lambda: "points along the strokes" in message.inner_text(), 15, "the Z read as a drawing")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from .browser import launch, open_app, require_chromium, shots_dir, wait
+from .browser import launch, open_app, require_chromium, select_brush, shots_dir, wait
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +52,7 @@ def test_a_drawn_seven_is_found_and_a_slider_moves_from_the_match(app_url: str, 
         page.get_by_role("tab", name="Explore").click()
         canvas = page.locator("#digit-canvas")
         canvas.scroll_into_view_if_needed()
-        canvas.get_by_role("button", name="Brush").click()
+        select_brush(canvas)
         _draw_seven(page, canvas.locator("canvas").first.bounding_box())
         page.wait_for_timeout(500)  # the strokes reach the server with the canvas's change event
         page.click("#find-digit")
