@@ -5,12 +5,14 @@ GANPLAYGROUND_SCREENSHOTS=1)."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import numpy as np
 import pytest
 
 from ..waiting import wait_for
@@ -59,6 +61,19 @@ def choose_preset(page: Any, name: str) -> None:
     preset.fill(name)
     page.get_by_role("option", name=re.compile(f"^{re.escape(name)}:")).click()
     wait(lambda: f"{name} —" in page.locator("#preset-info").inner_text(), 15, f"the {name} preset in the form")
+
+
+def stroke(page: Any, canvas: Any, corners: list[tuple[float, float]], moves: int = 20) -> None:
+    """Draw one stroke on a canvas with the mouse (press, move, release) through `corners`, pixel offsets from the
+    canvas's centre, `moves` mouse moves per segment."""
+    box = canvas.locator("canvas").first.bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx + corners[0][0], cy + corners[0][1])
+    page.mouse.down()
+    for (x0, y0), (x1, y1) in itertools.pairwise(corners):
+        for t in np.linspace(0, 1, moves + 1)[1:]:
+            page.mouse.move(cx + x0 + (x1 - x0) * t, cy + y0 + (y1 - y0) * t)
+    page.mouse.up()
 
 
 def select_brush(canvas: Any) -> None:

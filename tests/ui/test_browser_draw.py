@@ -9,7 +9,6 @@ docs/screenshots/draw.png (the Z learned) and draw-views.png (the grid and the a
 
 from __future__ import annotations
 
-import itertools
 import time
 from pathlib import Path
 
@@ -18,7 +17,17 @@ import pytest
 
 from ganplayground.train.images import ARROW_COLOUR, GRID_COLOUR
 
-from .browser import choose_preset, click_start, launch, open_app, require_chromium, select_brush, shots_dir, wait
+from .browser import (
+    choose_preset,
+    click_start,
+    launch,
+    open_app,
+    require_chromium,
+    select_brush,
+    shots_dir,
+    stroke,
+    wait,
+)
 from .test_browser_slowmo import _pixels
 
 RED, BLACK = (200, 0, 60), (20, 20, 20)  # generated and real points on the toy plot (images.toy_plot)
@@ -42,16 +51,7 @@ def share_near(image: np.ndarray) -> float:
     return float((d <= NEAR_PX).mean())
 
 
-def _draw_z(page, canvas_box: dict) -> None:  # noqa: ANN001 - a Playwright page
-    """A Z across the middle of the canvas in one stroke: press, move, release."""
-    cx, cy = canvas_box["x"] + canvas_box["width"] / 2, canvas_box["y"] + canvas_box["height"] / 2
-    corners = [(-90, -90), (90, -90), (-90, 90), (90, 90)]
-    page.mouse.move(cx + corners[0][0], cy + corners[0][1])
-    page.mouse.down()
-    for (x0, y0), (x1, y1) in itertools.pairwise(corners):
-        for t in np.linspace(0, 1, 25)[1:]:
-            page.mouse.move(cx + x0 + (x1 - x0) * t, cy + y0 + (y1 - y0) * t)
-    page.mouse.up()
+Z = [(-90, -90), (90, -90), (-90, 90), (90, 90)]  # a Z across the middle of the canvas, in one stroke
 
 
 def test_a_drawn_z_is_learned_and_both_views_show_on_its_plot(app_url: str, tmp_path: Path) -> None:
@@ -67,7 +67,7 @@ def test_a_drawn_z_is_learned_and_both_views_show_on_its_plot(app_url: str, tmp_
         canvas.get_by_role("button", name="Clear canvas").click()
         wait(lambda: "points along" not in message.inner_text(), 10, "the cleared canvas")
         select_brush(canvas)
-        _draw_z(page, canvas.locator("canvas").first.bounding_box())
+        stroke(page, canvas, Z, moves=24)
         wait(lambda: "points along the strokes" in message.inner_text(), 15, "the Z read as a drawing")
 
         page.locator("#settings").get_by_text("Settings").click()  # a minute, so the views have time to show

@@ -11,26 +11,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from .browser import launch, open_app, require_chromium, select_brush, shots_dir, wait
+from .browser import launch, open_app, require_chromium, select_brush, shots_dir, stroke, wait
 
 pytestmark = pytest.mark.browser
 
 playwright = require_chromium()
 
 SEVEN = [(-70, -80), (75, -80), (40, -20), (5, 40), (-20, 95)]  # the bar, then the stroke down, around the centre
-
-
-def _draw_seven(page, box: dict) -> None:  # noqa: ANN001 - a Playwright page
-    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(cx + SEVEN[0][0], cy + SEVEN[0][1])
-    page.mouse.down()
-    for (x0, y0), (x1, y1) in zip(SEVEN, SEVEN[1:], strict=False):
-        for t in np.linspace(0, 1, 15)[1:]:
-            page.mouse.move(cx + x0 + (x1 - x0) * t, cy + y0 + (y1 - y0) * t)
-    page.mouse.up()
 
 
 def _drag(page, selector: str, fraction: float) -> None:  # noqa: ANN001
@@ -53,7 +42,7 @@ def test_a_drawn_seven_is_found_and_a_slider_moves_from_the_match(app_url: str, 
         canvas = page.locator("#digit-canvas")
         canvas.scroll_into_view_if_needed()
         select_brush(canvas)
-        _draw_seven(page, canvas.locator("canvas").first.bounding_box())
+        stroke(page, canvas, SEVEN, moves=14)
         page.wait_for_timeout(500)  # the strokes reach the server with the canvas's change event
         page.click("#find-digit")
         caption = page.locator("#match-caption")
