@@ -20,6 +20,7 @@ from ..widgets.inputs import number
 
 DIGITS = [str(d) for d in range(10)]
 HINT = "Pick a digit (or drag across its bar in the meter) to see the samples the classifier files under it."
+MODEL_HINT = "Pick a digit to see the samples the classifier files under it."  # Explore: no meter to drag
 
 
 def gallery_words(gallery: DigitGallery) -> str:
@@ -98,7 +99,7 @@ class ModelDigitPanel(DigitPanel):
     def build(self) -> None:
         with gr.Accordion("Show me the digits of this model", open=False, elem_id="model-digit-panel"):
             self.digit = PlainRadio(DIGITS, value=None, label="Which digit?", elem_id="model-digit-choice")
-            self.words = gr.Markdown(HINT.split(" (or drag")[0] + ".", elem_id="model-digit-words")
+            self.words = gr.Markdown(MODEL_HINT, elem_id="model-digit-words")
             self.gallery = AtomicImage(label=f"Up to {GALLERY_SIZE} of its samples filed under the digit",
                                        format="png", type="numpy", interactive=False, elem_id="model-digit-gallery",
                                        elem_classes="gp-pixels")
@@ -110,7 +111,7 @@ class ModelDigitPanel(DigitPanel):
     def on_model_digit(self, token: Any, model: Any, digit: Any) -> tuple[np.ndarray | None, str]:
         """/model_digit_samples: the gallery of `digit` for an Explore model (1,000 samples of fixed noise)."""
         if digit is None or digit == "":
-            return None, HINT.split(" (or drag")[0] + "."
+            return None, MODEL_HINT
         d = number(digit, "digit", 0, 9, integer=True)
         chosen = self.pg.models.get(self.pg.session(token), model)
         gallery = digit_gallery(chosen.generator, chosen.config, d)
