@@ -1,6 +1,7 @@
 """The page: a header, the class-link panel and five tabs (Train, Duel, Explore, Learn, Class). Each tab builds its own
 layout and wires its own events (ui/tabs/); this module only assembles them. `build_demo()` builds the page;
-`launch()` serves it.
+`launch()` serves it, in the visitor's language
+(widgets/translate.py, server/page_language.py).
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from .server.class_routes import class_router
+from .server.page_language import PageLanguage
 from .server.playground import Playground
 from .tabs.class_links import ClassLinks
 from .tabs.class_tab import ClassTab
@@ -20,6 +23,7 @@ from .tabs.header import Header
 from .tabs.learn_tab import LearnTab
 from .tabs.train_tab import TrainTab
 from .widgets.theme import launch_options
+from .widgets.translate import LocalizedBlocks, page_i18n
 
 
 @dataclass
@@ -39,7 +43,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
     """Build the page around a Playground (a new one by default); `demo.page` holds its parts."""
     pg = playground or Playground()
     header, links = Header(pg), ClassLinks()
-    with gr.Blocks(title="GAN Playground", delete_cache=(60, 600)) as demo:
+    with LocalizedBlocks(title="GAN Playground", delete_cache=(60, 600)) as demo:
         header.build()  # the page's session box, which every tab reads
         links.build()
         s = header.session
@@ -68,5 +72,6 @@ def launch(demo: gr.Blocks | None = None, **kwargs: Any) -> gr.Blocks:
     app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
     routes = class_router(demo.playground.classes).routes  # type: ignore[attr-defined]
     app_kwargs["routes"] = [*app_kwargs.get("routes", []), *routes]
-    demo.launch(**{**launch_options(), **kwargs, "app_kwargs": app_kwargs})
+    app_kwargs["middleware"] = [*app_kwargs.get("middleware", []), Middleware(PageLanguage)]  # the labels' language
+    demo.launch(**{**launch_options(), "i18n": page_i18n(), **kwargs, "app_kwargs": app_kwargs})
     return demo

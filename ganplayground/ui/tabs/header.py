@@ -9,9 +9,18 @@ from typing import Any
 
 import gradio as gr
 
+from ...i18n import LANGUAGES
 from ..server.playground import Playground
 from ..server.sessions import Session, SessionError, check_token, new_token
 from ..widgets.labels import INTRO
+from ..widgets.translate import L_, request_language
+
+SWITCH_LANGUAGE_JS = """(code) => {
+  const url = new URL(window.location.href);
+  if (!code || url.searchParams.get("lang") === code) return;
+  url.searchParams.set("lang", code);
+  window.location.href = url.href;
+}"""
 
 
 class Header:
@@ -26,15 +35,20 @@ class Header:
         # tab is not there when the page loads, so a refresh could not find its runs again.
         self.token_store = gr.BrowserState("", storage_key="ganplayground-session")
         self.session = gr.Textbox(visible=False, label="session")
-        gr.Markdown(INTRO)
+        with gr.Row(equal_height=True):
+            gr.Markdown(L_(INTRO), elem_id="intro")
+            self.language = gr.Dropdown([(name, code) for code, name in LANGUAGES.items()], value="en",
+                                        label=L_("Language"), elem_id="language", scale=0, min_width=160)
         gr.Markdown(self.pg.device_text, elem_id="device")
 
     def wire(self, demo: gr.Blocks, timers: list[tuple[gr.Timer, Callable[[Session], bool]]]) -> Any:
         """The page's load and unload. `timers`: each tab's poll timer with the test of whether the session has a
         run for it to follow (a refresh restarts those). Returns the load event (the class links chain on it)."""
         self._timers = timers
-        outputs = [self.token_store, self.session, *(timer for timer, _ in timers)]
+        outputs = [self.token_store, self.session, self.language, *(timer for timer, _ in timers)]
         loaded = demo.load(self.on_load, inputs=[self.token_store], outputs=outputs, api_visibility="private")
+        # A new language reloads the page in it (?lang=): Gradio translates the labels once, as the page loads.
+        self.language.input(None, inputs=[self.language], js=SWITCH_LANGUAGE_JS)
         demo.unload(self.on_unload)
         gr.api(self.new_session, api_name="new_session")
         return loaded
@@ -48,7 +62,7 @@ class Header:
         session = self.pg.manager.session(token)
         if request is not None and getattr(request, "session_hash", None):
             self._hash_to_token[request.session_hash] = token
-        out: dict[Any, Any] = {self.token_store: token, self.session: token}
+        out: dict[Any, Any] = {self.token_store: token, self.session: token, self.language: request_language(request)}
         for timer, live in self._timers:
             out[timer] = gr.Timer(active=live(session))
         return out

@@ -8,8 +8,9 @@ here imports gradio.
 from __future__ import annotations
 
 from ...config import LOSS_NAMES
+from ...i18n import N_
 
-INTRO = ("# GAN Playground\nPress **Start** and watch a generator learn MNIST digits from the same 100 noise "
+INTRO = N_("# GAN Playground\nPress **Start** and watch a generator learn MNIST digits from the same 100 noise "
          "vectors. Flip the **loss** while it trains and watch the mode meter: how many of the ten digits can "
          "it make?")
 LOSS_LABELS = {
