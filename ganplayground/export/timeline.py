@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
-from ..i18n import _, ngettext, number
+from ..i18n import _, number
 from ..train.images import make_grid, to_uint8, toy_plot, upscale
 from .digit_map_picture import beside
 from .fonts import caption_font
@@ -35,13 +35,14 @@ class Frame:
 
 
 def _of_total(word: str, modes: int, total: int) -> str:
-    """"5 of 8 blobs": how many of the digits (blobs, parts) the samples cover."""
+    """"5 of 8 blobs": how many of the digits (blobs, parts) the samples cover. Not ngettext: a toy has several
+    blobs or parts, and the meter counts 10 digits, so the total is never one."""
     if word == "blob":
-        text = ngettext("{modes} of {total} blob", "{modes} of {total} blobs", total)
+        text = _("{modes} of {total} blobs")
     elif word == "part":
-        text = ngettext("{modes} of {total} part", "{modes} of {total} parts", total)
+        text = _("{modes} of {total} parts")
     else:
-        text = ngettext("{modes} of {total} digit", "{modes} of {total} digits", total)
+        text = _("{modes} of {total} digits")
     return text.format(modes=number(modes), total=number(total))
 
 
