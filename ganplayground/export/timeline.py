@@ -85,7 +85,9 @@ def frame_strip(frames: list[Frame], gap: int = 8, background: int = 255) -> np.
     height = max(p.shape[0] for p in pictures)
     font = caption_font(CAPTION_SIZE, "".join(f.caption for f in frames))  # shipped fonts: no system fonts needed
     lines = max(f.caption.count("\n") + 1 for f in frames)
-    caption_height = 6 + (CAPTION_SIZE + 4) * lines
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))  # a CJK font's lines are taller than Pillow's own
+    tallest = max(measure.multiline_textbbox((0, 0), f.caption, font=font, spacing=3)[3] for f in frames)
+    caption_height = 6 + max((CAPTION_SIZE + 4) * lines, tallest + 2)
     width = sum(p.shape[1] for p in pictures) + gap * (len(pictures) + 1)
     canvas = Image.new("RGB", (width, height + caption_height + gap), (background,) * 3)
     draw = ImageDraw.Draw(canvas)
