@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ..i18n import N_, _, current_language
+from ..export.fonts import caption_font
+from ..i18n import N_, _
 from ..train.images import upscale
 from . import game
 from .game import Round, Score
@@ -28,22 +29,10 @@ GREY, ORANGE, GREEN, RED = (190, 190, 190), (235, 130, 0), (30, 150, 60), (210, 
 INK, PAPER = (30, 30, 30), (250, 250, 250)
 # Translators: a player's short name under a tile: the discriminator (D) and the digit classifier (clf).
 OPPONENT_SHORT = {"discriminator": N_("D"), "classifier": N_("clf")}
-# Pillow's own font has Latin letters only: these languages need a system font with their script, else English.
-SCRIPT_FONTS = {"zh": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-                       "/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc",
-                       "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-                       "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")}
 
 
-def _font(size: int, language: str = "en") -> ImageFont.ImageFont | ImageFont.FreeTypeFont | None:
-    """Pillow's font, or for a language in another script a system font that has it (None if there is none)."""
-    if language in SCRIPT_FONTS:
-        for path in SCRIPT_FONTS[language]:
-            try:
-                return ImageFont.truetype(path, size)
-            except OSError:
-                continue
-        return None
+def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    """Pillow's font (the tiles' numbers)."""
     try:
         return ImageFont.load_default(size=size)
     except (OSError, TypeError):  # Pillow without FreeType: the fixed bitmap font
@@ -51,13 +40,11 @@ def _font(size: int, language: str = "en") -> ImageFont.ImageFont | ImageFont.Fr
 
 
 def _captions(size: int) -> tuple[ImageFont.ImageFont | ImageFont.FreeTypeFont, dict[str, str]]:
-    """The tiles' caption font and words, in the current language if a font can write it, else in English."""
-    font = _font(size, current_language())
+    """The tiles' caption words in the current language, and a font that has their letters (export.fonts)."""
     words = {"marked": N_("marked fake"), "fake": N_("FAKE"), "real": N_("real"), "you fake": N_("you: fake"),
              "you real": N_("you: real"), "you": N_("you"), **OPPONENT_SHORT}
-    if font is None:
-        return _font(size), words
-    return font, {key: _(text) for key, text in words.items()}
+    words = {key: _(text) for key, text in words.items()}
+    return caption_font(size, "".join(words.values())), words
 
 
 def draw_board(images: np.ndarray, marked: set[int], round_: Round | None = None,
