@@ -47,7 +47,7 @@ class ExploreTab:
             models = self.pg.models.choices(None)
             self.model = gr.Dropdown(choices=models, value="default" if "default" in models else models[0],
                                      label="Model")
-            self.model_info = gr.Markdown("")
+            self.model_info = gr.Markdown("", elem_id="model-info")
             with gr.Accordion("Upload a model", open=False, elem_id="upload-accordion"):
                 self.upload = gr.File(label="The .zip from Download model, or model.safetensors with its config.json",
                                       file_count="multiple", file_types=[".zip", ".safetensors", ".json"],

@@ -13,8 +13,10 @@ import numpy as np
 
 from ...export.lesson_pictures import lesson_picture, lesson_story
 from ..server.playground import Playground
+from ..widgets.alt_text import LESSON_PICTURES, LESSON_STORY
 from ..widgets.inputs import number
 from ..widgets.labels import LESSONS
+from ..widgets.translate import L_
 from .draw_panel import DrawPanel
 from .game_panel import GamePanel
 from .train_form import TrainForm
@@ -43,10 +45,11 @@ class LearnTab:
                         self.toy_buttons[n - 1] = gr.Button(lesson["toy"]["button"], elem_id=f"lesson-{n}-toy")
             with gr.Column(scale=1):
                 gr.Image(value=self.picture(lesson["image"]), format="png", interactive=False, show_label=False,
-                         height=260)
+                         height=260, buttons=[], alt_text=L_(LESSON_PICTURES[lesson["image"]]))
         if "story" in lesson:  # the run over time, full width under the lesson
             gr.Image(value=lesson_story(lesson["story"]), format="png", interactive=False,
-                     label=f"One run of the {lesson['preset']} preset over time", height=230)
+                     label=f"One run of the {lesson['preset']} preset over time", height=230,
+                     alt_text=L_(LESSON_STORY))
         return button
 
     def picture(self, kind: str) -> np.ndarray | None:
