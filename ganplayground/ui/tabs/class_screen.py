@@ -10,12 +10,14 @@ import gradio as gr
 import pandas as pd
 
 from ...classroom.classes import RunRecord
+from ...export.palette import OKABE_ITO
 from ..server.playground import Playground
 from ..widgets import plots, wall
 from ..widgets.charts import curve_plot
 from ..widgets.class_pictures import png_array
+from ..widgets.components import NamedImage
 
-METER_COLORS = {"digits covered": "#2563eb"}
+METER_COLORS = {"digits covered": OKABE_ITO["blue"]}
 
 
 class BigScreen:
@@ -31,7 +33,7 @@ class BigScreen:
         with gr.Group(visible=False) as self.panel:
             self.caption = gr.Markdown("")
             with gr.Row():
-                self.picture = gr.Image(label="Latest samples", interactive=False, height=420, buttons=[],
+                self.picture = NamedImage(label="Latest samples", interactive=False, height=420, buttons=[],
                                         elem_classes="gp-pixels", elem_id="class-big-picture")
                 with gr.Column():
                     self.meter = curve_plot("Digits covered over time", METER_COLORS, y_lim=[0, 10])

@@ -23,6 +23,7 @@ from ..server.class_routes import class_links, student_link
 from ..server.playground import Playground
 from ..widgets import wall
 from ..widgets.class_pictures import chart_points, png_array, qr_picture
+from ..widgets.components import NamedImage
 from ..widgets.labels import LOSS_LABELS
 from .class_screen import BigScreen
 
@@ -63,7 +64,7 @@ class TeacherPanel:
                     self.teacher_link = gr.Textbox(label="Your teacher link: keep it secret (it opens this wall)",
                                                    interactive=False, buttons=["copy"], visible=False,
                                                    elem_id="class-teacher-link")
-                self.qr = gr.Image(label="Student link as a QR code", visible=False, interactive=False,
+                self.qr = NamedImage(label="Student link as a QR code", visible=False, interactive=False,
                                    height=220, buttons=[], elem_id="class-qr")
             self.my_classes = gr.Dropdown([], label="Your classes (in this browser)", elem_id="class-mine")
             self.status = gr.Markdown("", elem_id="class-teacher-status")
@@ -80,7 +81,7 @@ class TeacherPanel:
                 self.hide = gr.Button("Hide", scale=0, elem_id="class-hide")
                 self.unhide = gr.Button("Show again", scale=0, elem_id="class-unhide")
             self.screen.build()
-            self.chart = gr.Image(label="The class chart", interactive=False, visible=False, elem_id="class-chart")
+            self.chart = NamedImage(label="The class chart", interactive=False, visible=False, elem_id="class-chart")
             self._build_sharing()
             self.seen = gr.State(None)
 

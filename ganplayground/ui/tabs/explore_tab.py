@@ -53,7 +53,7 @@ class ExploreTab:
             labels = [(L_(SESSION_MODEL) if name == SESSION_MODEL else name, name) for name in models]  # no uploads yet
             self.model = gr.Dropdown(choices=labels,
                                      value="default" if "default" in models else models[0], label=L_("Model"))
-            self.model_info = gr.Markdown("")
+            self.model_info = gr.Markdown("", elem_id="model-info")
             with gr.Accordion(L_("Upload a model"), open=False, elem_id="upload-accordion"):
                 what = L_("The .zip from Download model, or model.safetensors with its config.json")
                 self.upload = gr.File(label=what, file_count="multiple", file_types=[".zip", ".safetensors", ".json"],

@@ -18,6 +18,7 @@ from ...classroom.game import Round, Score
 from ...classroom.game_board import CELL_H, COLUMNS, GAP, draw_board, tile_at
 from ...i18n import N_, _, decimal, number, percent
 from ..widgets import inputs
+from ..widgets.alt_text import GAME_BOARD
 from ..widgets.translate import L_
 
 TILES = game.DEFAULT_TILES
@@ -169,7 +170,8 @@ class GamePanel:
             with gr.Row():
                 with gr.Column(scale=1, min_width=540):
                     self.board = gr.Image(format="png", type="numpy", interactive=False, show_label=False,
-                                          elem_id="game-board", buttons=[], height=BOARD_HEIGHT)
+                                          elem_id="game-board", buttons=[], height=BOARD_HEIGHT,
+                                          alt_text=L_(GAME_BOARD))
                 with gr.Column(scale=1):
                     self.marks = gr.CheckboxGroup(choices=[(str(i), i) for i in range(1, TILES + 1)], value=[],
                                                   label=L_("Tiles you think are fake"), elem_id="game-marks")

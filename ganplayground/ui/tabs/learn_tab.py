@@ -14,6 +14,7 @@ import numpy as np
 from ...export.lesson_pictures import lesson_picture, lesson_story
 from ...i18n import N_, _
 from ..server.playground import Playground
+from ..widgets.alt_text import LESSON_PICTURES, LESSON_STORY
 from ..widgets.inputs import number
 from ..widgets.labels import LESSONS
 from ..widgets.translate import L_
@@ -52,10 +53,11 @@ class LearnTab:
                         self.toy_buttons[n - 1] = gr.Button(L_(lesson["toy"]["button"]), elem_id=f"lesson-{n}-toy")
             with gr.Column(scale=1):
                 gr.Image(value=self.picture(lesson["image"]), format="png", interactive=False, show_label=False,
-                         height=260)
+                         height=260, buttons=[], alt_text=L_(LESSON_PICTURES[lesson["image"]]))
         if "story" in lesson:  # the run over time, full width under the lesson
             gr.Image(value=lesson_story(lesson["story"]), format="png", interactive=False,
-                     label=L_(STORY_LABELS[lesson["preset"]]), height=230)
+                     label=L_(STORY_LABELS[lesson["preset"]]), height=230,
+                     alt_text=L_(LESSON_STORY))
         return button
 
     def picture(self, kind: str) -> np.ndarray | None:

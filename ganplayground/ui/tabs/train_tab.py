@@ -14,6 +14,7 @@ from ...config import ConfigError
 from ..server.playground import Playground
 from ..server.runs import Run
 from ..widgets import plots
+from ..widgets.alt_text import described, losses_summary, samples_alt
 from ..widgets.charts import coverage_plot, curve_plot, histogram_plot, plot_update, poll_state
 from ..widgets.components import AtomicImage
 from ..widgets.inputs import error
@@ -59,6 +60,7 @@ class TrainTab:
                                          elem_id="losses")
                 self.d_outputs = curve_plot("D(real), D(fake), Wasserstein estimate", plots.D_OUTPUT_COLORS,
                                             elem_id="d-outputs")
+            self.losses_text = gr.Markdown("", elem_id="losses-summary")  # the curves in words (alt_text.py)
             self.timer = gr.Timer(1.0, active=False)
             self.seen = gr.State(None)  # the poll's state: the version shown, the plot settings sent
             self.timeline.build()
@@ -122,12 +124,13 @@ class TrainTab:
     def _poll_outputs(self) -> list[Any]:
         # The order of /poll's outputs for API clients (docs/api.md): keep it.
         return [self.samples, self.losses, self.d_outputs, self.histogram, self.meter, self.coverage, self.status,
-                self.pause, self.restore, self.narrator, self.timer, self.seen, self.draw.caption, self.digit_map]
+                self.pause, self.restore, self.narrator, self.timer, self.seen, self.draw.caption, self.digit_map,
+                self.losses_text]
 
     @property
     def _reset_outputs(self) -> list[Any]:
         return [self.samples, self.losses, self.d_outputs, self.histogram, self.meter, self.coverage, self.status,
-                self.pause, self.narrator, self.timer, self.seen, self.digit_map]
+                self.pause, self.narrator, self.timer, self.seen, self.digit_map, self.losses_text]
 
     def preset_values(self, preset: str) -> dict[Any, Any]:
         """The form filled with a preset (as its menu does), and its drawing on the canvas when it has one."""
@@ -188,7 +191,7 @@ class TrainTab:
         if session.run is not None:
             session.run.stop()
             session.run = None
-        return {self.samples: None, self.losses: None, self.d_outputs: None,
+        return {self.samples: None, self.losses: None, self.losses_text: "", self.d_outputs: None,
                 self.histogram: gr.update(value=plots.histogram(None), **histogram_settings()), self.meter: "",
                 self.coverage: None, self.status: "Ready. Pick a preset and press Start.", self.pause: "Pause",
                 self.narrator: "", self.digit_map: None,
@@ -237,8 +240,9 @@ class TrainTab:
         meter, frame = read_meter(snap, config, history)
         coverage = plots.coverage_curve(history, mode_words(config)[1])
         out.update({
-            self.samples: self.pg.picture(snap, config),
+            self.samples: described(self.pg.picture(snap, config), samples_alt(snap, config)),
             self.losses: plot_update(plots.loss_curves(history), "losses", sent),
+            self.losses_text: losses_summary(history),
             self.d_outputs: plot_update(plots.d_output_curves(history), "d_outputs", sent),
             self.histogram: plot_update(frame, "histogram", sent, **histogram_settings(config)),
             self.meter: meter,

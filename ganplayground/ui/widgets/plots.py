@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from ...config import LOSS_NAMES
-from ...export.palette import SWITCH_COLOR, loss_hues
+from ...export.palette import D_OUTPUT_HUES, SWITCH_COLOR, loss_hues
 from .labels import LOSS_SHORT
 
 MAX_POINTS = 300
@@ -48,8 +48,7 @@ COVERAGE_COLORS = {**{short_loss(loss): loss_hues(loss)[0] for loss in LOSS_NAME
                    SWITCH: SWITCH_COLOR}
 # D's outputs keep their colours across a switch (six per-loss names overflow the legend); their lines break
 # at the switch instead, as D(real) is a probability under JS and a raw score under Wasserstein.
-D_OUTPUT_COLORS = {"D(real)": "#0f766e", "D(fake)": "#dc2626", "Wasserstein estimate": "#7c3aed",
-                   SWITCH: SWITCH_COLOR}
+D_OUTPUT_COLORS = {**D_OUTPUT_HUES, SWITCH: SWITCH_COLOR}
 
 
 def _downsample(history: list[Any], max_points: int = MAX_POINTS) -> list[Any]:

@@ -13,10 +13,11 @@ from collections.abc import Callable, Sequence
 from urllib.parse import quote
 
 from ...classroom.classes import RunRecord
+from ...export.palette import VERDICT_HUES
 from .labels import LOSS_LABELS
 
-VERDICTS = {"collapse": ("collapse", "#b91c1c"), "healthy": ("healthy", "#15803d"),
-            "illegible": ("not digits yet", "#6b7280")}
+VERDICTS = {"collapse": ("collapse", VERDICT_HUES["collapse"]), "healthy": ("healthy", VERDICT_HUES["healthy"]),
+            "illegible": ("not digits yet", VERDICT_HUES["illegible"])}
 SORTS = {"newest": "Newest first", "oldest": "Oldest first", "name": "Name", "digits": "Most digits first",
          "verdict": "Verdict"}
 ALL = "all"
@@ -74,7 +75,7 @@ def card(record: RunRecord, cut_off: bool = False) -> str:
         picture = f'<img src="{src}" alt="{e(record.name)}: latest samples">'
     else:
         picture = '<div class="noimg" role="img" aria-label="no picture yet"></div>'
-    words, colour = VERDICTS.get(record.verdict or "", ("no reading yet", "#9ca3af"))
+    words, colour = VERDICTS.get(record.verdict or "", ("no reading yet", VERDICT_HUES["none"]))
     state = "finished" if record.finished else "cut off by a server restart" if cut_off else "training"
     lines = [f'<div class="name">{e(run_title(record))}</div>',
              f'<span class="gp-badge" style="background:{colour}">{e(words)}</span> {e(state)}',
