@@ -274,12 +274,12 @@ class ClassStore:
     def _session(self, begin: str) -> Iterator[Tables]:
         with self._lock:
             if self._db is None:
-                raise StorageError("The class database is closed.")
+                raise StorageError(_("The class database is closed."))
             try:
                 with _transaction(self._db, begin):
                     yield Tables(self._db, self.max_bytes)
             except sqlite3.Error as error:
-                raise StorageError(f"The class database could not be used: {error}.") from error
+                raise StorageError(_("The class database could not be used: {error}.").format(error=error)) from error
 
     def reading(self) -> AbstractContextManager[Tables]:
         """A consistent view for several queries: `with store.reading() as tables: ...`."""

@@ -231,14 +231,12 @@ class TeacherPanel:
         # on a busy 2-core server: benchmarks/class_wall.py).
         chart = repr((code, finished))
         draw = bool(finished) and seen.get("chart") != chart and time.time() - seen.get("chart_at", 0) > CHART_SECONDS
-        full = " · ⚠ " + _("The class database is full: new runs are not recorded.") if self.pg.classes.book.full \
-            else ""
-        return {self.status: wall.summary(records) + full,
+        full = _("The class database is full: new runs are not recorded.") if self.pg.classes.book.full else ""
+        return {self.status: wall.summary(records) + (f" · ⚠ {full}" if full else ""),
                 self.wall: wall.wall_html(shown, self.pg.classes.cut_off),
                 self.run_menu: gr.Dropdown(choices=[(wall.run_title(r), r.id) for r in records]),
                 self.chart: gr.update(value=png_array(class_chart_png(finished, knob, _("Class {code}").format(
-                    code=code))),
-                                      visible=True) if draw else gr.skip(),
+                    code=code))), visible=True) if draw else gr.skip(),
                 self.seen: {"wall": signature, "chart": chart if draw else seen.get("chart"),
                             "chart_at": time.time() if draw else seen.get("chart_at", 0)}}
 
