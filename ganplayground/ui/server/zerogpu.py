@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ...config import Config
+from ...i18n import N_
 from ...measure.metrics import live_reading
 from ...train.trainer import Trainer
 from .runs import Run
@@ -98,10 +99,11 @@ class ChunkedRun(Run):
                             self._publish(mirror.snapshot())
                             return
             if mirror.status == "running":
-                mirror.status, mirror.reason = "stopped", "Stopped by the user."
+                mirror.status, mirror.reason = "stopped", N_("Stopped by the user.")
             self._publish(mirror.snapshot())
         except Exception as exc:  # noqa: BLE001 - a failed GPU call must report, not kill the server
-            self.error = f"Training stopped: the GPU call failed ({type(exc).__name__}: {str(exc)[:200]})"
+            self.fail(N_("Training stopped: the GPU call failed ({error})"),
+                      error=f"{type(exc).__name__}: {str(exc)[:200]}")
             mirror.status, mirror.reason = "stopped", self.error
             self._publish(mirror.snapshot())
         finally:
