@@ -15,6 +15,9 @@ from ..server.sessions import Session, SessionError, check_token, new_token
 from ..widgets.labels import INTRO
 from ..widgets.translate import L_, request_language
 
+# The hidden session box's label names the first parameter of the API's endpoints (docs/api.md): an API name, never
+# shown on the page, so it stays English on purpose.
+SESSION_LABEL = "session"
 SWITCH_LANGUAGE_JS = """(code) => {
   const url = new URL(window.location.href);
   if (!code || url.searchParams.get("lang") === code) return;
@@ -34,7 +37,7 @@ class Header:
         # At the top level of the Blocks, not inside a tab: tab contents mount lazily, and a state in a hidden
         # tab is not there when the page loads, so a refresh could not find its runs again.
         self.token_store = gr.BrowserState("", storage_key="ganplayground-session")
-        self.session = gr.Textbox(visible=False, label="session")
+        self.session = gr.Textbox(visible=False, label=SESSION_LABEL)
         with gr.Row(equal_height=True):
             gr.Markdown(L_(INTRO), elem_id="intro")
             self.language = gr.Dropdown([(name, code) for code, name in LANGUAGES.items()], value="en",

@@ -94,7 +94,8 @@ def _meter_words(m: dict[str, Any]) -> str:
     verdict = m.get("verdict")
     modes = number(m["modes"])
     if verdict == "illegible":
-        return f"### {_('Not digits yet')}\n{_(METER_NOT_DIGITS)}"
+        heading = _("Not digits yet")
+        return f"### {heading}\n{_(METER_NOT_DIGITS)}"
     if verdict == "collapse":
         made = sorted((d for d, s in enumerate(shares) if s >= MODE_THRESHOLD), key=lambda d: -shares[d])
         made = made[:COLLAPSE_MAX_MODES]
@@ -107,7 +108,8 @@ def _meter_words(m: dict[str, Any]) -> str:
     words = _(METER_MISSING).format(missing=", ".join(missing)) if missing else _(METER_ALL_DIGITS)
     if verdict is None:  # metrics from before the verdict existed: count, claim nothing about legibility
         words = ""
-    return f"### {_('{modes} of 10 digits').format(modes=modes)}\n{words}".rstrip()
+    heading = _("{modes} of 10 digits").format(modes=modes)
+    return f"### {heading}\n{words}".rstrip()
 
 
 def _legibility(m: dict[str, Any], legibility: float) -> str:
