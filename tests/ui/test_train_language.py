@@ -1,5 +1,5 @@
-"""The Train tab speaks the page's language: a poll's status and mode meter, and the device line the page loads,
-come out in Spanish under use_language("es") (the page sets the language of each event the same way)."""
+"""The Train tab speaks the page's language: a poll's status, mode meter and curves' legends, and the device line the
+page loads, come out in Spanish under use_language("es") (the page sets the language of each event the same way)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from ganplayground.presets import get_preset
 from ganplayground.train.snapshots import Snapshot
 from ganplayground.ui.app import Page
 from ganplayground.ui.tabs.digit_panel import GALLERY_LABEL, MODEL_GALLERY_LABEL
+from ganplayground.ui.widgets import plots
+from ganplayground.ui.widgets.charts import plot_update
 
 COLLAPSE = {"n": 1000, "histogram": [0, 0.97, 0, 0, 0, 0, 0, 0.03, 0, 0], "modes": 2, "largest_share": 0.97,
             "fid": 180.0, "fid_floor": 21.0, "class_fid": 140.0, "class_fid_floor": 65.0, "verdict": "collapse"}
@@ -50,3 +52,16 @@ def test_the_device_line_is_written_in_the_language_of_the_page_that_loads(page:
 
 def test_the_gallery_labels_name_the_gallery_size() -> None:
     assert f"Up to {GALLERY_SIZE} " in GALLERY_LABEL and f"Up to {GALLERY_SIZE} " in MODEL_GALLERY_LABEL
+
+
+def test_the_curves_name_their_series_in_words_in_spanish() -> None:
+    history = [{"step": s, "loss": "js" if s < 50 else "wgan-gp", "loss_d": 1.0, "loss_g": 2.0, "d_real": 0.6,
+                "d_fake": 0.4, "wasserstein": 0.3 if s >= 50 else None} for s in range(0, 100, 10)]
+    with use_language("es"):
+        losses = plot_update(plots.loss_curves(history), "losses", {})
+        outputs = plot_update(plots.d_output_curves(history), "d_outputs", {})
+    assert losses["colors_in_legend"][-1] == "pérdida cambiada" and losses["x_title"] == "paso"
+    assert losses["color_map"]["pérdida cambiada"] == plots.SERIES_COLORS[plots.SWITCH]
+    assert "estimación de Wasserstein" in set(outputs["value"]["series"])
+    english = plot_update(plots.loss_curves(history), "losses", {})
+    assert english["colors_in_legend"][-1] == plots.SWITCH and "color_map" not in english

@@ -52,7 +52,7 @@ def plot_update(frame: Any, key: str, sent: dict[str, str], **settings: Any) -> 
     if isinstance(frame, pd.DataFrame) and "series" in frame:  # a line plot (the histogram has no series)
         if not plots.has_data(frame):
             return gr.skip()
-        settings["colors_in_legend"] = plots.shown(frame)
+        frame, settings["colors_in_legend"] = translated_series(frame, settings)
         # The axes in the reader's language (the plot shows its titles as they come, untranslated).
         settings.setdefault("x_title", _("step"))
         settings.setdefault("y_title", _("value"))
@@ -61,6 +61,19 @@ def plot_update(frame: Any, key: str, sent: dict[str, str], **settings: Any) -> 
         return frame
     sent[key] = fingerprint
     return gr.update(value=frame, **settings)
+
+
+def translated_series(frame: pd.DataFrame, settings: dict[str, Any]) -> tuple[pd.DataFrame, list[str]]:
+    """The frame with its series named in words ("loss switched") in the reader's language, and its legend. Outside
+    English the colour map goes with the settings too, keyed by those names (the one built with the plot is
+    English); English frames go as they are."""
+    names = {word: _(word) for word in plots.WORDS}
+    names = {word: name for word, name in names.items() if name != word}
+    if not names:
+        return frame, plots.shown(frame)
+    frame = frame.assign(series=frame["series"].replace(names))
+    settings["color_map"] = {names.get(name, name): color for name, color in plots.SERIES_COLORS.items()}
+    return frame, plots.shown(frame, switch=names.get(plots.SWITCH, plots.SWITCH))
 
 
 def poll_state(seen: Any, sides: int) -> tuple[list[Any], list[dict[str, str]]]:
