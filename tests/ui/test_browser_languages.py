@@ -44,7 +44,9 @@ GRADIO = {"Drop Image Here", "Click to Upload", "Use via API", "Built with Gradi
           "Download", "Share", "Fullscreen", "Exit fullscreen mode", "Undo", "Redo", "Brush", "Eraser", "Layers",
           "Loading", "Error", "Close", "Copy", "Copied", "Runs", "processing", "queue", "Drop File Here", "or",
           "Empty", "Image", "Brush Size", "Brush Color", "Transform", "Pan", "Zoom", "Remove Image", "Paste",
-          "Webcam", "Select the draw tool to start", "No data", "Enter", "Submit", "Stop"}
+          "Webcam", "Select the draw tool to start", "select the draw tool to start",
+          "No data", "Enter", "Submit", "Stop",
+          "common.complete"}  # a key of Gradio's own that its progress note shows untranslated for a moment
 
 VISIBLE_TEXT = """() => {
   const out = [];
@@ -67,7 +69,7 @@ def untranslated(texts: list[str]) -> list[str]:
     for text in texts:
         if text in GRADIO:
             continue
-        rest = text
+        rest = re.sub(r"/\S+|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b", " ", text)  # paths and settings' names
         for name in sorted(IDS, key=len, reverse=True):  # ids such as ring-js, as a whole
             rest = rest.replace(name, " ")
         words = [w for w in re.findall(r"[A-Za-z]{3,}", rest) if w not in NAMES and w not in GRADIO]
@@ -76,7 +78,7 @@ def untranslated(texts: list[str]) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def pseudo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A running app that speaks the pseudo-language to everyone."""
     patch = pytest.MonkeyPatch()
@@ -115,8 +117,9 @@ def test_no_tab_shows_text_that_skipped_the_catalogs(pseudo_app: str) -> None:
         page.wait_for_timeout(1500)
         after = _sweep(page)
         browser.close()
-    assert {tab: texts for tab, texts in before.items() if texts} == {}
-    assert {tab: texts for tab, texts in after.items() if texts} == {}
+    left = {f"{tab} {when}": texts for when, sweep in (("before", before), ("after", after))
+            for tab, texts in sweep.items() if texts}
+    assert left == {}
 
 
 def test_lang_gives_a_spanish_page_and_the_menu_switches_it(app_url: str, tmp_path: Path) -> None:

@@ -66,11 +66,17 @@ class Header:
         session = self.pg.manager.session(token)
         if request is not None and getattr(request, "session_hash", None):
             self._hash_to_token[request.session_hash] = token
-        out: dict[Any, Any] = {self.token_store: token, self.session: token, self.language: request_language(request),
-                               self.device: self.pg.device_text}
+        out: dict[Any, Any] = {self.token_store: token, self.session: token, self.device: self.pg.device_text,
+                               self.language: self._menu_language(request)}
         for timer, live in self._timers:
             out[timer] = gr.Timer(active=live(session))
         return out
+
+    @staticmethod
+    def _menu_language(request: gr.Request | None) -> str:
+        """The Language menu's value: the page's language (English in the pseudo-language, a test's tool)."""
+        code = request_language(request)
+        return code if code in LANGUAGES else "en"
 
     def on_unload(self, request: gr.Request) -> None:
         """The tab went away (closed, or refreshed): its runs stop soon unless it comes back."""

@@ -29,8 +29,9 @@ MAX_POINTS = 300
 VISIT_SHARE = 0.01  # a toy blob counts as visited once it held at least 1% of the points
 SWITCH = N_("loss switched")  # the grey vertical line at each mid-run loss switch
 LOSS_KINDS = ("D", "G")  # short: a legend is one row, and a narrow plot cuts off what does not fit
-D_OUTPUT_KINDS = ("D(real)", "D(fake)", N_("Wasserstein estimate"))
-WORDS = (SWITCH, D_OUTPUT_KINDS[2])  # the series named in words (the others: ids and symbols), translated where shown
+# Translators: D's average output on real images, and on generated ("fake") ones
+D_OUTPUT_KINDS = (N_("D(real)"), N_("D(fake)"), N_("Wasserstein estimate"))
+WORDS = (SWITCH, *D_OUTPUT_KINDS)  # the series named in words (the others: ids and symbols), translated where shown
 
 Row = tuple[float, float, str]
 
