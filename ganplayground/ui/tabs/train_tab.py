@@ -67,7 +67,7 @@ class TrainTab:
     def _build_controls(self) -> None:
         self.form.build_top()
         self.draw.build_canvas(self.form.drawing)
-        with gr.Row():
+        with gr.Row(elem_id="train-buttons"):
             self.start = gr.Button("Start", variant="primary", elem_id="start")
             self.pause = gr.Button("Pause", elem_id="pause")
             self.step = gr.Button("Step", elem_id="step")
