@@ -59,16 +59,20 @@ CSS = f"""
 .gp-projector #show-all, .gp-projector #share, .gp-projector #gp-tabs [role="tablist"],
 .gp-projector #preset-info, .gp-projector #narrator, .gp-projector footer {{display: none !important}}
 .gp-projector #gp-tabs .block{_NOT_KEPT}:not(:has({_KEPT_LIST})) {{display: none !important}}
-.gp-projector #gp-tabs button:not(#start):not(#stop) {{display: none !important}}
+.gp-projector #gp-tabs button:not(#start):not(#stop):not(:has(img)) {{display: none !important}}
 .gp-projector #loss label {{display: flex !important}}
 .gp-projector, .gp-projector .gradio-container {{background: #fff !important; color: #000 !important;
   --body-text-color: #000; --block-background-fill: #fff; --background-fill-primary: #fff}}
 .gp-projector .gradio-container {{max-width: 100% !important}}
 .gp-projector #intro h1 {{font-size: 1.6em; margin: 0}}
-.gp-projector #samples {{height: min(78vh, 62vw) !important; border: 2px solid #000}}
-.gp-projector #meter {{font-size: 1.7em; line-height: 1.3; color: #000}}
-.gp-projector #meter h3 {{font-size: 1.3em}}
-.gp-projector #status {{font-size: 1.25em; color: #000}}
+.gp-projector .row:has(> #intro) > :not(#intro) {{display: none !important}}
+.gp-projector .column:has(> #train-buttons) {{flex: 0 0 300px !important; min-width: 300px !important}}
+.gp-projector #samples {{height: min(76vh, 44vw) !important; flex: 0 0 min(76vh, 44vw) !important;
+  border: 2px solid #000}}
+.gp-projector .row:has(> #link-note) {{display: none !important}}
+.gp-projector #meter h3 {{font-size: 2.6em !important; line-height: 1.2; color: #000 !important}}
+.gp-projector #meter p {{font-size: 1.3em !important; line-height: 1.35; color: #000 !important}}
+.gp-projector #status p {{font-size: 1.2em !important; color: #000 !important}}
 .gp-projector #start, .gp-projector #stop {{font-size: 1.4em; min-height: 3em}}
 """
 HEAD = f"<style>{CSS}</style>"
