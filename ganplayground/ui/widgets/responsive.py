@@ -26,9 +26,9 @@ _NOT_KEPT = "".join(f":not({k})" for k in _KEPT)
 CSS = f"""
 /* The download box: only once it holds a file (on a phone an empty one pushed the samples a screen down). */
 #handin-file:has([aria-label="Empty value"]) {{display: none !important}}
-/* Pictures and plots keep a light background of their own in dark mode: matplotlib draws dark ink. */
-.dark .gp-pixels img, .dark #digit-map img, .dark .gp-picture img {{background: #fff}}
-.dark .gp-meter, .dark .gp-status, .dark .gp-narrator {{color: var(--body-text-color)}}
+/* Dark mode: the model overview's live arrows and arrowheads are drawn dark; make them light on the dark page. */
+.dark .gp-overview line[stroke="#1a1a1a"] {{stroke: #e4e4e7}}
+.dark .gp-overview marker path {{fill: #a1a1aa}}
 
 /* Tablets and phones: one column, a compact header, the buttons on one line. */
 @media (max-width: 820px) {{
