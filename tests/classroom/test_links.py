@@ -208,3 +208,12 @@ def test_a_drawing_with_a_digits_preset_is_ignored_with_a_note() -> None:
 
     link = read(f"preset=collapse&draw={HEART}")
     assert link.setup.draw is None and link.setup.preset == "collapse" and "preset=draw" in link.notes[0]
+
+
+def test_projector_is_an_on_off_switch_that_survives_a_round_trip() -> None:
+    setup = parse_query("preset=collapse&projector=1", lessons=5).setup
+    assert setup.projector and not setup.simple
+    assert to_query(setup) == "preset=collapse&projector=1"
+    assert parse_query(to_query(setup), lessons=5).setup == setup
+    link = parse_query("projector=maybe", lessons=5)
+    assert not link.setup.projector and link.notes == ("ignored: projector=maybe (use 1 for on or 0 for off)",)

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from ganplayground.classroom.game_board import CELL_W, GAP
+
 from .browser import CHROMIUM, LAUNCH_ARGS, choose_preset, click_start, require_chromium, shots_dir, wait
 
 pytestmark = pytest.mark.browser
@@ -149,8 +151,9 @@ def test_sliders_the_game_and_both_canvases_answer_a_finger(app_url: str, browse
     board.wait_for(timeout=30_000)
     wait(lambda: board.evaluate("img => img.complete && img.naturalWidth") > 0, 15, "the dealt board")
     board.scroll_into_view_if_needed()
-    b = board.bounding_box()
-    page.touchscreen.tap(b["x"] + b["width"] * 0.1, b["y"] + b["height"] * 0.1)  # the first tile
+    b, natural = board.bounding_box(), board.evaluate("img => img.naturalWidth")
+    centre = (GAP + CELL_W // 2) * b["width"] / natural  # of the first tile, in page pixels
+    page.touchscreen.tap(b["x"] + centre, b["y"] + centre)
     ticked = page.locator("#game-marks input[type=checkbox]").first
     wait(ticked.is_checked, 15, "the first tile ticked by a tap on the board")
     page.locator("#game-check").tap()
@@ -185,7 +188,8 @@ def test_the_projector_view_keeps_only_the_grid_the_verdict_and_three_controls(
 
 CONTRAST_JS = """(e) => {
   const rgb = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
-  const lum = ([r, g, b]) => { const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const lum = ([r, g, b]) => {
     return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
   let bg = null;
   for (let n = e; n && !bg; n = n.parentElement) {

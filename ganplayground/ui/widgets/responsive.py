@@ -38,6 +38,9 @@ CSS = f"""
   #train-buttons, .row:has(> #lab-card) {{flex-wrap: nowrap; gap: 6px}}
   #train-buttons > button, #lab-card, #download-model {{min-width: 0 !important; padding-left: 4px; padding-right: 4px}}
   .gp-narrator {{min-height: 0}}
+  /* The game's board as wide as the screen and as tall as its picture: a tap maps to the tile under the finger. */
+  #game-board {{height: auto !important}}
+  #game-board img {{width: 100%; height: auto !important}}
   #samples {{height: min(420px, 48vw) !important}}
   /* Gradio grows the Sketchpad from the top-left corner: a finger that scrolls the page must not draw. */
   canvas {{touch-action: none}}
