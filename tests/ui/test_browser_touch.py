@@ -102,7 +102,14 @@ def test_the_class_view_on_a_touch_screen_shows_start_and_the_samples_first(
     page.wait_for_timeout(4000)  # a few more steps: digits on the grid
     page.evaluate("(y) => window.scrollTo(0, y)", _box(page, "#status")["top"] - 8 if screens > 1 else 0)
     page.screenshot(path=str(shots / ("phone.png" if width < 768 else "tablet.png")))
+    page.locator("#lab-card").tap()  # the download box appears once it has the lab card
+    wait(lambda: page.locator("#handin-file").is_visible() and ".png" in page.locator("#handin-file").inner_text(),
+         60, "the lab card in the download box")
     page.locator("#stop").tap()
+    for tab in ("Duel", "Explore", "Learn", "Class"):
+        page.get_by_role("tab", name=tab).first.tap()
+        page.wait_for_timeout(1500)
+        assert _no_sideways_scroll(page), f"the {tab} tab scrolls sideways at {width} px"
     page.context.close()
 
 
