@@ -1,12 +1,14 @@
 """How the page feels, measured through the running app on loopback.
 
-    python benchmarks/latency.py
+    python benchmarks/latency.py [--languages]
 
 Prints: a latent-slider event's server time (the handler, and the handler plus the PNG it sends) and
 its round trip through gradio_client from a separate process (median and p95 of 200), next to the
 same client calling an endpoint that does nothing; seconds from Start to the first sample grid; and
 what the page's polling, snapshots and live metrics cost a training run (steps/s of the default preset
-in the app, polled every second, against the same preset headless, alternating in short segments).
+in the app, polled every second, against the same preset headless, alternating in short segments); and a
+poll's server time in each of the page's languages and in the pseudo-language (the same paused run, the
+languages interleaved), which a language switch must leave unchanged.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 from gradio_client import Client  # noqa: E402
 
+from ganplayground.i18n import LANGUAGES, PSEUDO, use_language  # noqa: E402
 from ganplayground.presets import get_preset  # noqa: E402
 from ganplayground.train.trainer import Trainer  # noqa: E402
 from ganplayground.ui.app import Page, build_demo, launch  # noqa: E402
@@ -166,6 +169,30 @@ def polling_cost(pg: Playground, client: Client, pairs: int = 8, seconds: float 
     return cost
 
 
+def poll_by_language(page: Page, pg: Playground, rounds: int = 60) -> dict[str, list[float]]:
+    """A full poll's server time (everything sent, as after a refresh) of one paused default run, in each
+    language in turn, `rounds` times round."""
+    token = new_token()
+    page.train.on_start(token, *FORM)
+    run = pg.manager.session(token).run
+    while run.trainer.step_count < 300:  # digits, a meter reading and a narrator line to word
+        time.sleep(0.2)
+    page.train.pause_run(token)
+    codes = [*LANGUAGES, PSEUDO]
+    times: dict[str, list[float]] = {code: [] for code in codes}
+    for _ in range(rounds):
+        for code in codes:
+            with use_language(code):
+                start = time.perf_counter()
+                page.train.on_poll(token, None)
+                times[code].append(time.perf_counter() - start)
+    page.train.on_stop(token)
+    print(f"\n## A poll's server time by language (one paused default run, {rounds} rounds, interleaved)")
+    for code in codes:
+        print(f"- {code}: {_summary(times[code])}")
+    return times
+
+
 def goals(trips: dict, grids: list[float], cost: float) -> None:
     handler = statistics.median(trips["handler"])
     rows = [("slider event, server time (median)", "<= 5 ms", f"{handler * 1000:.1f} ms", handler <= 0.005)]
@@ -187,7 +214,11 @@ def main() -> None:
     launch(demo, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     client = Client(f"http://127.0.0.1:{port}/", verbose=False)
     try:
+        if "--languages" in sys.argv:  # only the languages' poll times
+            poll_by_language(demo.page, pg)
+            return
         goals(slider(demo.page, client), first_grid(client), polling_cost(pg, client))
+        poll_by_language(demo.page, pg)
     finally:
         pg.close()
         demo.close()

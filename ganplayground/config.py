@@ -14,6 +14,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from .i18n import _, number
+
 ARCHS = ("mlp", "dcgan")
 OPTIMIZERS = ("adam", "rmsprop")
 PRECISIONS = ("auto", "fp32", "bf16")
@@ -116,13 +118,15 @@ class Config:
         for f in dataclasses.fields(self):
             _check_field(f, getattr(self, f.name))
         if self.conditional and self.dataset not in IMAGE_DATASETS:
-            raise ConfigError(f"conditional: only image datasets have labels, not {self.dataset!r}")
+            raise ConfigError(_("conditional: only image datasets have labels, not {dataset}").format(
+                dataset=repr(self.dataset)))
         if self.dataset in TOY_DATASETS and self.conditional:
-            raise ConfigError("conditional must be false for the 2-D toys")
+            raise ConfigError(_("conditional must be false for the 2-D toys"))
         if self.dataset == DRAWN_DATASET and not self.drawing:
-            raise ConfigError("drawing: the drawn dataset needs a drawing (a canvas drawing or a points file)")
+            raise ConfigError(_("drawing: the drawn dataset needs a drawing (a canvas drawing or a points file)"))
         if self.dataset != DRAWN_DATASET and self.drawing:
-            raise ConfigError(f"drawing: only the drawn dataset has a drawing, not {self.dataset!r}")
+            raise ConfigError(_("drawing: only the drawn dataset has a drawing, not {dataset}").format(
+                dataset=repr(self.dataset)))
 
     # --- construction helpers -------------------------------------------------------------------
     def replace(self, **changes: Any) -> Config:
@@ -137,7 +141,8 @@ class Config:
         """
         settings = LOSS_SETTINGS.get(loss) if isinstance(loss, str) else None
         if settings is None:
-            raise ConfigError(f"loss must be one of {', '.join(LOSS_NAMES)}; got {loss!r}")
+            raise ConfigError(_("loss must be one of {names}; got {value}").format(names=", ".join(LOSS_NAMES),
+                                                                                 value=repr(loss)))
         return self.replace(loss=loss, optimizer=settings.optimizer, lr_d=settings.lr, lr_g=settings.lr,
                             beta1=settings.betas[0], beta2=settings.betas[1], critic_steps=settings.critic_steps,
                             lr_decay_start=0)
@@ -169,11 +174,11 @@ class Config:
         """Build from plain values (JSON, a form), coercing 3.0 -> 3 for integer fields and ints to
         floats for float fields; anything else of the wrong type raises ConfigError."""
         if not isinstance(values, dict):
-            raise ConfigError("a config must be a mapping of field names to values")
+            raise ConfigError(_("a config must be a mapping of field names to values"))
         known = {f.name: f for f in dataclasses.fields(cls)}
         unknown = sorted(set(values) - set(known))
         if unknown:
-            raise ConfigError(f"unknown config field(s): {', '.join(map(str, unknown))}")
+            raise ConfigError(_("unknown config field(s): {names}").format(names=", ".join(map(str, unknown))))
         return cls(**{name: _coerce(known[name], value) for name, value in values.items()})
 
     @property
@@ -197,30 +202,35 @@ def _check_field(f: dataclasses.Field, value: Any) -> None:
     name = f.name
     if kind == "bool":
         if not isinstance(value, bool):
-            raise ConfigError(f"{name} must be true or false; got {value!r}")
+            raise ConfigError(_("{name} must be true or false; got {value}").format(name=name, value=repr(value)))
     elif kind == "int":
         lo, hi = meta["range"]
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{name} must be a whole number in [{lo}, {hi}]; got {value!r}")
+            raise ConfigError(_("{name} must be a whole number in [{lo}, {hi}]; got {value}").format(
+                name=name, lo=lo, hi=hi, value=repr(value)))
         if not lo <= value <= hi:
-            raise ConfigError(f"{name} must be in [{lo}, {hi}]; got {value}")
+            raise ConfigError(_("{name} must be in [{lo}, {hi}]; got {value}").format(name=name, lo=lo, hi=hi,
+                                                                                       value=value))
     elif kind == "float":
         lo, hi = meta["range"]
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"{name} must be a number in [{lo:g}, {hi:g}]; got {value!r}")
+            raise ConfigError(_("{name} must be a number in [{lo}, {hi}]; got {value}").format(
+                name=name, lo=f"{lo:g}", hi=f"{hi:g}", value=repr(value)))
         lo_ok = value > lo if meta.get("lo_open") else value >= lo
         if not math.isfinite(value) or not lo_ok or value > hi:
-            bracket = "(" if meta.get("lo_open") else "["
-            raise ConfigError(f"{name} must be a finite number in {bracket}{lo:g}, {hi:g}]; got {value!r}")
+            text = (_("{name} must be a finite number in ({lo}, {hi}]; got {value}") if meta.get("lo_open") else
+                    _("{name} must be a finite number in [{lo}, {hi}]; got {value}"))
+            raise ConfigError(text.format(name=name, lo=f"{lo:g}", hi=f"{hi:g}", value=repr(value)))
     elif kind == "choice":
         if value not in meta["options"]:
-            raise ConfigError(f"{name} must be one of {', '.join(meta['options'])}; got {value!r}")
+            raise ConfigError(_("{name} must be one of {options}; got {value}").format(
+                name=name, options=", ".join(meta["options"]), value=repr(value)))
     elif kind == "device":  # noqa: SIM102 - one branch per kind
         if not isinstance(value, str) or not (
             value in ("auto", "cpu", "cuda") or (value.startswith("cuda:") and value[5:].isdigit())
         ):
-            raise ConfigError(f"device must be auto, cpu, cuda or cuda:N; got {value!r}")
+            raise ConfigError(_("device must be auto, cpu, cuda or cuda:N; got {value}").format(value=repr(value)))
     elif kind == "drawing":  # noqa: SIM102 - the form of the code only: train.drawings decodes it
         if not isinstance(value, str) or len(value) > DRAWING_MAX_CHARS or not _CODE_ALPHABET.issuperset(value):
-            raise ConfigError(f"drawing must be a drawing's code of at most {DRAWING_MAX_CHARS:,} letters, digits, "
-                              "'-' and '_'")
+            raise ConfigError(_("drawing must be a drawing's code of at most {most} letters, digits, '-' and "
+                                "'_'").format(most=number(DRAWING_MAX_CHARS)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .config import Config, ConfigError
+from .i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -77,74 +78,74 @@ _HILLS = _TOY.replace(dataset="hills")
 # blobs: 8,100-10,000 steps, 3/3 blobs on 4 seeds, 2/3 on seed 4 (never the third), 97-99% within 3 sigma.
 _BLOBS = _TOY.replace(dataset="blobs")
 _LIST = [
-    Preset("default", _DEFAULT, "Fast, healthy digits on a CPU",
-           "A convolutional GAN learns all ten digits in about a minute on a laptop CPU."),
-    Preset("collapse", _COLLAPSE, "Mode collapse: legible digits, then only one or two",
-           "The non-saturating JS loss on small MLPs with a discriminator that learns 13 times faster than the "
-           "generator. For the first half minute the generator draws blurry versions of most digits; then it "
-           "drifts onto the one or two digits the discriminator finds hardest to reject (usually 1) and "
-           "keeps drawing those, legibly: mode collapse. (After 8,000 steps both learning rates slow down to "
-           "half, so it stays there instead of drifting on.) Switch the loss to Wasserstein (gradient penalty) "
-           "and the other digits come back within seconds, on the same networks."),
-    Preset("vanishing", _FRAGILE, "Vanishing gradient: the original minimax loss",
-           "The original (saturating) minimax loss on MLPs without BatchNorm and a strong discriminator: D "
-           "wins at once, D(G(z)) is near 0 where that loss is flat, and the generator's gradient vanishes. "
-           "Its samples stay grey static: not mode collapse, a generator that never learns. The "
-           "non-saturating loss was invented for this."),
-    Preset("js", _FRAGILE.with_loss("js").replace(batch_size=64), "Same networks, non-saturating JS loss",
-           "The 'vanishing' networks with the non-saturating loss and its usual optimiser settings (Adam 2e-4, "
-           "beta1 0.5, one D step per G step): the generator gets a gradient again. In a minute its blurry "
-           "shapes already fall into 6 to 8 of the ten digit classes, but they are not yet clean enough for "
-           "the meter to call them digits."),
+    Preset("default", _DEFAULT, N_("Fast, healthy digits on a CPU"),
+           N_("A convolutional GAN learns all ten digits in about a minute on a laptop CPU.")),
+    Preset("collapse", _COLLAPSE, N_("Mode collapse: legible digits, then only one or two"),
+           N_("The non-saturating JS loss on small MLPs with a discriminator that learns 13 times faster than the "
+              "generator. For the first half minute the generator draws blurry versions of most digits; then it "
+              "drifts onto the one or two digits the discriminator finds hardest to reject (usually 1) and "
+              "keeps drawing those, legibly: mode collapse. (After 8,000 steps both learning rates slow down to "
+              "half, so it stays there instead of drifting on.) Switch the loss to Wasserstein (gradient penalty) "
+              "and the other digits come back within seconds, on the same networks.")),
+    Preset("vanishing", _FRAGILE, N_("Vanishing gradient: the original minimax loss"),
+           N_("The original (saturating) minimax loss on MLPs without BatchNorm and a strong discriminator: D "
+              "wins at once, D(G(z)) is near 0 where that loss is flat, and the generator's gradient vanishes. "
+              "Its samples stay grey static: not mode collapse, a generator that never learns. The "
+              "non-saturating loss was invented for this.")),
+    Preset("js", _FRAGILE.with_loss("js").replace(batch_size=64), N_("Same networks, non-saturating JS loss"),
+           N_("The 'vanishing' networks with the non-saturating loss and its usual optimiser settings (Adam 2e-4, "
+              "beta1 0.5, one D step per G step): the generator gets a gradient again. In a minute its blurry "
+              "shapes already fall into 6 to 8 of the ten digit classes, but they are not yet clean enough for "
+              "the meter to call them digits.")),
     Preset("wgan", _FRAGILE.with_loss("wgan").replace(batch_size=64),
-           "Wasserstein GAN with weight clipping (paper settings)",
-           "A critic instead of a classifier, kept smooth by clipping its weights (RMSprop 5e-5, "
-           "clip 0.01, 5 critic steps): stable, 8 or 9 digit classes, but slow to sharpen: after a minute "
-           "its samples are still blurry (the meter: not digits yet)."),
+           N_("Wasserstein GAN with weight clipping (paper settings)"),
+           N_("A critic instead of a classifier, kept smooth by clipping its weights (RMSprop 5e-5, "
+              "clip 0.01, 5 critic steps): stable, 8 or 9 digit classes, but slow to sharpen: after a minute "
+              "its samples are still blurry (the meter: not digits yet).")),
     Preset("wgan-gp", _COLLAPSE.with_loss("wgan-gp"),
-           "Wasserstein GAN with gradient penalty: no collapse",
-           "The 'collapse' networks with the Wasserstein loss and a gradient penalty (Adam 1e-3, beta1 0, "
-           "2 critic steps): the critic's gradient keeps pulling the generator towards every digit, so all "
-           "ten stay. They are blurrier than the default preset's, because these small MLPs see digits "
-           "as flat rows of pixels."),
-    Preset("conditional", _DEFAULT.replace(conditional=True), "Class-conditional: ask for a digit",
-           "The digit label goes into both networks, so you can ask the generator for a 7."),
-    Preset("ring-js", _RING_JS, "Ring of 8 Gaussians, JS loss: mode hopping",
-           "The JS GAN sits on one or two blobs at a time: the discriminator learns that blob is fake, the "
-           "generator's points jump to a neighbour, and so on round the ring. Mode collapse you can watch "
-           "move: a few blobs at any moment, several visited over the run."),
-    Preset("ring-wgan-gp", _RING_WGAN, "Ring of 8 Gaussians, Wasserstein-GP",
-           "The same networks with a Wasserstein critic: its smooth gradient pulls the points onto every blob."),
-    Preset("grid-js", _TOY_JS.replace(dataset="grid"), "Grid of 25 Gaussians, original JS loss",
-           "Twenty-five blobs with the original minimax loss: the points pile up on a handful of blobs (3 to 10 "
-           "of the 25 after 30 seconds) and most blobs stay empty."),
-    Preset("grid-wgan-gp", _TOY_WGAN.replace(dataset="grid"), "Grid of 25 Gaussians, Wasserstein-GP",
-           "The Wasserstein critic spreads the generator's points over the whole square instead of piling them "
-           "on a few blobs, but 25 tight blobs are much harder than the ring: within its 30 seconds only 0 to 4 "
-           "blobs have points on them (fewer than grid-js's piles), the rest land between the blobs. Compare "
-           "how evenly the points spread with grid-js; the grid needs minutes."),
-    Preset("ring-bend", _RING_BEND, "Ring of 8 Gaussians, 2-D noise: watch G bend space",
-           "The ring again, but with a 2-D noise, so the warped-grid view shows the whole noise square being bent "
-           "onto the ring. Here the non-saturating loss reaches 7 or 8 of the 8 blobs within 30 seconds, yet 9 to "
-           "77% of the points lie on stretched bridges between the blobs: G's map is continuous, so it must stretch "
-           "the square around the ring and cannot tear it apart."),
-    Preset("draw", _DRAW, "Draw your own: a heart to start",
-           "Your strokes are the real data: points are sampled along them. On the heart the non-saturating GAN "
-           "puts points on all ten parts of the outline within 30 seconds, but it does not settle: how many lie "
-           "on the outline itself swings (half to nearly all at 30 s, depending on the seed). Draw something "
-           "else and see which parts it finds hard."),
-    Preset("line", _LINE, "A line segment (GAN Lab)",
-           "The data is a thin segment, but the noise is a 2-D square: the generator must squash the whole "
-           "square onto a line. Within 30 seconds nearly every point lies on the segment, though the ends are "
-           "often left thin (7 to 10 of its 10 parts covered at the end)."),
-    Preset("hills", _HILLS, "Two Gaussian hills (GAN Lab)",
-           "Two broad hills: the generator must split one blob of noise in two. It usually gets both within "
-           "30 seconds, but not always: on one seed in five it ends on a single hill, mode dropping with only two "
-           "modes to choose from."),
-    Preset("blobs", _BLOBS, "Three disjoint blobs (GAN Lab)",
-           "Three small separate blobs: the generator covers all three on most seeds within 30 seconds; on one "
-           "seed in five it never finds the third. 1 to 3% of its points stay outside the blobs: its map from "
-           "noise is continuous, so it cannot tear the noise cleanly into three pieces."),
+           N_("Wasserstein GAN with gradient penalty: no collapse"),
+           N_("The 'collapse' networks with the Wasserstein loss and a gradient penalty (Adam 1e-3, beta1 0, "
+              "2 critic steps): the critic's gradient keeps pulling the generator towards every digit, so all "
+              "ten stay. They are blurrier than the default preset's, because these small MLPs see digits "
+              "as flat rows of pixels.")),
+    Preset("conditional", _DEFAULT.replace(conditional=True), N_("Class-conditional: ask for a digit"),
+           N_("The digit label goes into both networks, so you can ask the generator for a 7.")),
+    Preset("ring-js", _RING_JS, N_("Ring of 8 Gaussians, JS loss: mode hopping"),
+           N_("The JS GAN sits on one or two blobs at a time: the discriminator learns that blob is fake, the "
+              "generator's points jump to a neighbour, and so on round the ring. Mode collapse you can watch "
+              "move: a few blobs at any moment, several visited over the run.")),
+    Preset("ring-wgan-gp", _RING_WGAN, N_("Ring of 8 Gaussians, Wasserstein-GP"),
+           N_("The same networks with a Wasserstein critic: its smooth gradient pulls the points onto every blob.")),
+    Preset("grid-js", _TOY_JS.replace(dataset="grid"), N_("Grid of 25 Gaussians, original JS loss"),
+           N_("Twenty-five blobs with the original minimax loss: the points pile up on a handful of blobs (3 to 10 "
+              "of the 25 after 30 seconds) and most blobs stay empty.")),
+    Preset("grid-wgan-gp", _TOY_WGAN.replace(dataset="grid"), N_("Grid of 25 Gaussians, Wasserstein-GP"),
+           N_("The Wasserstein critic spreads the generator's points over the whole square instead of piling them "
+              "on a few blobs, but 25 tight blobs are much harder than the ring: within its 30 seconds only 0 to 4 "
+              "blobs have points on them (fewer than grid-js's piles), the rest land between the blobs. Compare "
+              "how evenly the points spread with grid-js; the grid needs minutes.")),
+    Preset("ring-bend", _RING_BEND, N_("Ring of 8 Gaussians, 2-D noise: watch G bend space"),
+           N_("The ring again, but with a 2-D noise, so the warped-grid view shows the whole noise square being bent "
+              "onto the ring. Here the non-saturating loss reaches 7 or 8 of the 8 blobs within 30 seconds, yet 9 to "
+              "77% of the points lie on stretched bridges between the blobs: G's map is continuous, so it must stretch "
+              "the square around the ring and cannot tear it apart.")),
+    Preset("draw", _DRAW, N_("Draw your own: a heart to start"),
+           N_("Your strokes are the real data: points are sampled along them. On the heart the non-saturating GAN "
+              "puts points on all ten parts of the outline within 30 seconds, but it does not settle: how many lie "
+              "on the outline itself swings (half to nearly all at 30 s, depending on the seed). Draw something "
+              "else and see which parts it finds hard.")),
+    Preset("line", _LINE, N_("A line segment (GAN Lab)"),
+           N_("The data is a thin segment, but the noise is a 2-D square: the generator must squash the whole "
+              "square onto a line. Within 30 seconds nearly every point lies on the segment, though the ends are "
+              "often left thin (7 to 10 of its 10 parts covered at the end).")),
+    Preset("hills", _HILLS, N_("Two Gaussian hills (GAN Lab)"),
+           N_("Two broad hills: the generator must split one blob of noise in two. It usually gets both within "
+              "30 seconds, but not always: on one seed in five it ends on a single hill, mode dropping with only two "
+              "modes to choose from.")),
+    Preset("blobs", _BLOBS, N_("Three disjoint blobs (GAN Lab)"),
+           N_("Three small separate blobs: the generator covers all three on most seeds within 30 seconds; on one "
+              "seed in five it never finds the third. 1 to 3% of its points stay outside the blobs: its map from "
+              "noise is continuous, so it cannot tear the noise cleanly into three pieces.")),
 ]
 
 
@@ -159,4 +160,5 @@ def get_preset(name: str) -> Preset:
     try:
         return PRESETS[name]
     except (KeyError, TypeError):
-        raise ConfigError(f"unknown preset {name!r}; choose one of {', '.join(PRESET_NAMES)}") from None
+        raise ConfigError(_("unknown preset {name}; choose one of {names}").format(
+            name=repr(name), names=", ".join(PRESET_NAMES))) from None

@@ -23,7 +23,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from PIL import Image
 
+from ..export.fonts import use_cjk_fallback
 from ..export.palette import loss_hues
+from ..i18n import _, ngettext
 
 LOSS_NAMES_SHORT = {"js": "JS", "js-minimax": "minimax", "wgan": "WGAN", "wgan-gp": "WGAN-GP", "hinge": "hinge",
                     "lsgan": "LSGAN"}
@@ -86,7 +88,7 @@ def _layout(points: Sequence[ChartPoint], positions: dict, gap: float,
     for p in points:
         groups[(p.value, p.loss, p.digits_covered)].append(p)
     placed = []
-    for (value, loss, _), members in groups.items():
+    for (value, loss, _digits), members in groups.items():
         width = min(0.07 * gap, 0.3 * gap / max(len(members), 1))
         for p, dx in zip(members, _spread(len(members), width), strict=True):
             placed.append((p, positions[value] + lanes[loss] + dx))
@@ -125,19 +127,20 @@ def _draw_medians(ax: object, points: Sequence[ChartPoint], positions: dict, lan
 
 def _legend(ax: object, points: Sequence[ChartPoint]) -> None:
     handles = [Line2D([], [], color=loss_hues(loss)[0], marker="o", markeredgecolor="black", markeredgewidth=0.4,
-                      linestyle="none", label=f"a student's result, {LOSS_NAMES_SHORT.get(loss, loss)}")
+                      linestyle="none",
+                      label=_("a student's result, {loss}").format(loss=LOSS_NAMES_SHORT.get(loss, loss)))
                for loss in _losses(points)]
-    handles.append(Line2D([], [], color="#555", linewidth=1.6, alpha=0.6, label="the class's middle result"))
+    handles.append(Line2D([], [], color="#555", linewidth=1.6, alpha=0.6, label=_("the class's middle result")))
     if any(p.predicted is not None for p in points):
         handles.append(Line2D([], [], color="#555", marker="o", markerfacecolor="white", linestyle="none",
-                              label="what the student predicted"))
+                              label=_("what the student predicted")))
     if any(not p.finished and p.digits_covered is not None for p in points):
         handles.append(Line2D([], [], color="#999", marker="o", alpha=0.4, linestyle="none",
-                              label="still training (latest)"))
+                              label=_("still training (latest)")))
     if any(not p.legible and p.digits_covered is not None for p in points):
         handles.append(Line2D([], [], color="#555", marker="X", linestyle="none",
-                              label="not legible yet (rough shapes)"))
-    handles.append(Patch(color="#f4cccc", label=f"{COLLAPSE_DIGITS} digits or fewer: collapse"))
+                              label=_("not legible yet (rough shapes)")))
+    handles.append(Patch(color="#f4cccc", label=_("{n} digits or fewer: collapse").format(n=COLLAPSE_DIGITS)))
     ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
 
 
@@ -153,21 +156,21 @@ def _chart(fig: Figure, rect: Sequence[float], points: Sequence[ChartPoint], kno
     _draw_points(ax, _layout(points, positions, gap, lanes), gap)
     ax.set_ylim(-0.5, 10.5)
     ax.set_yticks(range(11))
-    ax.set_ylabel("digits the generator still draws at the end (of 10)", fontsize=9)
+    ax.set_ylabel(_("digits the generator still draws at the end (of 10)"), fontsize=9)
     ax.set_xticks(list(positions.values()), [f"{v:g}" if not isinstance(v, str) else v for v in positions],
                   fontsize=9)
     if positions:
         lo, hi = min(positions.values()), max(positions.values())
         ax.set_xlim(lo - 0.5 * gap, hi + 0.5 * gap)
-    axis_note = " (log scale)" if scale == "log" else ""
-    ax.set_xlabel(f"{knob_label}{axis_note}", fontsize=10)
+    ax.set_xlabel(_("{knob} (log scale)").format(knob=knob_label) if scale == "log" else knob_label, fontsize=10)
     ax.grid(axis="y", alpha=0.3)
     done = sum(p.finished for p in points)
     pending = sum(p.digits_covered is None for p in points)
-    counts = f"{len(points)} runs, {done} finished" + (f", {pending} without a reading yet" if pending else "")
+    counts = ngettext("{n} run, {done} finished", "{n} runs, {done} finished", len(points)).format(
+        n=len(points), done=done) + (_(", {n} without a reading yet").format(n=pending) if pending else "")
     ax.set_title(f"{title}\n{counts}" if title else counts, fontsize=11, loc="left")
     if not points:
-        ax.text(0.5, 0.5, "no runs yet", ha="center", va="center", transform=ax.transAxes, color="#777")
+        ax.text(0.5, 0.5, _("no runs yet"), ha="center", va="center", transform=ax.transAxes, color="#777")
     _legend(ax, points)
 
 
@@ -180,6 +183,7 @@ def _png(fig: Figure) -> bytes:
 def class_chart_png(points: Sequence[ChartPoint], knob_label: str, title: str = "") -> bytes:
     """The class chart as PNG bytes (900 x 540 pixels): digits covered at the end (0-10) against the knob (log axis
     for ratios), one colour per loss, each prediction as a hollow dot beside its outcome, equal points spread."""
+    use_cjk_fallback()  # Chinese words need the shipped font
     with matplotlib.rc_context(_PLAIN_TEXT), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing from")
         fig = Figure(figsize=CHART_INCHES, dpi=DPI)
@@ -211,6 +215,7 @@ def class_card_png(points: Sequence[ChartPoint], knob_label: str, thumbnails: Se
     rows = math.ceil(len(thumbnails) / MONTAGE_COLUMNS)
     chart_h, row_h = CHART_INCHES[1], 1.3
     height = chart_h + rows * row_h + (0.2 if rows else 0)
+    use_cjk_fallback()
     with matplotlib.rc_context(_PLAIN_TEXT), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing from")
         fig = Figure(figsize=(CHART_INCHES[0], height), dpi=DPI)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..i18n import _
 from .class_records import (
     TABS,
     ClassError,
@@ -63,7 +64,8 @@ def normal_code(code: Any) -> str:
     text = code.strip().upper() if isinstance(code, str) else ""
     if len(text) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in text):
         shown = "".join(c for c in str(code) if c.isprintable())[:12]
-        raise UnknownClass(f"No class with the code “{shown}”. Check the code on the teacher's screen.")
+        raise UnknownClass(_("No class with the code “{code}”. Check the code on the teacher's screen.").format(
+            code=shown))
     return text
 
 
@@ -100,20 +102,21 @@ class ClassBook:
         """The class's row; UnknownClass for a code that is malformed, unknown, deleted or expired."""
         row = tables.class_row(normal_code(code))
         if row is None or row["expires_at"] <= self.clock():
-            raise UnknownClass(f"No class with the code “{normal_code(code)}”: it may have expired or been deleted.")
+            raise UnknownClass(_("No class with the code “{code}”: it may have expired or been deleted.").format(
+                code=normal_code(code)))
         return row
 
     def _teacher(self, tables: Tables, code: Any, key: Any) -> dict:
         row = self._class(tables, code)
         if not hmac.compare_digest(_digest(key, "The teacher key", TeacherKeyError), row["key_hash"]):
-            raise TeacherKeyError("Wrong teacher key for this class.")
+            raise TeacherKeyError(_("Wrong teacher key for this class."))
         return row
 
     def _run_row(self, tables: Tables, run_id: Any, code: str | None = None) -> dict:
         """A run (of the class `code` when given) in a live class; ClassError for an id that is none."""
         row = tables.run_row(run_id) if isinstance(run_id, str) and len(run_id) <= MAX_TOKEN else None
         if row is None or (code is not None and row["code"] != code):
-            raise ClassError("No such run in this class.")
+            raise ClassError(_("No such run in this class."))
         self._class(tables, row["code"])
         return row
 
@@ -130,7 +133,7 @@ class ClassBook:
                 code = new_code()
                 if tables.add_class({"code": code, **row}):
                     return NewClass(code=code, teacher_key=key)
-        raise ClassError("No free class code was found; please try again.")
+        raise ClassError(_("No free class code was found; please try again."))
 
     def info(self, code: str) -> ClassInfo:
         with self.store.reading() as tables:
@@ -161,7 +164,7 @@ class ClassBook:
                     tables.update_member(member["id"], name=cleaned)
                 return member_from_row({**member, "name": cleaned or member["name"]})
             if row["members"] >= self.max_members:
-                raise ClassError(f"This class is full ({self.max_members} students).")
+                raise ClassError(_("This class is full ({n} students).").format(n=self.max_members))
             tables.check_room()
             number = tables.next_number(row["code"])
             slot = row["next_slot"] if row["experiment"] is not None else None
@@ -184,7 +187,7 @@ class ClassBook:
                   arm: dict | None = None) -> str:
         """A new run of the member's; returns its id. ClassError when the class already holds max_runs."""
         if not isinstance(member, Member):
-            raise ClassError("Join the class before starting a run.")
+            raise ClassError(_("Join the class before starting a run."))
         if tab not in TABS:
             raise ClassError(f"A class run is trained on the {' or '.join(TABS)} tab.")
         settings_json, arm_json = to_json(settings, "The settings", optional=False), to_json(arm, "The arm")
@@ -194,10 +197,10 @@ class ClassBook:
             row = self._class(tables, member.code)
             stored = tables.member_by_id(member.id)
             if stored is None or stored["code"] != row["code"]:
-                raise ClassError("This student is not in the class; join it again.")
+                raise ClassError(_("This student is not in the class; join it again."))
             if row["runs"] >= self.max_runs:
-                raise ClassError(f"This class has reached its limit of {self.max_runs} runs; the teacher can "
-                                 "start a new class.")
+                raise ClassError(_("This class has reached its limit of {n} runs; the teacher can start a new "
+                                   "class.").format(n=self.max_runs))
             tables.check_room()
             tables.add_run({"id": run_id, "code": row["code"], "member_id": member.id, "tab": tab,
                             "loss": clean_text(loss, MAX_TEXT, "The loss") if isinstance(loss, str) else "",
@@ -210,7 +213,7 @@ class ClassBook:
         prediction = check_prediction(prediction)
         with self.store.writing() as tables:
             if self._run_row(tables, run_id)["finished"]:
-                raise ClassError("This run has finished: its prediction can no longer change.")
+                raise ClassError(_("This run has finished: its prediction can no longer change."))
             tables.update_run(run_id, predicted_digits=prediction.digits, predicted_comes_back=prediction.comes_back,
                               updated_at=self.clock())
 
@@ -233,7 +236,7 @@ class ClassBook:
         with self.store.writing() as tables:
             row = self._run_row(tables, run_id)
             if row["finished"]:
-                raise ClassError("This run has finished; start a new run to train again.")
+                raise ClassError(_("This run has finished; start a new run to train again."))
             meter = from_json(row["meter"])
             if reading is not None and (not meter or reading.step > meter[-1][0]):
                 meter = thin_meter([*meter, [reading.step, reading.seconds, reading.digits_covered, reading.verdict]])

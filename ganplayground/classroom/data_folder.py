@@ -10,6 +10,8 @@ from pathlib import Path
 
 import platformdirs
 
+from ..i18n import N_, _
+
 APP = "ganplayground"
 ENV_DIR = "GANPLAYGROUND_DATA_DIR"
 SPACE_STORAGE = Path("/data")  # where a Space mounts its persistent storage, when it has some
@@ -19,7 +21,13 @@ DATABASE = "classes.sqlite3"
 @dataclass(frozen=True)
 class DataFolder:
     path: Path
-    where: str  # one plain sentence for the page: where class data is kept, and whether it survives a restart
+    where_message: str  # N_-marked: where class data is kept, and whether it survives a restart
+    where_values: tuple[tuple[str, str], ...] = ()  # its placeholders' values
+
+    @property
+    def where(self) -> str:
+        """One plain sentence for the page, in the current language (the folder is chosen before any page asks)."""
+        return _(self.where_message).format(**dict(self.where_values))
 
 
 def _writable(folder: Path) -> bool:
@@ -31,22 +39,22 @@ def data_folder(environ: Mapping[str, str] = os.environ, *, space_storage: Path 
     chosen = environ.get(ENV_DIR, "").strip()
     on_space = bool(environ.get("SPACE_ID"))
     if chosen:
-        path = Path(chosen).expanduser()
-        where = f"Class data is kept in {path} (set by {ENV_DIR})."
+        path = shown = Path(chosen).expanduser()
+        where = N_("Class data is kept in {path} (set by {variable}).")
     elif on_space and _writable(space_storage):
-        path = space_storage / APP
-        where = f"Class data is kept in the Space's persistent storage ({space_storage})."
+        path, shown = space_storage / APP, space_storage  # the sentence names the storage, not the folder
+        where = N_("Class data is kept in the Space's persistent storage ({path}).")
     else:
-        path = platformdirs.user_data_path(APP)
-        where = (f"Class data is kept in {path}, on this Space's disk: it is lost when the Space restarts "
-                 "(add persistent storage to keep classes)." if on_space
-                 else f"Class data is kept in {path} on this computer.")
+        path = shown = platformdirs.user_data_path(APP)
+        where = (N_("Class data is kept in {path}, on this Space's disk: it is lost when the Space restarts (add "
+                    "persistent storage to keep classes).") if on_space
+                 else N_("Class data is kept in {path} on this computer."))
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OSError(f"Cannot create the class data folder {path}: {error.strerror or error}. "
                       f"Set {ENV_DIR} to a folder that can be written.") from error
-    return DataFolder(path=path, where=where)
+    return DataFolder(path, where, (("path", str(shown)), ("variable", ENV_DIR)))
 
 
 def database_path(folder: DataFolder) -> Path:

@@ -13,24 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config import LOSS_NAMES, Config, ConfigError
+from ..i18n import N_, _
+from ..i18n import number as count
 from ..presets import PRESET_NAMES, get_preset
+from .experiment_words import KNOB_WORDS, arm_label, arm_words, custom_text, custom_title, knob_words
 
-KNOBS: dict[str, str] = {
-    "loss": "Loss",
-    "lr_ratio": "D's learning rate ÷ G's",
-    "seed": "Seed",
-    "batch_size": "Batch size",
-}
+KNOBS: dict[str, str] = KNOB_WORDS  # each knob's name, N_-marked English: experiment_words.knob_words() says it
 MAX_VALUES = 12  # a class of 30 sees every value at least twice (one loss)
 MAX_STEPS_LIMIT = 100_000  # a class's run is minutes at most, not hours
 RATIO_RANGE = (0.05, 100.0)  # D 20x slower to 100x faster than G
-# Short loss labels for the wall and the chart, and the words for the student's page (human words live here, not
-# in config.py, because an experiment speaks to students; the page's menus have their own in ui/widgets/labels.py).
-LOSS_SHORT = {"js": "JS", "js-minimax": "minimax", "wgan": "WGAN", "wgan-gp": "WGAN-GP", "hinge": "hinge",
-              "lsgan": "LSGAN"}
-LOSS_WORDS = {"js": "the Jensen–Shannon loss", "js-minimax": "the original minimax loss", "hinge": "the hinge loss",
-              "wgan": "the Wasserstein loss with weight clipping", "lsgan": "the least-squares loss",
-              "wgan-gp": "the Wasserstein loss with gradient penalty"}
 # Class step budgets (docs/teaching.md, measurements.md): JS 7,000 steps (~20 s of one core): from 8x one digit takes
 # 77-96% of the samples. WGAN-GP 1,000 (~6 s): 9-10 rough digits up to 13x. 10,000 / 1,500 show collapse more sharply
 # but took a class of 30 878 s to reach the wall on 2 cores (4 at once), against 512 s (2 at once): GIL-bound.
@@ -43,10 +34,6 @@ class ExperimentError(ValueError):
     """An experiment's knob, values, losses or budget is not allowed; the message says why in plain words."""
 
 
-def _number_text(value: float | int) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
 @dataclass(frozen=True)
 class Arm:
     """One (value, loss) pair of an experiment: what one student runs."""
@@ -54,8 +41,12 @@ class Arm:
     knob: str
     value: float | int | str
     loss: str
-    label: str  # short, for the wall and the chart: "8× · JS"
-    words: str  # the sentence for the student's page
+    label: str  # short, for the stored run and the CSV: "8× · JS" (English; experiment_words.arm_label says it)
+
+    @property
+    def words(self) -> str:
+        """The sentence for the student's page, in the current language."""
+        return arm_words(self.knob, self.value, self.loss)
 
     def to_dict(self) -> dict[str, Any]:
         """{"knob", "value", "label", "loss"}: JSON-safe, stored with each run."""
@@ -63,25 +54,8 @@ class Arm:
 
 
 def _arm(knob: str, value: float | int | str, loss: str) -> Arm:
-    """The Arm of a value and a loss, with its label and its sentence."""
-    loss_words = LOSS_WORDS[loss]
-    if knob == "loss":
-        return Arm(knob, value, loss, LOSS_SHORT[loss], f"In the class experiment you train with {loss_words}.")
-    if knob == "lr_ratio":
-        x = _number_text(value)
-        if value == 1:
-            pace = "D and G learning at the same rate"
-        elif value > 1:
-            pace = f"D learning {x}× faster than G"
-        else:
-            pace = f"D learning {_number_text(round(1 / value, 3))}× slower than G"
-        return Arm(knob, value, loss, f"{x}× · {LOSS_SHORT[loss]}",
-                   f"In the class experiment you run {pace}, with {loss_words}.")
-    if knob == "seed":
-        return Arm(knob, value, loss, f"seed {value} · {LOSS_SHORT[loss]}",
-                   f"In the class experiment you train with seed {value} and {loss_words}.")
-    return Arm(knob, value, loss, f"batch {value} · {LOSS_SHORT[loss]}",
-               f"In the class experiment you train on batches of {value} digits, with {loss_words}.")
+    """The Arm of a value and a loss, with its (English) label."""
+    return Arm(knob, value, loss, arm_label(knob, value, loss, translate=False))
 
 
 def _spread_order(n: int) -> list[int]:
@@ -176,37 +150,43 @@ class Experiment:
         """Back from to_dict (or stored JSON); ExperimentError for anything missing, unknown or out of range."""
         fields = ("name", "knob", "values", "losses", "preset", "max_steps", "teacher_text")
         if missing := [k for k in fields if k not in d] if isinstance(d, dict) else list(fields):
-            raise ExperimentError(f"the experiment lacks {', '.join(missing)}")
+            raise ExperimentError(_("the experiment lacks {names}").format(names=", ".join(missing)))
         knob = d["knob"]
         if knob not in KNOBS:
-            raise ExperimentError(f"unknown knob {knob!r}; choose one of {', '.join(KNOBS)}")
+            raise ExperimentError(_unknown_knob(knob))
         if not isinstance(d["values"], list | tuple) or not isinstance(d["losses"], list | tuple):
-            raise ExperimentError("values and losses must be lists")
+            raise ExperimentError(_("values and losses must be lists"))
         values = tuple(_parse_value(knob, v) for v in d["values"])
         steps = dict(d["max_steps"]) if isinstance(d["max_steps"], dict) else d["max_steps"]
         return cls(name=d["name"], knob=knob, values=values, losses=tuple(d["losses"]), preset=d["preset"],
                    max_steps=steps, teacher_text=d["teacher_text"])
 
 
+def _unknown_knob(knob: object) -> str:
+    return _("unknown knob {name}; choose one of {names}").format(name=repr(knob), names=", ".join(KNOBS))
+
+
 def _check(e: Experiment) -> None:
     """ExperimentError unless every field of an experiment is allowed (knob, values, losses, preset, budget)."""
     if not isinstance(e.name, str) or not e.name.strip() or len(e.name) > 120:
-        raise ExperimentError("an experiment needs a name of 1 to 120 characters")
+        raise ExperimentError(_("an experiment needs a name of 1 to 120 characters"))
     if not isinstance(e.teacher_text, str):
-        raise ExperimentError("the teacher's text must be text")
+        raise ExperimentError(_("the teacher's text must be text"))
     if e.knob not in KNOBS:
-        raise ExperimentError(f"unknown knob {e.knob!r}; choose one of {', '.join(KNOBS)}")
+        raise ExperimentError(_unknown_knob(e.knob))
     if not e.values or len(e.values) > MAX_VALUES or len(set(e.values)) != len(e.values):
-        raise ExperimentError(f"give at least one value and at most {MAX_VALUES}, each value once; got "
-                              f"{len(e.values)} values")
+        raise ExperimentError(_("give at least one value and at most {most}, each value once; got {n} values")
+                              .format(most=MAX_VALUES, n=len(e.values)))
     for v in e.values:
         _parse_value(e.knob, v)
     if not e.losses or any(loss not in LOSS_NAMES for loss in e.losses) or len(set(e.losses)) != len(e.losses):
-        raise ExperimentError(f"losses must be different ones of {', '.join(LOSS_NAMES)}; got {list(e.losses)}")
+        raise ExperimentError(_("losses must be different ones of {names}; got {losses}").format(
+            names=", ".join(LOSS_NAMES), losses=list(e.losses)))
     if e.knob == "loss" and tuple(e.losses) != tuple(e.values):
-        raise ExperimentError("when the knob is the loss, the losses are its values")
+        raise ExperimentError(_("when the knob is the loss, the losses are its values"))
     if e.preset not in PRESET_NAMES:
-        raise ExperimentError(f"unknown preset {e.preset!r}; choose one of {', '.join(PRESET_NAMES)}")
+        raise ExperimentError(_("unknown preset {name}; choose one of {names}").format(
+            name=repr(e.preset), names=", ".join(PRESET_NAMES)))
     _check_steps(e.max_steps, e.losses)
     for arm in e.arms():  # every arm must make a valid config (a ratio cannot push lr_d past 1)
         e.config_for(arm)
@@ -216,11 +196,11 @@ def _check_steps(max_steps: Any, losses: Sequence[str]) -> None:
     budgets = max_steps if isinstance(max_steps, dict) else {loss: max_steps for loss in losses}
     lacking = [loss for loss in losses if loss not in budgets]
     if lacking:
-        raise ExperimentError(f"no step budget for {', '.join(lacking)}")
+        raise ExperimentError(_("no step budget for {losses}").format(losses=", ".join(lacking)))
     for loss, steps in budgets.items():
         if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS_LIMIT:
-            raise ExperimentError(f"the step budget for {loss} must be a whole number from 1 to {MAX_STEPS_LIMIT:,}; "
-                                  f"got {steps!r}")
+            raise ExperimentError(_("the step budget for {loss} must be a whole number from 1 to {most}; got "
+                                    "{steps}").format(loss=loss, most=count(MAX_STEPS_LIMIT), steps=repr(steps)))
 
 
 def _parse_value(knob: str, raw: Any) -> float | int | str:
@@ -229,26 +209,30 @@ def _parse_value(knob: str, raw: Any) -> float | int | str:
     if knob == "loss":
         loss = raw.strip().lower() if isinstance(raw, str) else raw
         if loss not in LOSS_NAMES:
-            raise ExperimentError(f"{raw!r} is not a loss; choose from {', '.join(LOSS_NAMES)}")
+            raise ExperimentError(_("{value} is not a loss; choose from {names}").format(
+                value=repr(raw), names=", ".join(LOSS_NAMES)))
         return loss
     if isinstance(raw, str):
         text = raw.strip().rstrip("×x").strip()
         try:
             raw = float(text)
         except ValueError:
-            raise ExperimentError(f"{raw!r} is not a number") from None
+            raise ExperimentError(_("{value} is not a number").format(value=repr(raw))) from None
     if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
-        raise ExperimentError(f"{raw!r} is not a number")
+        raise ExperimentError(_("{value} is not a number").format(value=repr(raw)))
     if knob == "lr_ratio":
         lo, hi = RATIO_RANGE
         if not lo <= raw <= hi:
-            raise ExperimentError(f"a learning-rate ratio must be from {lo:g} to {hi:g}; got {raw:g}")
+            raise ExperimentError(_("a learning-rate ratio must be from {lo} to {hi}; got {value}").format(
+                lo=f"{lo:g}", hi=f"{hi:g}", value=f"{raw:g}"))
         return int(raw) if raw == int(raw) else float(raw)
     if raw != int(raw):
-        raise ExperimentError(f"a {KNOBS[knob].lower()} must be a whole number; got {raw:g}")
+        raise ExperimentError(_("{knob}: give a whole number; got {value}").format(knob=knob_words(knob),
+                                                                                 value=f"{raw:g}"))
     lo, hi = (1, 4096) if knob == "batch_size" else (0, 2**31 - 1)
     if not lo <= raw <= hi:
-        raise ExperimentError(f"a {KNOBS[knob].lower()} must be from {lo} to {hi:,}; got {int(raw)}")
+        raise ExperimentError(_("{knob}: give a number from {lo} to {hi}; got {value}").format(
+            knob=knob_words(knob), lo=count(lo), hi=count(hi), value=int(raw)))
     return int(raw)
 
 
@@ -258,23 +242,20 @@ def make_experiment(knob: str, values: Sequence | str, losses: Sequence[str] = (
     to cross them with, on a base preset, with the default step budgets. ExperimentError with a plain message for
     bad input."""
     if knob not in KNOBS:
-        raise ExperimentError(f"unknown knob {knob!r}; choose one of {', '.join(KNOBS)}")
+        raise ExperimentError(_unknown_knob(knob))
     values, losses = ([v for v in re.split(r"[,;\s]+", x) if v] if isinstance(x, str) else x for x in (values, losses))
     parsed = tuple(_parse_value(knob, v) for v in values)
     loss_ids = parsed if knob == "loss" else tuple(losses)
-    shown = ", ".join(_number_text(v) if not isinstance(v, str) else v for v in parsed)
-    text = (f"Each student who joins runs the **{preset}** preset with the next value of *{KNOBS[knob]}* "
-            f"({shown}), round robin{'' if knob == 'loss' else ', crossed with ' + ', '.join(loss_ids)}. "
-            "Ask for a prediction first (how many digits will be left?), then compare the outcomes on the class "
-            "chart: which values change the outcome, and which only the luck of the seed?")
+    # Stored in English; experiment_words.experiment_words() says it in the teacher's language where it is shown.
+    text = custom_text(knob, parsed, loss_ids, preset, translate=False)
     steps = {loss: DEFAULT_STEPS[loss] for loss in loss_ids if loss in DEFAULT_STEPS}
-    return Experiment(name=f"{KNOBS[knob]}: {shown}", knob=knob, values=parsed, losses=loss_ids, preset=preset,
-                      max_steps=steps, teacher_text=text)
+    return Experiment(name=custom_title(knob, parsed, translate=False), knob=knob, values=parsed, losses=loss_ids,
+                      preset=preset, max_steps=steps, teacher_text=text)
 
 
 # The ready-made experiment. What the class should find is measured with benchmarks/class_experiment.py (one seed
 # per arm, docs/teaching.md); the text says it as a range, because single runs vary with the seed.
-_WHERE_TEXT = """\
+_WHERE_TEXT = N_("""\
 **Where does collapse begin?** Every student trains the *collapse* networks (small MLPs, no BatchNorm in G) with
 the discriminator D learning 1, 2, 4, 8, 13 or 20 times as fast as the generator G, with the Jensen–Shannon (JS)
 loss or the Wasserstein loss with gradient penalty (WGAN-GP). Each student who joins gets the next setting; their
@@ -291,8 +272,8 @@ WGAN-GP keeps 9 or 10 digits from 1× to 13×, still rough after its short budge
 towards every digit, however fast the critic learns. At 20× its critic's rate (0.02) is too fast: 5 to 7 rough
 digits, but no collapse. Ask: why would a faster D make G give up digits? (D rejects G's weak digits so fast that G
 retreats to the one it fakes best.)
-"""
-WHERE_COLLAPSE_BEGINS = Experiment(name="Where does collapse begin?", knob="lr_ratio", values=(1, 2, 4, 8, 13, 20),
+""")
+WHERE_COLLAPSE_BEGINS = Experiment(name=N_("Where does collapse begin?"), knob="lr_ratio", values=(1, 2, 4, 8, 13, 20),
                                    losses=("js", "wgan-gp"), preset="collapse",
                                    max_steps={"js": DEFAULT_STEPS["js"], "wgan-gp": DEFAULT_STEPS["wgan-gp"]},
                                    teacher_text=_WHERE_TEXT)

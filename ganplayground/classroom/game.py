@@ -2,6 +2,7 @@
 and two machine opponents marking the same tiles (the model's own discriminator, the bundled digit classifier).
 
 No UI here: a round is numpy arrays in small frozen dataclasses; the board and its words live in the UI's game panel.
+Its errors reach the page, so they are in the caller's language (`_()` at raise time).
 Tiles are numbered 1..n row by row, as the player sees them.
 """
 
@@ -18,6 +19,7 @@ import torch
 
 from ..export import pretrained
 from ..export.checkpoints import SavedModel
+from ..i18n import _
 from ..measure.classifier import ClassifierMissing, load_classifier, predict
 from ..train.data import load_mnist
 from ..train.images import to_uint8
@@ -113,15 +115,15 @@ def tiles_of(marks: np.ndarray) -> list[int]:
 def check_tiles(tiles: Iterable[object], n: int) -> set[int]:
     """The set of tile numbers in `tiles`; ValueError in plain words for anything not a tile of an n-tile board."""
     if isinstance(tiles, str | bytes) or not isinstance(tiles, Iterable):
-        raise ValueError(f"marks must be a list of tile numbers 1..{n}")
+        raise ValueError(_("marks must be a list of tile numbers 1..{n}").format(n=n))
     chosen: set[int] = set()
     for tile in tiles:
         if isinstance(tile, str) and tile.strip().isdigit():
             tile = int(tile.strip())
         if isinstance(tile, bool) or not isinstance(tile, int | float) or tile != int(tile):
-            raise ValueError(f"{tile!r} is not a tile number; tiles are numbered 1..{n}")
+            raise ValueError(_("{tile} is not a tile number; tiles are numbered 1..{n}").format(tile=repr(tile), n=n))
         if not 1 <= tile <= n:
-            raise ValueError(f"there is no tile {int(tile)}; tiles are numbered 1..{n}")
+            raise ValueError(_("there is no tile {tile}; tiles are numbered 1..{n}").format(tile=int(tile), n=n))
         chosen.add(int(tile))
     return chosen
 
@@ -143,7 +145,8 @@ def game_models() -> list[str]:
 def new_round(name: str, seed: int, n: int = DEFAULT_TILES) -> Round:
     """A round with a shipped model (see game_models); ValueError in plain words for a bad name, seed or n."""
     if name not in game_models():
-        raise ValueError(f"unknown model {name!r}; choose one of {', '.join(game_models())}")
+        raise ValueError(_("unknown model {name}; choose one of {choices}").format(name=repr(name),
+                                                                                   choices=", ".join(game_models())))
     return make_round(pretrained.load(name), seed, n, name=name)
 
 
@@ -154,11 +157,13 @@ def make_round(saved: SavedModel, seed: int, n: int = DEFAULT_TILES, name: str =
     strategy. Real tiles are MNIST test digits; fake ones come from the generator on the CPU.
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
-        raise ValueError(f"the round number must be a whole number from 0 to {MAX_SEED}; got {seed!r}")
+        raise ValueError(_("the round number must be a whole number from 0 to {largest}; got {seed}").format(
+            largest=MAX_SEED, seed=repr(seed)))
     if isinstance(n, bool) or not isinstance(n, int) or not MIN_TILES <= n <= MAX_TILES:
-        raise ValueError(f"a board has {MIN_TILES} to {MAX_TILES} tiles; got {n!r}")
+        raise ValueError(_("a board has {least} to {most} tiles; got {n}").format(least=MIN_TILES, most=MAX_TILES,
+                                                                                 n=repr(n)))
     if saved.config.dataset != "mnist":
-        raise ValueError("this model draws 2-D points, not digits; the game needs an MNIST model")
+        raise ValueError(_("this model draws 2-D points, not digits; the game needs an MNIST model"))
     rng = np.random.default_rng(seed)
     n_fake = int(rng.integers(math.ceil(n / 4), n * 3 // 4 + 1))
     n_real = n - n_fake
@@ -245,9 +250,9 @@ _confidence_line: dict[str, float] = {}
 def classifier_line() -> float:
     """The classifier's confidence that 95 % of held-out real digits reach (CLASSIFIER_QUANTILE)."""
     if "line" not in _confidence_line:
-        model, _ = load_classifier()
-        images, _ = load_mnist("test")
-        probs, _ = predict(model, images[CALIBRATION_REALS])
+        model, _meta = load_classifier()
+        images, _labels = load_mnist("test")
+        probs, _classes = predict(model, images[CALIBRATION_REALS])
         _confidence_line["line"] = float(np.quantile(probs.max(1).values.numpy(), CLASSIFIER_QUANTILE))
     return _confidence_line["line"]
 
@@ -258,8 +263,8 @@ def classifier_opponent(images: np.ndarray) -> Opponent:
     It never saw a generated digit: it only knows what real digits look like, so it catches scribbles
     and misses well-drawn fakes, however few kinds of digit the generator makes.
     """
-    model, _ = load_classifier()
-    probs, _ = predict(model, images)
+    model, _meta = load_classifier()
+    probs, _classes = predict(model, images)
     confidence = probs.max(1).values.double().numpy()
     line = classifier_line()
     return Opponent("classifier", "confidence", confidence, line, confidence < line)

@@ -2,7 +2,7 @@
 Check the truth and every player's verdicts; and which tile a click on the picture hits.
 
 Plain pictures (uint8 arrays, drawn with Pillow): the rounds and scores are game.py, the page's words and
-controls ui/tabs/game_panel.py.
+controls ui/tabs/game_panel.py. The words under the tiles are in the caller's language.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from ..export.fonts import caption_font
+from ..i18n import N_, _
 from ..train.images import upscale
 from . import game
 from .game import Round, Score
@@ -25,14 +27,24 @@ CELL_H = CELL_W + CAPTION
 BOARD_HEIGHT = -(-TILES // COLUMNS) * (CELL_H + GAP) + GAP + 16  # px on the page: the whole board, never cropped
 GREY, ORANGE, GREEN, RED = (190, 190, 190), (235, 130, 0), (30, 150, 60), (210, 40, 40)
 INK, PAPER = (30, 30, 30), (250, 250, 250)
-OPPONENT_SHORT = {"discriminator": "D", "classifier": "clf"}  # a player's name under a tile
+# Translators: a player's short name under a tile: the discriminator (D) and the digit classifier (clf).
+OPPONENT_SHORT = {"discriminator": N_("D"), "classifier": N_("clf")}
 
 
 def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    """Pillow's font (the tiles' numbers)."""
     try:
         return ImageFont.load_default(size=size)
     except (OSError, TypeError):  # Pillow without FreeType: the fixed bitmap font
         return ImageFont.load_default()
+
+
+def _captions(size: int) -> tuple[ImageFont.ImageFont | ImageFont.FreeTypeFont, dict[str, str]]:
+    """The tiles' caption words in the current language, and a font that has their letters (export.fonts)."""
+    words = {"marked": N_("marked fake"), "fake": N_("FAKE"), "real": N_("real"), "you fake": N_("you: fake"),
+             "you real": N_("you: real"), "you": N_("you"), **OPPONENT_SHORT}
+    words = {key: _(text) for key, text in words.items()}
+    return caption_font(size, "".join(words.values())), words
 
 
 def draw_board(images: np.ndarray, marked: set[int], round_: Round | None = None,
@@ -47,7 +59,7 @@ def draw_board(images: np.ndarray, marked: set[int], round_: Round | None = None
     width, height = COLUMNS * (CELL_W + GAP) + GAP, rows * (CELL_H + GAP) + GAP
     canvas = Image.new("RGB", (width, height), PAPER)
     draw = ImageDraw.Draw(canvas)
-    number_font, caption_font = _font(15), _font(13)
+    number_font, (caption_font, words) = _font(15), _captions(13)
     opponents = [] if round_ is None else [(o.kind, round_.score(game.tiles_of(o.marks))) for o in round_.opponents]
     for i in range(n):
         tile = i + 1
@@ -63,14 +75,14 @@ def draw_board(images: np.ndarray, marked: set[int], round_: Round | None = None
         y = top + CELL_W + 2
         if score is None or round_ is None:
             if tile in marked:
-                draw.text((left + 2, y), "marked fake", fill=ORANGE, font=caption_font)
+                draw.text((left + 2, y), words["marked"], fill=ORANGE, font=caption_font)
             continue
         fake = bool(round_.is_fake[i])
-        truth = "FAKE" if fake else "real"
-        you = "you: fake" if tile in marked else "you: real"
+        truth = words["fake"] if fake else words["real"]
+        you = words["you fake"] if tile in marked else words["you real"]
         draw.text((left + 2, y), f"{truth}  ·  {you}", fill=RED if fake else INK, font=caption_font)
         x = left + 2
-        for name, right in [("you", score.right[i]), *[(OPPONENT_SHORT[k], s.right[i]) for k, s in opponents]]:
+        for name, right in [(words["you"], score.right[i]), *[(words[k], s.right[i]) for k, s in opponents]]:
             draw.text((x, y + 16), name, fill=INK, font=caption_font)
             x += int(draw.textlength(name, font=caption_font)) + 3
             draw.ellipse([x, y + 19, x + 9, y + 28], fill=GREEN if right else RED)

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..config import LOSS_NAMES, TOY_DATASETS
+from ..i18n import DEFAULT, LANGUAGES, _, number, supported
 from ..presets import PRESETS
 from ..train.drawings import LINK_MAX_CHARS, DrawingError, decode_drawing
 from .classes import normal_code
 
 TABS = ("train", "duel", "explore", "learn")
-PARAMS = ("class", "preset", "loss", "seed", "tab", "lesson", "autostart", "simple", "draw", "projector")
+PARAMS = ("class", "preset", "loss", "seed", "tab", "lesson", "autostart", "simple", "draw", "lang", "projector")
 DRAW_PRESET = "draw"  # a link with a drawing and no preset opens this one
 FIELDS = {"class": "class_code"}  # a parameter whose SetUp field has another name (`class` is Python's)
 NEW_CLASS = "new"  # ?class=new: open the Class tab ready to start a class
@@ -41,12 +42,14 @@ class SetUp:
     simple: bool = False  # the class view: settings and advanced knobs hidden
     class_code: str | None = None  # ?class=CODE: join that class (a 6-character code), or "new" to start one
     draw: str | None = None  # a drawing's code (train.drawings, at most LINK_MAX_CHARS): the drawn dataset on it
+    lang: str | None = None  # the page's language (i18n.LANGUAGES); the page itself reads it from ?lang=
     projector: bool = False  # the view for a teacher's screen: big samples and verdict, only Start, loss and Stop
 
 
 @dataclass(frozen=True)
 class Link:
-    """A parsed query: the set-up and one plain-text note per ignored parameter ("ignored: foo=1 (...)")."""
+    """A parsed query: the set-up and one plain-text note per ignored parameter ("ignored: foo=1 (...)"), in the
+    current language."""
 
     setup: SetUp
     notes: tuple[str, ...]
@@ -85,6 +88,10 @@ def _pairs(query: str | Mapping[str, str] | Iterable[tuple[str, str]]) -> list[t
     return [(str(k), str(v)) for k, v in query]
 
 
+def _ignored(shown: str, why: str) -> str:
+    return _("ignored: {parameter} ({reason})").format(parameter=shown, reason=why)
+
+
 def parse_query(query: str | Mapping[str, str] | Iterable[tuple[str, str]], lessons: int) -> Link:
     """Read a page address's query into a SetUp; every bad, unknown or repeated parameter becomes a note.
 
@@ -100,32 +107,34 @@ def parse_query(query: str | Mapping[str, str] | Iterable[tuple[str, str]], less
         key = name.strip().lower()
         shown = _shown(name, value)
         if key not in PARAMS:
-            notes.append(f"ignored: {shown} (unknown parameter; a link reads {', '.join(PARAMS)})")
+            notes.append(_ignored(shown, _("unknown parameter; a link reads {names}").format(names=", ".join(PARAMS))))
             continue
         if key in raw:
-            notes.append(f"ignored: {shown} ({key} was given twice; the first one counts)")
+            notes.append(_ignored(shown, _("{name} was given twice; the first one counts").format(name=key)))
             continue
         raw[key] = value
         parsed, why = _read(key, value, lessons)
         if why:
-            notes.append(f"ignored: {shown} ({why})")
+            notes.append(_ignored(shown, why))
         else:
             values[FIELDS.get(key, key)] = parsed
     if len(pairs) > MAX_PARAMS:
-        notes.append(f"ignored: {len(pairs) - MAX_PARAMS} more parameters (a link reads at most {MAX_PARAMS})")
+        notes.append(_("ignored: {n} more parameters (a link reads at most {most})").format(
+            n=number(len(pairs) - MAX_PARAMS), most=number(MAX_PARAMS)))
 
     tab = values.get("tab")
     lesson = values.get("lesson")
     if lesson is not None and tab not in (None, "learn"):
-        notes.append(f"ignored: lesson={lesson} (lessons are on the learn tab, and the link asks for tab={tab})")
+        notes.append(_ignored(f"lesson={lesson}", _("lessons are on the learn tab, and the link asks for tab={tab}")
+                              .format(tab=tab)))
         values.pop("lesson")
     elif lesson is not None:
         values["tab"] = "learn"
     if values.get("draw") is not None:
         _drawn(values, notes)
     if values.get("autostart") and values.get("tab") in ("explore", "learn"):
-        notes.append(f"ignored: autostart={raw['autostart']} (nothing trains on the {values['tab']} tab; "
-                     "use tab=train or tab=duel)")
+        notes.append(_ignored(_shown("autostart", raw["autostart"]), _(
+            "nothing trains on the {tab} tab; use tab=train or tab=duel").format(tab=values["tab"])))
         values.pop("autostart")
     return Link(SetUp(**values), tuple(notes))  # type: ignore[arg-type] - each value checked by _read
 
@@ -134,14 +143,15 @@ def _drawn(values: dict[str, object], notes: list[str]) -> None:
     """A drawing opens the drawn dataset: the `draw` preset unless the link names another 2-D toy preset."""
     preset = values.setdefault("preset", DRAW_PRESET)
     if PRESETS[str(preset)].config.dataset not in TOY_DATASETS:
-        notes.append(f"ignored: draw=… (a drawing is 2-D data, and the preset {preset} draws digits; "
-                     f"use preset={DRAW_PRESET})")
+        notes.append(_ignored("draw=…", _("a drawing is 2-D data, and the preset {preset} draws digits; use "
+                                          "preset={draw}").format(preset=preset, draw=DRAW_PRESET)))
         values.pop("draw")
 
 
 def _read_drawing(value: str) -> tuple[object, str]:
     if len(value) > LINK_MAX_CHARS:
-        return None, f"a drawing in a link is at most {LINK_MAX_CHARS:,} characters; this one has {len(value):,}"
+        return None, _("a drawing in a link is at most {most} characters; this one has {n}").format(
+            most=number(LINK_MAX_CHARS), n=number(len(value)))
     try:
         decode_drawing(value)
     except DrawingError as exc:
@@ -155,31 +165,40 @@ def _read(key: str, value: str, lessons: int) -> tuple[object, str]:
         if _key(value) == NEW_CLASS:
             return NEW_CLASS, ""
         code = normal_code(value)
-        return (code, "") if code else (None, "a class code is 6 letters and digits, like K7QM2X")
+        return (code, "") if code else (None, _("a class code is 6 letters and digits, like K7QM2X"))
     if key == "preset":
         name = _key(value)
-        return (name, "") if name in PRESETS else (None, f"unknown preset; the presets are {', '.join(PRESETS)}")
+        return (name, "") if name in PRESETS else (None, _("unknown preset; the presets are {names}").format(
+            names=", ".join(PRESETS)))
     if key == "loss":
         name = _key(value)
-        return (name, "") if name in LOSS_NAMES else (None, f"unknown loss; the losses are {', '.join(LOSS_NAMES)}")
+        return (name, "") if name in LOSS_NAMES else (None, _("unknown loss; the losses are {names}").format(
+            names=", ".join(LOSS_NAMES)))
     if key == "seed":
         seed = _whole(value, 0, MAX_SEED)
-        return (seed, "") if seed is not None else (None, f"the seed is a whole number from 0 to {MAX_SEED}")
+        return (seed, "") if seed is not None else (None, _("the seed is a whole number from 0 to {most}").format(
+            most=MAX_SEED))
     if key == "tab":
         name = _key(value)
-        return (name, "") if name in TABS else (None, f"unknown tab; the tabs are {', '.join(TABS)}")
+        return (name, "") if name in TABS else (None, _("unknown tab; the tabs are {names}").format(
+            names=", ".join(TABS)))
     if key == "draw":
         return _read_drawing(value.strip())
+    if key == "lang":
+        code = supported(value.strip())
+        return (code, "") if code else (None, _("unknown language; the languages are {names}").format(
+            names=", ".join(LANGUAGES)))
     if key == "lesson":
         number = _whole(value, 1, lessons)
-        return (number, "") if number is not None else (None, f"the lessons are numbered 1 to {lessons}")
+        return (number, "") if number is not None else (None, _("the lessons are numbered 1 to {n}").format(
+            n=lessons))
     # autostart, simple, projector: on/off switches
     flag = value.strip().lower()
     if flag in YES:
         return True, ""
     if flag in NO:
         return False, ""
-    return None, "use 1 for on or 0 for off"
+    return None, _("use 1 for on or 0 for off")
 
 
 def to_query(setup: SetUp) -> str:
@@ -206,6 +225,16 @@ def share_url(address: str, setup: SetUp) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
 
 
+def with_language(link: str, language: str) -> str:
+    """`link` (a page address, perhaps with a query and a #fragment) with ?lang=`language` added, so that it opens
+    the page in that language; unchanged for English (the default) or a language the page does not speak."""
+    if language == DEFAULT or language not in LANGUAGES:
+        return link
+    parts = urlsplit(link)
+    pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    return urlunsplit((*parts[:3], urlencode([*pairs, ("lang", language)]), parts.fragment))
+
+
 def address_from_headers(headers: Mapping[str, str]) -> str:
     """The page's address as the browser sees it, from a request's headers: the Referer when it is an
     http(s) address (behind a proxy too), else the proxy's X-Forwarded-Proto/-Host, else Host."""
@@ -219,6 +248,13 @@ def address_from_headers(headers: Mapping[str, str]) -> str:
     return f"{proto if proto in ('http', 'https') else 'http'}://{host}/"
 
 
+def page_address(request: object) -> str:
+    """The page's own address as the browser sees it (behind a Space's proxy too), from a request: anything with
+    `headers` (None: the local default)."""
+    headers = getattr(request, "headers", None) if request is not None else None
+    return address_from_headers(dict(headers) if headers is not None else {})
+
+
 def shared_setup(preset: str, link: str = "") -> dict[str, object]:
     """What a teacher sends the class: a class link's preset, loss and seed (and drawing, when it has one) when a link
     is given, else the preset.
@@ -227,9 +263,9 @@ def shared_setup(preset: str, link: str = "") -> dict[str, object]:
         query = urlsplit(link.strip()).query or (link.split("?", 1)[1] if "?" in link else "")
         setup = parse_query(query, lessons=1).setup  # lessons do not travel: only preset, loss and seed
         if not setup.preset:
-            raise ValueError("That link names no preset: send a link made with 'Share this set-up'.")
+            raise ValueError(_("That link names no preset: send a link made with 'Share this set-up'."))
         shared: dict[str, object] = {"preset": setup.preset, "loss": setup.loss, "seed": setup.seed}
         return {**shared, "draw": setup.draw} if setup.draw else shared
     if preset not in PRESETS:
-        raise ValueError("Choose a preset to send.")
+        raise ValueError(_("Choose a preset to send."))
     return {"preset": preset}

@@ -1,8 +1,7 @@
 """The class database: the only module with SQL. SQLite in WAL mode, a versioned schema and its migrations, a cap
 on its size, and one lock around every operation (training threads, HTTP handlers and a reporter all call it).
 
-Rows go in and out as plain dicts; the class's rules (codes, keys, how many members and runs) live in classes.py.
-"""
+Rows go in and out as plain dicts; the class's rules (codes, keys, how many members and runs) live in classes.py."""
 
 from __future__ import annotations
 
@@ -12,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
+
+from ..i18n import _
 
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 BUSY_TIMEOUT_S = 5.0  # another process holding the write lock (a second server on the same file) is waited for
@@ -129,8 +130,8 @@ class Tables:
     def check_room(self) -> None:
         """StorageFull when the database is over its cap (called before anything new is added)."""
         if self.used_bytes() > self.max_bytes:
-            raise StorageFull(f"The class database is full ({self.max_bytes / 2**20:.3g} MB). Delete classes that "
-                              "are over, or ask the host to raise GANPLAYGROUND_MAX_DB_MB.")
+            raise StorageFull(_("The class database is full ({size} MB). Delete classes that are over, or ask the "
+                                "host to raise GANPLAYGROUND_MAX_DB_MB.").format(size=f"{self.max_bytes / 2**20:.3g}"))
 
     # Classes
     def add_class(self, row: dict) -> bool:
@@ -273,12 +274,12 @@ class ClassStore:
     def _session(self, begin: str) -> Iterator[Tables]:
         with self._lock:
             if self._db is None:
-                raise StorageError("The class database is closed.")
+                raise StorageError(_("The class database is closed."))
             try:
                 with _transaction(self._db, begin):
                     yield Tables(self._db, self.max_bytes)
             except sqlite3.Error as error:
-                raise StorageError(f"The class database could not be used: {error}.") from error
+                raise StorageError(_("The class database could not be used: {error}.").format(error=error)) from error
 
     def reading(self) -> AbstractContextManager[Tables]:
         """A consistent view for several queries: `with store.reading() as tables: ...`."""

@@ -19,6 +19,7 @@ from typing import Any
 import torch
 
 from ..config import Config, ConfigError
+from ..i18n import N_, _, decimal, number
 from ..train.models import build_models
 from . import checkpoints
 from .checkpoints import CONFIG_FILE, HISTORY_FILE, WEIGHTS_FILE, CheckpointError, SavedModel
@@ -29,9 +30,9 @@ MAX_HISTORY_BYTES = 16 * 2**20
 MAX_MEMBERS = 64  # a model zip has three; a few more (a README, a picture) are ignored
 MEMBER_LIMITS = {WEIGHTS_FILE: MAX_UPLOAD_BYTES, CONFIG_FILE: MAX_CONFIG_BYTES, HISTORY_FILE: MAX_HISTORY_BYTES}
 ZIP_MAGIC = b"PK\x03\x04"
-ACCEPTED = "a .zip from Download model, or a .safetensors together with its config.json"
-PICKLE_WORDS = ("a PyTorch pickle (torch.save); pickles can run code when they are opened, so the playground "
-                "only reads safetensors")
+ACCEPTED = N_("a .zip from Download model, or a .safetensors together with its config.json")
+PICKLE_WORDS = N_("a PyTorch pickle (torch.save); pickles can run code when they are opened, so the playground "
+                  "only reads safetensors")
 
 
 class BundleError(CheckpointError):
@@ -59,7 +60,8 @@ def zip_trainer(trainer: Any, out: str | Path, info: dict[str, Any] | None = Non
 
 # --- in ----------------------------------------------------------------------------------------------------
 def _size_words(n: int) -> str:
-    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n / 2**10:.0f} KB"
+    return (_("{size} MB").format(size=decimal(n / 2**20, 1)) if n >= 2**20
+            else _("{size} KB").format(size=number(n / 2**10)))
 
 
 def _looks_pickled(head: bytes) -> bool:
@@ -74,50 +76,62 @@ def _unsafe(name: str) -> bool:
     return any(part == ".." for part in PurePosixPath(name).parts)
 
 
+def _model_infos(infos: list[zipfile.ZipInfo], label: str) -> dict[str, zipfile.ZipInfo]:
+    """The model members among a zip's entries, by base name; BundleError for unsafe, pickled, doubled or encrypted
+    ones."""
+    found: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
+        if _unsafe(info.filename):
+            raise BundleError(_("{file} contains a file named {name}, a path that points outside its folder; the "
+                                "archive is refused").format(file=label, name=repr(info.filename[:80])))
+        if info.is_dir():
+            continue
+        base = PurePosixPath(info.filename).name
+        if base == "data.pkl":
+            raise BundleError(_("{file} is {pickle}; upload {accepted}").format(
+                file=label, pickle=_(PICKLE_WORDS), accepted=_(ACCEPTED)))
+        if base not in MEMBER_LIMITS:
+            continue  # a README or a picture: ignored
+        if base in found:
+            raise BundleError(_("{file} holds two files named {name}; a model zip holds one of each").format(
+                file=label, name=base))
+        if info.flag_bits & 0x1:
+            raise BundleError(_("{file} is encrypted; upload the zip that Download model gives").format(file=label))
+        found[base] = info
+    return found
+
+
 def _read_zip(path: Path, label: str) -> dict[str, bytes]:
     """The model members of a zip, by base name, each read with its size limit."""
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             if len(infos) > MAX_MEMBERS:
-                raise BundleError(f"{label} holds {len(infos)} files; a model zip holds three")
-            found: dict[str, zipfile.ZipInfo] = {}
-            for info in infos:
-                if _unsafe(info.filename):
-                    raise BundleError(f"{label} contains a file named {info.filename[:80]!r}, a path that points "
-                                      "outside its folder; the archive is refused")
-                if info.is_dir():
-                    continue
-                base = PurePosixPath(info.filename).name
-                if base == "data.pkl":
-                    raise BundleError(f"{label} is {PICKLE_WORDS}; upload {ACCEPTED}")
-                if base not in MEMBER_LIMITS:
-                    continue  # a README or a picture: ignored
-                if base in found:
-                    raise BundleError(f"{label} holds two files named {base}; a model zip holds one of each")
-                if info.flag_bits & 0x1:
-                    raise BundleError(f"{label} is encrypted; upload the zip that Download model gives")
-                found[base] = info
+                raise BundleError(_("{file} holds {count} files; a model zip holds three").format(
+                    file=label, count=number(len(infos))))
+            found = _model_infos(infos, label)
             for required in (WEIGHTS_FILE, CONFIG_FILE):
                 if required not in found:
-                    raise BundleError(f"{label} holds no {required}; upload {ACCEPTED}")
+                    raise BundleError(_("{file} holds no {name}; upload {accepted}").format(
+                        file=label, name=required, accepted=_(ACCEPTED)))
             members = {}
             for base, info in found.items():
                 limit = MEMBER_LIMITS[base]
                 with zf.open(info) as f:
                     data = f.read(limit + 1)  # never trust the sizes the archive claims
                 if len(data) > limit:
-                    raise BundleError(f"{base} in {label} is over {_size_words(limit)}; the limit is "
-                                      f"{_size_words(limit)}")
+                    raise BundleError(_("{name} in {file} is over {limit}; the limit is {limit}").format(
+                        name=base, file=label, limit=_size_words(limit)))
                 members[base] = data
             return members
     except BundleError:
         raise
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
-        raise BundleError(f"{label} is damaged or incomplete (not a readable zip: {type(exc).__name__}); "
-                          "download it again") from None
+        raise BundleError(_("{file} is damaged or incomplete (not a readable zip: {error}); download it "
+                            "again").format(file=label, error=type(exc).__name__)) from None
     except Exception as exc:  # noqa: BLE001 - zlib and zipfile raise assorted types on hostile archives
-        raise BundleError(f"{label} could not be read as a zip ({type(exc).__name__})") from None
+        raise BundleError(_("{file} could not be read as a zip ({error})").format(
+            file=label, error=type(exc).__name__)) from None
 
 
 def _read_files(paths: list[Path], labels: list[str]) -> dict[str, bytes]:
@@ -130,21 +144,23 @@ def _read_files(paths: list[Path], labels: list[str]) -> dict[str, bytes]:
         elif suffix == ".json":
             base = HISTORY_FILE if Path(label).stem.lower().startswith("history") else CONFIG_FILE
         else:
-            raise BundleError(f"{label} is not a model file; upload {ACCEPTED}")
+            raise BundleError(_("{file} is not a model file; upload {accepted}").format(
+                file=label, accepted=_(ACCEPTED)))
         if base in members:
-            raise BundleError(f"two files would both be the model's {base}; upload one of each")
+            raise BundleError(_("two files would both be the model's {name}; upload one of each").format(name=base))
         limit = MEMBER_LIMITS[base]
         size = path.stat().st_size
         if size > limit:
-            raise BundleError(f"{label} is {_size_words(size)}; the limit is {_size_words(limit)}")
+            raise BundleError(_("{file} is {size}; the limit is {limit}").format(
+                file=label, size=_size_words(size), limit=_size_words(limit)))
         members[base] = path.read_bytes()
         if base == WEIGHTS_FILE and _looks_pickled(members[base][:4]):
-            raise BundleError(f"{label} is {PICKLE_WORDS}")
+            raise BundleError(_("{file} is {pickle}").format(file=label, pickle=_(PICKLE_WORDS)))
     if WEIGHTS_FILE not in members:
-        raise BundleError(f"no .safetensors file; upload {ACCEPTED}")
+        raise BundleError(_("no .safetensors file; upload {accepted}").format(accepted=_(ACCEPTED)))
     if CONFIG_FILE not in members:
-        raise BundleError("a .safetensors file alone has no settings: upload it together with its config.json, "
-                          "or the zip from Download model")
+        raise BundleError(_("a .safetensors file alone has no settings: upload it together with its config.json, "
+                            "or the zip from Download model"))
     return members
 
 
@@ -163,8 +179,20 @@ def _check_sizes(members: dict[str, bytes]) -> None:
                                                 config.conditional, config.g_batchnorm, config.spectral_norm)
     needed = sum(t.numel() * t.element_size() for m in (generator, discriminator) for t in m.state_dict().values())
     if needed > len(weights):
-        raise BundleError(f"{CONFIG_FILE} describes networks of {_size_words(needed)} but {WEIGHTS_FILE} holds "
-                          f"{_size_words(len(weights))}: the weights do not match their config")
+        raise BundleError(_("{config} describes networks of {needed} but {weights} holds {size}: the weights do not "
+                            "match their config").format(config=CONFIG_FILE, needed=_size_words(needed),
+                                                         weights=WEIGHTS_FILE, size=_size_words(len(weights))))
+
+
+def _check_arrived(path: Path, label: str, max_bytes: int) -> None:
+    if not path.is_file():
+        raise BundleError(_("{file} did not arrive; upload it again").format(file=label))
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise BundleError(_("{file} is {size}; the limit is {limit} (a model here is 1-3 MB)").format(
+            file=label, size=_size_words(size), limit=_size_words(max_bytes)))
+    if size == 0:
+        raise BundleError(_("{file} is empty").format(file=label))
 
 
 def read_upload(paths: list[str | Path], names: list[str] | None = None, workdir: str | Path | None = None,
@@ -177,30 +205,24 @@ def read_upload(paths: list[str | Path], names: list[str] | None = None, workdir
     paths = [Path(p) for p in paths]
     labels = [Path(str(n)).name for n in (names or [p.name for p in paths])]
     if not paths:
-        raise BundleError(f"no file was uploaded; upload {ACCEPTED}")
+        raise BundleError(_("no file was uploaded; upload {accepted}").format(accepted=_(ACCEPTED)))
     if len(labels) != len(paths):
-        raise BundleError("each uploaded file needs its name")
+        raise BundleError(_("each uploaded file needs its name"))
     for path, label in zip(paths, labels, strict=True):
-        if not path.is_file():
-            raise BundleError(f"{label} did not arrive; upload it again")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise BundleError(f"{label} is {_size_words(size)}; the limit is {_size_words(max_bytes)} "
-                              "(a model here is 1-3 MB)")
-        if size == 0:
-            raise BundleError(f"{label} is empty")
+        _check_arrived(path, label, max_bytes)
     zips = [i for i, label in enumerate(labels) if label.lower().endswith(".zip")]
     if zips:
         if len(paths) > 1:
-            raise BundleError("upload the zip on its own (it already holds the weights and the config)")
+            raise BundleError(_("upload the zip on its own (it already holds the weights and the config)"))
         with open(paths[0], "rb") as f:
             if f.read(4) != ZIP_MAGIC:
-                raise BundleError(f"{labels[0]} is not a zip archive (damaged, or another kind of file renamed)")
+                raise BundleError(_("{file} is not a zip archive (damaged, or another kind of file renamed)").format(
+                    file=labels[0]))
         members = _read_zip(paths[0], labels[0])
     else:
         members = _read_files(paths, labels)
     if _looks_pickled(members[WEIGHTS_FILE][:4]):
-        raise BundleError(f"{WEIGHTS_FILE} is {PICKLE_WORDS}")
+        raise BundleError(_("{file} is {pickle}").format(file=WEIGHTS_FILE, pickle=_(PICKLE_WORDS)))
     folder = Path(tempfile.mkdtemp(prefix="ganplayground-upload-", dir=workdir))
     try:
         for base, data in members.items():  # fixed names: nothing from the archive names a path
@@ -210,9 +232,9 @@ def read_upload(paths: list[str | Path], names: list[str] | None = None, workdir
             _check_sizes(members)
             saved = checkpoints.load_model(folder, device="cpu")
         except CheckpointError as exc:
-            raise BundleError(str(exc).replace(f"{folder}/", "").replace(str(folder), "the upload")) from None
+            raise BundleError(str(exc).replace(f"{folder}/", "").replace(str(folder), _("the upload"))) from None
         except Exception as exc:  # noqa: BLE001 - whatever a hostile file triggers, the server goes on
-            raise BundleError(f"the model could not be loaded ({type(exc).__name__})") from None
+            raise BundleError(_("the model could not be loaded ({error})").format(error=type(exc).__name__)) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     saved.path = None  # the folder is gone; the model lives in memory

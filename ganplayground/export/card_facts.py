@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from ..config import TOY_DATASETS, Config, ConfigError
+from ..i18n import _, number
 from ..measure.metrics import evaluate_generator
 from ..presets import PRESETS
 from ..train.images import toy_plot
@@ -33,8 +34,8 @@ class CardFacts:
     step: int
     samples_seen: int
     elapsed: float  # seconds of training
-    device: str
-    date: str
+    device: str  # "" when not recorded
+    date: str  # "" when not recorded
     status: str = ""
     metrics: dict[str, Any] | None = None
     metrics_step: int = -1
@@ -53,7 +54,7 @@ def _last_metrics(history: list[dict[str, Any]]) -> tuple[dict[str, Any] | None,
 def _picture(snap: Any, trainer: Any) -> np.ndarray:
     if snap.grid is not None:
         return snap.grid
-    reals, _ = trainer.data.sample(500, torch.Generator(trainer.device).manual_seed(0))  # (500, 2)
+    reals, _labels = trainer.data.sample(500, torch.Generator(trainer.device).manual_seed(0))  # (500, 2)
     return toy_plot(snap.surface, snap.extent, reals.cpu().numpy(), snap.points)
 
 
@@ -91,13 +92,13 @@ def facts_from_model(saved: SavedModel, measure: bool = True) -> CardFacts:
     if metrics is None and measure and saved.config.dataset in ("mnist", *TOY_DATASETS):
         metrics = evaluate_generator(trainer.sampler, saved.config, 1000, seed=saved.config.seed + 3)
         metrics_step = saved.step
-        note = " ".join([note, "The model's history holds no meter readings: the meter read 1,000 samples when this "
-                         "card was made."]).strip()
+        note = " ".join([note, _("The model's history holds no meter readings: the meter read {count} samples when "
+                                 "this card was made.").format(count=number(1000))]).strip()
     return CardFacts(config=saved.config, start_config=start,
                      history=list(saved.history), picture=_picture(snap, trainer), step=saved.step,
                      samples_seen=saved.samples_seen, elapsed=saved.elapsed,
-                     device=str(info.get("trained_on") or "not recorded"),
-                     date=str(info.get("date") or "not recorded"), status=str(info.get("status") or ""),
+                     device=str(info.get("trained_on") or ""), date=str(info.get("date") or ""),
+                     status=str(info.get("status") or ""),
                      metrics=metrics, metrics_step=metrics_step,
                      preset=info.get("preset") if info.get("preset") in PRESETS else None, note=note)
 
@@ -108,5 +109,5 @@ def _start_config(config: Config, history: list[dict[str, Any]]) -> tuple[Config
     first = history[0].get("loss") if history else None
     if not first or first == config.loss:
         return config, ""
-    return config.with_loss(first), (f"The settings before the loss switch were not recorded: shown with {first}'s "
-                                     "recommended optimiser settings.")
+    return config.with_loss(first), _("The settings before the loss switch were not recorded: shown with {loss}'s "
+                                      "recommended optimiser settings.").format(loss=first)

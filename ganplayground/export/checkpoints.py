@@ -18,6 +18,7 @@ from safetensors import safe_open
 from safetensors.torch import save_file
 
 from ..config import Config, ConfigError
+from ..i18n import _, number
 from ..train.drawings import DrawingError, decode_drawing
 from ..train.live_metrics import Measure
 from ..train.models import Discriminator, Generator, build_models
@@ -97,34 +98,38 @@ def save_trainer(folder: str | Path, trainer: Any, info: dict[str, Any] | None =
 
 def _read_meta(folder: Path) -> dict[str, Any]:
     if not folder.is_dir():
-        raise CheckpointError(f"no model folder at {folder}")
+        raise CheckpointError(_("no model folder at {folder}").format(folder=folder))
     path = folder / CONFIG_FILE
     if not path.is_file():
-        raise CheckpointError(f"{folder} is not a ganplayground model: {CONFIG_FILE} is missing")
+        raise CheckpointError(_("{folder} is not a ganplayground model: {file} is missing").format(
+            folder=folder, file=CONFIG_FILE))
     try:
         meta = json.loads(path.read_text())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CheckpointError(f"{path} is not valid JSON ({exc})") from None
+        raise CheckpointError(_("{file} is not valid JSON ({error})").format(file=path, error=exc)) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise CheckpointError(f"{path} is not a ganplayground model config (format field missing or foreign)")
+        raise CheckpointError(_("{file} is not a ganplayground model config (format field missing or foreign)").format(
+            file=path))
     if meta.get("version") != VERSION:
-        raise CheckpointError(f"{path} has format version {meta.get('version')!r}; this version reads {VERSION}")
+        raise CheckpointError(_("{file} has format version {version}; this version reads {supported}").format(
+            file=path, version=repr(meta.get("version")), supported=VERSION))
     return meta
 
 
 def read_tensors(path: Path, max_bytes: int = MAX_WEIGHTS_BYTES) -> dict[str, torch.Tensor]:
     """All tensors of a safetensors file, refusing oversized or malformed files with CheckpointError."""
     if not path.is_file():
-        raise CheckpointError(f"weights file {path} is missing")
+        raise CheckpointError(_("weights file {file} is missing").format(file=path))
     size = path.stat().st_size
     if size > max_bytes:
-        raise CheckpointError(f"weights file {path.name} is {size / 2**20:.0f} MB; "
-                              f"the limit is {max_bytes / 2**20:.0f} MB")
+        raise CheckpointError(_("weights file {file} is {size} MB; the limit is {limit} MB").format(
+            file=path.name, size=number(size / 2**20), limit=number(max_bytes / 2**20)))
     try:
         with safe_open(str(path), framework="pt") as f:
             return {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118 - safe_open has no __iter__
     except Exception as exc:  # noqa: BLE001 - safetensors raises several types for corrupt files
-        raise CheckpointError(f"{path.name} is not a valid safetensors file ({type(exc).__name__})") from None
+        raise CheckpointError(_("{file} is not a valid safetensors file ({error})").format(
+            file=path.name, error=type(exc).__name__)) from None
 
 
 def _load_into(module: torch.nn.Module, prefix: str, tensors: dict[str, torch.Tensor], source: str) -> None:
@@ -135,21 +140,24 @@ def _load_into(module: torch.nn.Module, prefix: str, tensors: dict[str, torch.Te
     if missing or extra:
         parts = []
         if missing:
-            more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
-            parts.append(f"missing {prefix}{missing[0]}{more}")
+            parts.append((_("missing {name} and {count} more") if len(missing) > 1 else _("missing {name}")).format(
+                name=prefix + missing[0], count=number(len(missing) - 1)))
         if extra:
-            more = f" and {len(extra) - 1} more" if len(extra) > 1 else ""
-            parts.append(f"unexpected {prefix}{extra[0]}{more}")
-        raise CheckpointError(f"{source} does not match its config: {'; '.join(parts)}")
+            parts.append((_("unexpected {name} and {count} more") if len(extra) > 1 else _("unexpected {name}")).format(
+                name=prefix + extra[0], count=number(len(extra) - 1)))
+        raise CheckpointError(_("{file} does not match its config: {problems}").format(
+            file=source, problems="; ".join(parts)))
     for name, want in expected.items():  # in the model's own order: the first mismatch is reported
         value = got[name]
         if tuple(value.shape) != tuple(want.shape):
-            raise CheckpointError(f"{source}: {prefix}{name} has shape {tuple(value.shape)}, "
-                                  f"the config needs {tuple(want.shape)}")
+            raise CheckpointError(_("{file}: {name} has shape {shape}, the config needs {needed}").format(
+                file=source, name=prefix + name, shape=tuple(value.shape), needed=tuple(want.shape)))
         if value.dtype != want.dtype:
-            raise CheckpointError(f"{source}: {prefix}{name} has dtype {value.dtype}, expected {want.dtype}")
+            raise CheckpointError(_("{file}: {name} has dtype {dtype}, expected {expected}").format(
+                file=source, name=prefix + name, dtype=value.dtype, expected=want.dtype))
         if value.is_floating_point() and not torch.isfinite(value).all():
-            raise CheckpointError(f"{source}: {prefix}{name} contains NaN or infinite values")
+            raise CheckpointError(_("{file}: {name} contains NaN or infinite values").format(
+                file=source, name=prefix + name))
     module.load_state_dict(got)
 
 
@@ -165,7 +173,8 @@ def load_model(folder: str | Path, device: str = "cpu") -> SavedModel:
         try:  # the form was checked by Config; the drawing itself now, before anything is built on it
             decode_drawing(config.drawing)
         except DrawingError as exc:
-            raise CheckpointError(f"{folder / CONFIG_FILE}: the model's drawing cannot be read. {exc}") from None
+            raise CheckpointError(_("{file}: the model's drawing cannot be read. {error}").format(
+                file=folder / CONFIG_FILE, error=exc)) from None
     tensors = read_tensors(folder / WEIGHTS_FILE)
     generator, discriminator = build_models(config.dataset, config.arch, config.latent_dim, config.width,
                                             config.conditional, config.g_batchnorm, config.spectral_norm)
@@ -173,21 +182,22 @@ def load_model(folder: str | Path, device: str = "cpu") -> SavedModel:
     _load_into(discriminator, "discriminator.", tensors, WEIGHTS_FILE)
     training_generator = None
     if any(k.startswith("generator_train.") for k in tensors):
-        training_generator, _ = build_models(config.dataset, config.arch, config.latent_dim, config.width,
-                                             config.conditional, config.g_batchnorm, config.spectral_norm)
+        training_generator, _discriminator = build_models(config.dataset, config.arch, config.latent_dim, config.width,
+                                                          config.conditional, config.g_batchnorm, config.spectral_norm)
         _load_into(training_generator, "generator_train.", tensors, WEIGHTS_FILE)
     unknown = sorted({k.split(".")[0] for k in tensors} - {"generator", "discriminator", "generator_train"})
     if unknown:
-        raise CheckpointError(f"{WEIGHTS_FILE} holds unexpected tensors ({unknown[0]}...)")
+        raise CheckpointError(_("{file} holds unexpected tensors ({name}...)").format(
+            file=WEIGHTS_FILE, name=unknown[0]))
     history: list[dict[str, Any]] = []
     history_path = folder / HISTORY_FILE
     if history_path.is_file():
         try:
             history = json.loads(history_path.read_text())
         except (UnicodeDecodeError, json.JSONDecodeError):
-            raise CheckpointError(f"{history_path} is not valid JSON") from None
+            raise CheckpointError(_("{file} is not valid JSON").format(file=history_path)) from None
         if not isinstance(history, list):
-            raise CheckpointError(f"{history_path} must hold a list")
+            raise CheckpointError(_("{file} must hold a list").format(file=history_path))
     torch_device = torch.device("cuda" if device == "auto" and torch.cuda.is_available() else
                                 ("cpu" if device == "auto" else device))
     generator.to(torch_device).eval()
@@ -211,11 +221,12 @@ def trainer_from_model(saved: SavedModel, config: Config | None = None, measure:
     weight average, continuing its warm-up where it stopped. `measure` takes the live metrics (see Trainer).
     """
     config = config or saved.config
-    changed = [f"{name} {getattr(config, name)} (saved: {getattr(saved.config, name)})"
+    changed = [_("{setting} {value} (saved: {saved})").format(setting=name, value=getattr(config, name),
+                                                              saved=getattr(saved.config, name))
                for name in saved.config.network_changes(config)]
     if changed:
-        raise ConfigError(f"cannot continue {saved.path or 'the saved model'} with a different architecture: "
-                          f"{', '.join(changed)}")
+        raise ConfigError(_("cannot continue {model} with a different architecture: {changes}").format(
+            model=saved.path or _("the saved model"), changes=", ".join(changed)))
     generator = saved.training_generator or saved.generator
     generator.train()
     saved.discriminator.train()

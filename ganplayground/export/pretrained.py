@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from ..i18n import _
 from ..measure.classifier import pretrained_dir
 from .checkpoints import CONFIG_FILE, SavedModel, load_model
 
@@ -28,7 +29,8 @@ def list_models() -> list[str]:
 def model_path(name: str) -> Path:
     """The folder of a shipped model; ValueError for names that are not shipped models."""
     if name not in list_models():
-        raise ValueError(f"unknown pretrained model {name!r}; choose one of {', '.join(list_models())}")
+        raise ValueError(_("unknown pretrained model {name}; choose one of {names}").format(
+            name=repr(name), names=", ".join(list_models())))
     return pretrained_dir() / name
 
 

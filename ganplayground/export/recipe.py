@@ -1,6 +1,7 @@
 """A run's recipe: the `python -m ganplayground train ...` lines that train it again from its start settings and
 history (a loss switch becomes `train --from` with the new loss), the run's stretches under one loss, and the
-preset closest to a config. Not the card's drawing (labcard.py)."""
+preset closest to a config. Not the card's drawing (labcard.py). The commands stay English (they are typed as they
+are); the notes beside them are in the current language."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import shlex
 from typing import Any
 
 from ..config import ARCHITECTURE_FIELDS, DRAWN_DATASET, TOY_DATASETS, Config
+from ..i18n import _, number
 from ..presets import PRESETS
 from ..train.drawings import LINK_MAX_CHARS
 
@@ -64,8 +66,8 @@ def _drawing_flag(drawing: str, notes: list[str]) -> str:
     """`--draw CODE` for a link-sized drawing; `--points POINTS_FILE` (and a note) for a larger points file."""
     if len(drawing) <= LINK_MAX_CHARS:
         return f"--draw {drawing}"
-    notes.append(f"POINTS_FILE is the points file this run was trained on (its drawing's code is {len(drawing):,} "
-                 "characters, too long to print).")
+    notes.append(_("POINTS_FILE is the points file this run was trained on (its drawing's code is {count} "
+                   "characters, too long to print).").format(count=number(len(drawing))))
     return "--points POINTS_FILE"
 
 
@@ -78,9 +80,10 @@ def reproduce(start_config: Config, history: list[dict[str, Any]], final_step: i
     preset = preset if preset in PRESETS else closest_preset(start_config)
     parts = segments(history, final_step, final_loss or start_config.loss)
     if preset is None:
-        return [], ["No preset has these networks (" + ", ".join(
-            f"{f} {_fmt(getattr(start_config, f))}" for f in ("dataset", "arch", "latent_dim", "width"))
-            + "): the command line cannot build them; the settings above are the whole recipe."]
+        networks = ", ".join(f"{f} {_fmt(getattr(start_config, f))}"
+                             for f in ("dataset", "arch", "latent_dim", "width"))
+        return [], [_("No preset has these networks ({networks}): the command line cannot build them; the settings "
+                      "above are the whole recipe.").format(networks=networks)]
     base = PRESETS[preset].config
     first_loss = parts[0][0]
     args = ["python -m ganplayground train", f"--preset {preset}"]
@@ -98,8 +101,9 @@ def reproduce(start_config: Config, history: list[dict[str, Any]], final_step: i
     unset = [f for f in Config.__dataclass_fields__ if f not in CLI_FLAGS and f not in _PLACE_FIELDS
              and f not in ARCHITECTURE_FIELDS and f != "loss" and getattr(start_config, f) != getattr(base, f)]
     if unset:
-        notes.append("The command line has no flag for " + ", ".join(
-            f"{f} {_fmt(getattr(start_config, f))} (preset: {_fmt(getattr(base, f))})" for f in unset) + ".")
+        settings = ", ".join(_("{setting} {value} (preset: {preset})").format(
+            setting=f, value=_fmt(getattr(start_config, f)), preset=_fmt(getattr(base, f))) for f in unset)
+        notes.append(_("The command line has no flag for {settings}.").format(settings=settings))
     out = "run" if len(parts) == 1 else "run-1"
     commands = [" ".join([*args, f"--steps {max(1, parts[0][1])}", f"--out {out}"])]
     done = parts[0][1]
@@ -109,6 +113,6 @@ def reproduce(start_config: Config, history: list[dict[str, Any]], final_step: i
                         f"--steps {max(1, end - done)} --out {new_out}")
         out, done = new_out, end
     if len(parts) > 1:
-        notes.append("Each loss switch is placed at the last step recorded under the old loss (the switch itself, "
-                     "in runs recorded by this version).")
+        notes.append(_("Each loss switch is placed at the last step recorded under the old loss (the switch itself, "
+                       "in runs recorded by this version)."))
     return commands, notes

@@ -1,13 +1,13 @@
 """A run's timeline: its fixed-noise grids (or toy planes) and digit maps at regular steps in bounded memory, each
 with step, time, losses and meter reading; a run (or two side by side) as an animated GIF. Not a trainer hook, not
-a UI: callers offer `Snapshot`s, get uint8 arrays and GIF bytes (Pillow); a finished recording can go to a file."""
+a UI: callers offer `Snapshot`s, get uint8 arrays and GIF bytes (Pillow); a finished recording can go to a file.
+Moments keep the meter as data: captions are worded when shown, in the language of whoever asks."""
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
 import functools
-import io
 import threading
 import zlib
 from collections.abc import Mapping
@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
-from PIL import Image
 
 from ..config import TOY_DATASETS
+from ..i18n import _, number
 from ..train.data import get_dataset
 from ..train.images import toy_plot
 from .digit_map_picture import beside, pack_map, unpack_map
-from .timeline import Frame, frame_strip, meter_words
+from .timeline import FRAME_MS, LAST_FRAME_MS, Frame, encode_gif, frame_strip, meter_words  # noqa: F401 - GIF timing, re-exported
 
 if TYPE_CHECKING:
     from ..train.snapshots import Snapshot
@@ -31,10 +31,9 @@ if TYPE_CHECKING:
 MAX_FRAMES = 200  # moments kept per run: a packed 302 x 302 grid takes 1-30 KB, so a run holds at most ~5 MB
 GREY_LEVELS = 16  # grids are kept (and animated) in 16 grey levels: a third of the bytes, digits look the same
 TOY_SIZE = 300  # px of a toy's plane in the timeline and the GIF
-FRAME_MS = 100  # a GIF plays 10 moments a second...
-LAST_FRAME_MS = 2000  # ...and holds the end for two seconds
 DUEL_FRAMES = 120  # a duel's GIF is twice as wide: fewer moments keep it under ~6 MB
 PICTURE_FIELDS = ("grid", "points", "surface", "warp", "arrows", "digit_map")  # a Moment's packed arrays
+READING_KEYS = ("modes", "num_modes", "word", "verdict")  # what timeline.meter_words needs of a meter reading
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ class Moment:
     loss: str  # loss id in force
     loss_d: float | None  # window means of the snapshot; None before the first step
     loss_g: float | None
-    meter: str  # the meter in words ("1 of 10 digits (collapse)", "5 of 8 blobs"); "" before its first reading
+    reading: tuple[tuple[str, object], ...]  # the meter reading's READING_KEYS items; () before its first reading
     grid: _Packed | _Spilled | None = None  # uint8 (H, W) fixed-noise grid (images), GREY_LEVELS levels, 0-255
     points: _Packed | _Spilled | None = None  # float16 (N, 2) fixed-noise points (toys)
     surface: _Packed | _Spilled | None = None  # float16 (R, R) D over the plane (toys)
@@ -102,14 +101,22 @@ class Moment:
             packed["digit_map"] = _Packed.of(pack_map(snap.metrics["map"]))
         return cls(step=snap.step, elapsed=snap.elapsed, loss=snap.loss,
                    loss_d=stats.loss_d if stats else None, loss_g=stats.loss_g if stats else None,
-                   meter=meter_words(snap.metrics), extent=snap.extent, **packed)
+                   reading=tuple((k, snap.metrics[k]) for k in READING_KEYS if k in (snap.metrics or {})),
+                   extent=snap.extent, **packed)
+
+    @property
+    def meter(self) -> str:
+        """The meter in words, in the current language ("1 of 10 digits (collapse)"); "" before its first reading."""
+        return meter_words(dict(self.reading))
 
     def caption(self, loss_names: Mapping[str, str] | None = None) -> str:
-        """Three lines, always: "step 4,096 · 41 s" / "JS: D 0.624, G 1.41" / the meter."""
+        """Three lines, always: "step 4,096 · 41 s" / "JS: D 0.624, G 1.41" / the meter (current language)."""
         loss = (loss_names or {}).get(self.loss, self.loss.upper())
-        losses = (f"{loss}: D {self.loss_d:.3g}, G {self.loss_g:.3g}" if self.loss_d is not None
-                  and self.loss_g is not None else f"{loss}: no step yet")
-        return f"step {self.step:,} · {self.elapsed:.0f} s\n{losses}\nmeter: {self.meter or 'not read yet'}"
+        losses = (_("{loss}: D {loss_d}, G {loss_g}").format(loss=loss, loss_d=f"{self.loss_d:.3g}",
+                  loss_g=f"{self.loss_g:.3g}") if self.loss_d is not None and self.loss_g is not None
+                  else _("{loss}: no step yet").format(loss=loss))
+        return "\n".join([_("step {step} · {seconds} s").format(step=number(self.step), seconds=number(self.elapsed)),
+                          losses, _("meter: {reading}").format(reading=self.meter or _("not read yet"))])
 
 
 def _read(spilled: _Spilled) -> bytes:
@@ -121,7 +128,7 @@ def _read(spilled: _Spilled) -> bytes:
 @functools.lru_cache(maxsize=8)
 def _real_points(dataset: str, drawing: str = "") -> np.ndarray:
     """500 real points of a toy (the same ones the page draws), (500, 2) float32."""
-    points, _ = get_dataset(dataset, drawing=drawing).sample(500, torch.Generator().manual_seed(0))
+    points, _labels = get_dataset(dataset, drawing=drawing).sample(500, torch.Generator().manual_seed(0))
     return points.numpy()
 
 
@@ -218,7 +225,7 @@ class Recording:
         ValueError when nothing is recorded yet or position is outside [0, 1]."""
         frames = self.frames()
         if not frames:
-            raise ValueError("nothing recorded yet: the run has not shown its first samples")
+            raise ValueError(_("nothing recorded yet: the run has not shown its first samples"))
         if not 0.0 <= position <= 1.0:
             raise ValueError(f"position must be between 0 and 1; got {position!r}")
         index = round(position * (len(frames) - 1))
@@ -246,8 +253,8 @@ def gif_bytes(recording: Recording, loss_names: Mapping[str, str] | None = None)
     """The run as an animated GIF: each kept moment with its step, time, losses and meter under it."""
     frames = recording.frames()
     if not frames:
-        raise ValueError("nothing recorded yet: start a run first")
-    return _encode([frame_strip([recording.frame(m, loss_names)]) for m in frames])
+        raise ValueError(_("nothing recorded yet: start a run first"))
+    return encode_gif([frame_strip([recording.frame(m, loss_names)]) for m in frames])
 
 
 def duel_gif_bytes(left: Recording, right: Recording, loss_names: Mapping[str, str] | None = None,
@@ -256,7 +263,7 @@ def duel_gif_bytes(left: Recording, right: Recording, loss_names: Mapping[str, s
     same seconds of training (each run's latest kept moment at that time)."""
     sides = [left.frames(), right.frames()]
     if not all(sides):
-        raise ValueError("nothing recorded yet: start both runs first")
+        raise ValueError(_("nothing recorded yet: start both runs first"))
     count = min(max_frames, max(len(s) for s in sides))
     end = max(s[-1].elapsed for s in sides)
     times = np.linspace(0.0, end, count) if count > 1 else np.array([end])
@@ -264,7 +271,7 @@ def duel_gif_bytes(left: Recording, right: Recording, loss_names: Mapping[str, s
     for t in times:
         pair = [_at_time(moments, float(t)) for moments in sides]
         pictures.append(frame_strip([left.frame(pair[0], loss_names), right.frame(pair[1], loss_names)]))
-    return _encode(pictures)
+    return encode_gif(pictures)
 
 
 def _at_time(moments: list[Moment], t: float) -> Moment:
@@ -275,26 +282,3 @@ def _at_time(moments: list[Moment], t: float) -> Moment:
             break
         chosen = m
     return chosen
-
-
-def _encode(pictures: list[np.ndarray]) -> bytes:
-    """RGB uint8 pictures -> GIF bytes (looping), all padded white to the largest size."""
-    height = max(p.shape[0] for p in pictures)
-    width = max(p.shape[1] for p in pictures)
-    grey = all(_is_grey(p) for p in pictures)
-    images = []
-    for p in pictures:
-        canvas = np.full((height, width, 3), 255, np.uint8)
-        canvas[: p.shape[0], : p.shape[1]] = p
-        image = Image.fromarray(canvas)
-        # Digits are grey: an "L" frame keeps all 256 levels; colour toys get an adaptive palette each.
-        images.append(image.convert("L") if grey else image.quantize(colors=255, method=Image.Quantize.MEDIANCUT))
-    durations = [FRAME_MS] * (len(images) - 1) + [LAST_FRAME_MS]
-    buffer = io.BytesIO()
-    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=durations, loop=0)
-    return buffer.getvalue()
-
-
-def _is_grey(picture: np.ndarray) -> bool:
-    return picture.ndim == 2 or bool((picture[..., 0] == picture[..., 1]).all() and
-                                     (picture[..., 1] == picture[..., 2]).all())

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from ..i18n import _
 from ..train.images import ARROW_COLOUR, GRID_COLOUR, colormap, draw_arrows, draw_grid_lines, toy_plot
 from ..train.toy_views import arrow_caption
 
@@ -52,14 +53,15 @@ def d_step_picture(before: np.ndarray, after: np.ndarray, extent: float, real: n
     overlay = toy_plot(None, extent, real, fake, size=SIZE)  # points on a plain background
     drawn = (overlay != 245).any(axis=2)
     image[drawn] = overlay[drawn]
-    caption = (f"What one D step changed: D's opinion rose where orange, fell where blue (by up to "
-               f"{largest:.2g}); black = real points, red = generated")
+    caption = _("What one D step changed: D's opinion rose where orange, fell where blue (by up to {largest}); "
+                "black = real points, red = generated").format(largest=f"{largest:.2g}")
     if arrows_before is not None:
         image = draw_arrows(image, arrows_before, extent, FAINT)
     if arrows_after is not None:
         image = draw_arrows(image, arrows_after, extent, ARROW_COLOUR)
-        caption += f"; green {arrow_caption(extent, arrows_after)}" + (" (grey: before the step)" if arrows_before
-                                                                 is not None else "")
+        arrows = (_("; green {arrows} (grey: before the step)") if arrows_before is not None
+                  else _("; green {arrows}"))
+        caption += arrows.format(arrows=arrow_caption(extent, arrows_after))
     return image, caption
 
 
@@ -94,10 +96,12 @@ def g_step_picture(surface: np.ndarray, extent: float, real: np.ndarray, before:
             cols = np.clip(np.round(c1).astype(int) + dc, 0, SIZE - 1)
             image[rows, cols] = (200, 0, 60)
     moved = float(np.median(np.linalg.norm(after - before, axis=1))) if len(before) else 0.0
-    stretch = f", drawn {factor}x longer" if factor > 1 else ""
-    caption = (f"What one G step changed: each line runs from a generated point's old place to its new one (red "
-               f"dot){stretch}; median move {moved:.2g}")
+    caption = (_("What one G step changed: each line runs from a generated point's old place to its new one (red "
+                 "dot), drawn {factor}x longer; median move {moved}") if factor > 1 else
+               _("What one G step changed: each line runs from a generated point's old place to its new one (red "
+                 "dot); median move {moved}")).format(factor=factor, moved=f"{moved:.2g}")
     if warp_before is not None and warp_after is not None:
-        moved_by = f", its move drawn {factor}x longer" if factor > 1 else ""
-        caption += f"; grey grid: G's noise grid before the step, dark grid: after it{moved_by}"
+        caption += (_("; grey grid: G's noise grid before the step, dark grid: after it, its move drawn {factor}x "
+                      "longer") if factor > 1 else
+                    _("; grey grid: G's noise grid before the step, dark grid: after it")).format(factor=factor)
     return image, caption

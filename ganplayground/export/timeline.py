@@ -1,23 +1,29 @@
 """A run over time as a strip of pictures: the fixed-noise samples (or the toy plot) at evenly spaced
-moments, each captioned with its time, step and what the meter reads.
+moments, each captioned with its time, step and what the meter reads (in the current language); and pictures as a
+looping GIF.
 
 Not a recorder of every snapshot (a caller keeps what it wants) and not a UI: pictures are uint8 arrays.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import numpy as np
 import torch
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
+from ..i18n import _, number
 from ..train.images import make_grid, to_uint8, toy_plot, upscale
 from .digit_map_picture import beside
+from .fonts import caption_font
 
 FRAME_SAMPLES = 16  # the first 16 fixed-noise samples (4 x 4) stand for the grid in a strip
 TOY_FRAME_SIZE = 200
 CAPTION_SIZE = 13  # px
+FRAME_MS = 100  # a GIF plays 10 moments a second...
+LAST_FRAME_MS = 2000  # ...and holds the end for two seconds
 
 
 @dataclass(frozen=True)
@@ -28,18 +34,29 @@ class Frame:
     caption: str
 
 
+def _of_total(word: str, modes: int, total: int) -> str:
+    """"5 of 8 blobs": how many of the digits (blobs, parts) the samples cover. Not ngettext: a toy has several
+    blobs or parts, and the meter counts 10 digits, so the total is never one."""
+    if word == "blob":
+        text = _("{modes} of {total} blobs")
+    elif word == "part":
+        text = _("{modes} of {total} parts")
+    else:
+        text = _("{modes} of {total} digits")
+    return text.format(modes=number(modes), total=number(total))
+
+
 def meter_words(metrics: dict | None) -> str:
-    """The meter's reading in a few words: "1 of 10 digits (collapse)", "5 of 8 blobs", ..."""
+    """The meter's reading in a few words, in the current language: "1 of 10 digits (collapse)", "5 of 8 blobs"."""
     if not metrics:
         return ""
     if "num_modes" in metrics:
-        return f"{metrics['modes']} of {metrics['num_modes']} {metrics.get('word', 'blob')}s"
-    if "verdict" not in metrics:
-        return f"{metrics['modes']} of 10 digits"
-    if metrics["verdict"] == "illegible":
-        return "not digits yet"
-    words = f"{metrics['modes']} of 10 digits"
-    return f"{words} (collapse)" if metrics["verdict"] == "collapse" else words
+        return _of_total(metrics.get("word", "blob"), metrics["modes"], metrics["num_modes"])
+    if metrics.get("verdict") == "illegible":
+        return _("not digits yet")
+    if metrics.get("verdict") == "collapse":
+        return _("{modes} of {total} digits (collapse)").format(modes=number(metrics["modes"]), total=number(10))
+    return _of_total("digit", metrics["modes"], 10)
 
 
 def frame_of(trainer, metrics: dict | None = None) -> Frame:  # noqa: ANN001 - a trainer.Trainer
@@ -51,11 +68,11 @@ def frame_of(trainer, metrics: dict | None = None) -> Frame:  # noqa: ANN001 - a
         if metrics and metrics.get("map"):
             picture = beside(picture, metrics)
     else:
-        reals, _ = trainer.data.sample(500, torch.Generator(trainer.device).manual_seed(0))
+        reals, _labels = trainer.data.sample(500, torch.Generator(trainer.device).manual_seed(0))
         surface = trainer.decision_surface()
         picture = toy_plot(surface["surface"], surface["extent"], reals.cpu().numpy(), samples.numpy(),
                            size=TOY_FRAME_SIZE)
-    caption = f"{trainer.elapsed:.0f} s, step {trainer.step_count:,}"
+    caption = _("{seconds} s, step {step}").format(seconds=number(trainer.elapsed), step=number(trainer.step_count))
     words = meter_words(metrics)
     return Frame(picture, f"{caption}\n{words}" if words else caption)
 
@@ -66,9 +83,11 @@ def frame_strip(frames: list[Frame], gap: int = 8, background: int = 255) -> np.
         raise ValueError("a strip needs at least one frame")
     pictures = [np.stack([f.picture] * 3, axis=-1) if f.picture.ndim == 2 else f.picture for f in frames]
     height = max(p.shape[0] for p in pictures)
-    font = ImageFont.load_default(size=CAPTION_SIZE)  # Pillow's bundled font: no system fonts needed
+    font = caption_font(CAPTION_SIZE, "".join(f.caption for f in frames))  # shipped fonts: no system fonts needed
     lines = max(f.caption.count("\n") + 1 for f in frames)
-    caption_height = 6 + (CAPTION_SIZE + 4) * lines
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))  # a CJK font's lines are taller than Pillow's own
+    tallest = max(measure.multiline_textbbox((0, 0), f.caption, font=font, spacing=3)[3] for f in frames)
+    caption_height = 6 + max((CAPTION_SIZE + 4) * lines, tallest + 2)
     width = sum(p.shape[1] for p in pictures) + gap * (len(pictures) + 1)
     canvas = Image.new("RGB", (width, height + caption_height + gap), (background,) * 3)
     draw = ImageDraw.Draw(canvas)
@@ -78,3 +97,26 @@ def frame_strip(frames: list[Frame], gap: int = 8, background: int = 255) -> np.
         draw.multiline_text((left, gap + height + 4), frame.caption, fill=(30, 30, 30), font=font, spacing=3)
         left += picture.shape[1] + gap
     return np.asarray(canvas)
+
+
+def encode_gif(pictures: list[np.ndarray]) -> bytes:
+    """RGB uint8 pictures -> GIF bytes (looping), all padded white to the largest size."""
+    height = max(p.shape[0] for p in pictures)
+    width = max(p.shape[1] for p in pictures)
+    grey = all(_is_grey(p) for p in pictures)
+    images = []
+    for p in pictures:
+        canvas = np.full((height, width, 3), 255, np.uint8)
+        canvas[: p.shape[0], : p.shape[1]] = p
+        image = Image.fromarray(canvas)
+        # Digits are grey: an "L" frame keeps all 256 levels; colour toys get an adaptive palette each.
+        images.append(image.convert("L") if grey else image.quantize(colors=255, method=Image.Quantize.MEDIANCUT))
+    durations = [FRAME_MS] * (len(images) - 1) + [LAST_FRAME_MS]
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=durations, loop=0)
+    return buffer.getvalue()
+
+
+def _is_grey(picture: np.ndarray) -> bool:
+    return picture.ndim == 2 or bool((picture[..., 0] == picture[..., 1]).all() and
+                                     (picture[..., 1] == picture[..., 2]).all())

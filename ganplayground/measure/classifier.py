@@ -19,6 +19,7 @@ import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 from torch import nn
 
+from ..i18n import _
 from ..train.data import load_mnist
 
 FEATURE_DIM = 128
@@ -190,9 +191,8 @@ def load_classifier() -> tuple[DigitClassifier, dict[str, torch.Tensor]]:
         if key not in _loaded:
             weights, stats = folder / "model.safetensors", folder / "test_stats.safetensors"
             if not weights.exists() or not stats.exists():
-                raise ClassifierMissing(
-                    f"the digit classifier is missing from {folder}; "
-                    "run `python -m ganplayground train-classifier` to rebuild it")
+                raise ClassifierMissing(_("the digit classifier is missing from {folder}; run `python -m "
+                                          "ganplayground train-classifier` to rebuild it").format(folder=folder))
             model = DigitClassifier()
             model.load_state_dict(load_file(str(weights)))
             model.eval()

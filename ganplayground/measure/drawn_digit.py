@@ -8,6 +8,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..i18n import _
+
 MIN_SIDE = 8  # px: a smaller picture cannot hold a digit
 MAX_SIDE = 2048  # px: a bigger picture is refused before any work (a 10 MB upload)
 MAX_INK_SHARE = 0.6  # more of the bounding box inked than this is a filled area, not strokes
@@ -23,16 +25,17 @@ def ink_of(picture: np.ndarray) -> np.ndarray:
     in [0, 255] or floats in [0, 1]; transparent pixels count as white paper."""
     if not isinstance(picture, np.ndarray) or picture.ndim not in (2, 3) or (
             picture.ndim == 3 and picture.shape[2] not in (3, 4)) or picture.size == 0:
-        raise DrawnDigitError("That is not a picture: send a grey or colour image of a digit.")
+        raise DrawnDigitError(_("That is not a picture: send a grey or colour image of a digit."))
     h, w = picture.shape[:2]
     if min(h, w) < MIN_SIDE or max(h, w) > MAX_SIDE:
-        raise DrawnDigitError(f"The picture is {w} x {h} px: it must be between {MIN_SIDE} and {MAX_SIDE} px a side.")
+        raise DrawnDigitError(_("The picture is {w} x {h} px: it must be between {least} and {most} px a side.").format(
+            w=w, h=h, least=MIN_SIDE, most=MAX_SIDE))
     pixels = picture.astype(np.float32)
     if not np.isfinite(pixels).all():
-        raise DrawnDigitError("The picture has NaN or infinite pixels: send an ordinary image.")
+        raise DrawnDigitError(_("The picture has NaN or infinite pixels: send an ordinary image."))
     if picture.dtype != np.uint8:
         if pixels.min() < 0 or pixels.max() > 255:
-            raise DrawnDigitError("The picture's pixels must lie in [0, 1] or [0, 255].")
+            raise DrawnDigitError(_("The picture's pixels must lie in [0, 1] or [0, 255]."))
         pixels = pixels * 255.0 if pixels.max() <= 1.0 else pixels
     pixels /= 255.0
     if pixels.ndim == 2:
@@ -49,10 +52,10 @@ def digit_from_drawing(picture: np.ndarray) -> np.ndarray:
     ink = ink_of(picture)
     ys, xs = np.nonzero(ink > 0.1)
     if len(ys) == 0:
-        raise DrawnDigitError("The drawing is blank: draw a digit on the canvas first.")
+        raise DrawnDigitError(_("The drawing is blank: draw a digit on the canvas first."))
     box = ink[ys.min(): ys.max() + 1, xs.min(): xs.max() + 1]
     if box.size >= 64 and (box > 0.5).mean() > MAX_INK_SHARE:
-        raise DrawnDigitError("The drawing is a filled area: draw the digit's strokes with the pen, not a block.")
+        raise DrawnDigitError(_("The drawing is a filled area: draw the digit's strokes with the pen, not a block."))
     h, w = box.shape
     scale = DIGIT_BOX / max(h, w)
     size = (max(1, round(h * scale)), max(1, round(w * scale)))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..i18n import _
 from ..train.latent import noise_for_seed
 from ..train.models import Generator
 from .classifier import load_classifier, predict
@@ -43,11 +44,11 @@ def check_target(target: np.ndarray | torch.Tensor) -> torch.Tensor:
     """A target digit as float (1, 1, 28, 28) in [-1, 1]; InversionError for a wrong shape, NaN or range."""
     x = torch.as_tensor(np.asarray(target, dtype=np.float32) if isinstance(target, np.ndarray) else target).float()
     if tuple(x.shape[-2:]) != (28, 28) or x.numel() != 784:
-        raise InversionError(f"The target must be one 28 x 28 digit, got shape {tuple(x.shape)}.")
+        raise InversionError(_("The target must be one 28 x 28 digit, got shape {shape}.").format(shape=tuple(x.shape)))
     if not torch.isfinite(x).all():
-        raise InversionError("The target has NaN or infinite pixels.")
+        raise InversionError(_("The target has NaN or infinite pixels."))
     if x.min() < -1.0 - 1e-4 or x.max() > 1.0 + 1e-4:
-        raise InversionError("The target's pixels must lie in [-1, 1] (ink +1, background -1).")
+        raise InversionError(_("The target's pixels must lie in [-1, 1] (ink +1, background -1)."))
     return x.reshape(1, 1, 28, 28)
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from ..config import TOY_DATASETS
+from ..i18n import _
 from ..train.latent import noise_for_seed
 from ..train.toys import toy_for
 from .classifier import load_classifier, predict, predict_with_strokes
@@ -68,9 +69,10 @@ def legibility_reference(m: dict[str, Any]) -> tuple[str, float] | None:
     onto 1s (digit_floor), ("real digits", score) otherwise (class_fid_floor); None without either."""
     if "digit_floor" in m:
         shares = m.get("histogram") or [0.0]
-        return f"real {max(range(len(shares)), key=lambda d: shares[d])}s", m["digit_floor"]
+        # Translators: the legibility real training digits of one class score, "real 1s"
+        return _("real {digit}s").format(digit=max(range(len(shares)), key=lambda d: shares[d])), m["digit_floor"]
     if "class_fid_floor" in m:
-        return "real digits", m["class_fid_floor"]
+        return _("real digits"), m["class_fid_floor"]
     return None
 
 

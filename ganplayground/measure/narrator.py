@@ -12,22 +12,22 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
+from ..i18n import _, decimal, number, percent
+from ..train.wording import compact
 from .metrics import COLLAPSE_MAX_MODES, LEGIBLE_CLASS_FID, MODE_THRESHOLD
+from .toy_narrator import RECENT_MEASURES, toy_narration
 
 JS_LOSSES = ("js", "js-minimax")  # D's outputs are probabilities sigma(s) under these
 D_WINNING_FAKE = 0.05  # D(fake) below this (mean of the last entries): D rejects almost every fake
 RECENT_ENTRIES = 3  # history entries averaged for "now" (a few seconds of the page's snapshots)
-RECENT_MEASURES = 6  # measurements looked back on for a trend (about 25 s of the page's metrics)
 COVERAGE_DROP = 3  # digits lost from the recent best that count as coverage falling
 HOLDING_MEASURES = 3  # collapse read this many times in a row: it is holding, not starting
 SWITCH_STORY_MEASURES = 10  # after a loss switch, its story is told for this many measurements
 RECOVERED_MODES = 9  # legible and at least this many digits after a switch: recovered
 SHARPER = 0.85  # legibility (lower is better) under this share of its recent worst: getting sharper
 TOP_SHARE = 0.1  # a digit named in "mostly 1s (80%) and 7s (12%)" holds at least this share
-TOY_SHARE = 0.01  # a blob holding this share of the points is covered (as metrics.toy_metrics counts)
 
 
 @dataclass(frozen=True)
@@ -52,28 +52,29 @@ def narrate(history: Sequence[dict[str, Any]], status: str = "running",
     ("ready" | "running" | "paused" | "stopped" | "finished" | "diverged")."""
     names = dict(loss_names or {})
     if status == "diverged":
-        return Narration("diverged", "Training blew up: a loss became NaN (not a number), so the run is paused on "
-                         "its last good weights. Restore them, lower the learning rates and resume.")
+        return Narration("diverged", _("Training blew up: a loss became NaN (not a number), so the run is paused on "
+                                       "its last good weights. Restore them, lower the learning rates and resume."))
     if not history:
-        return Narration("starting", "Just started: the generator's first samples are noise, and D has not "
-                         "learnt anything yet either.")
+        return Narration("starting", _("Just started: the generator's first samples are noise, and D has not "
+                                       "learnt anything yet either."))
     loss = history[-1].get("loss", "")
     d_fake = _recent_mean(history, "d_fake")
     if loss == "js-minimax" and d_fake < D_WINNING_FAKE:
-        return Narration("vanishing", "D is winning outright: it scores the fakes near 0 "
-                         f"(D(fake) = {_small(d_fake)}), where the original minimax loss is flat, so the generator's "
-                         "gradient has vanished and it barely learns. The non-saturating JS loss or Wasserstein "
-                         "gives it a gradient again.")
+        return Narration("vanishing", _("D is winning outright: it scores the fakes near 0 (D(fake) = {score}), "
+                                        "where the original minimax loss is flat, so the generator's gradient has "
+                                        "vanished and it barely learns. The non-saturating JS loss or Wasserstein "
+                                        "gives it a gradient again.").format(score=_small(d_fake)))
     measures = _measures(history)
     latest = measures[-1].metrics if measures else None
     d_winning = loss == "js" and d_fake < D_WINNING_FAKE
     if d_winning and (latest is None or latest.get("verdict") == "illegible"):
-        return Narration("d-winning", f"D is winning: it scores the fakes near 0 (D(fake) = {_small(d_fake)}). The "
-                         "non-saturating loss still gives the generator a gradient there, so it can catch up.")
+        return Narration("d-winning", _("D is winning: it scores the fakes near 0 (D(fake) = {score}). The "
+                                        "non-saturating loss still gives the generator a gradient there, so it can "
+                                        "catch up.").format(score=_small(d_fake)))
     if latest is None or "modes" not in latest:
         return _from_losses(history, loss)
     if "num_modes" in latest:
-        return _toys(measures)
+        return Narration(*toy_narration([r.metrics for r in measures]))
     return _switch_story(history, measures, names) or _digits(measures, loss, names)
 
 
@@ -85,32 +86,45 @@ def _digits(measures: list[_Measure], loss: str, names: dict[str, str]) -> Narra
     best = max(r.metrics.get("modes", 0) for r in recent)
     since = recent[[r.metrics.get("modes", 0) for r in recent].index(best)].step
     if verdict == "illegible":
-        trend = _sharper(recent)
-        return Narration("not-digits", f"Not digits yet: the classifier cannot read the samples as digits "
-                         f"(legibility {_fmt(m.get('class_fid'))}; under {LEGIBLE_CLASS_FID:,.0f} they read as "
-                         f"digits){', but they are getting sharper' if trend else ''}.")
+        text = (_("Not digits yet: the classifier cannot read the samples as digits (legibility {legibility}; "
+                  "under {limit} they read as digits), but they are getting sharper.") if _sharper(recent) else
+                _("Not digits yet: the classifier cannot read the samples as digits (legibility {legibility}; "
+                  "under {limit} they read as digits)."))
+        return Narration("not-digits", text.format(legibility=_fmt(m.get("class_fid")),
+                                                   limit=number(LEGIBLE_CLASS_FID)))
     top = _top_digits(m)
     if verdict == "collapse":
         run = _collapse_run(measures)
         if len(run) >= HOLDING_MEASURES and best - modes < COVERAGE_DROP:
-            cure = ""
+            text = _("Mode collapse: for {steps} steps the generator has drawn {digits}, legibly: it found what "
+                     "fools D and makes little else.").format(steps=number(measures[-1].step - run[0].step), digits=top)
             if loss in JS_LOSSES:
-                cure = f" Switch the loss to {names.get('wgan-gp', 'wgan-gp')} to bring the other digits back."
-            return Narration("collapse-holding", f"Mode collapse: for {measures[-1].step - run[0].step:,} steps the "
-                             f"generator has drawn {top}, legibly: it found what fools D and makes little "
-                             f"else.{cure}")
-        drop = f" ({best} → {modes} of 10 since step {since:,})" if best > modes else ""
-        return Narration("collapse-starting", f"Collapse starting: the generator is dropping digits{drop} and "
-                         f"drawing {top}.")
+                text += " " + _("Switch the loss to {loss} to bring the other digits back.").format(
+                    loss=names.get("wgan-gp", "wgan-gp"))
+            return Narration("collapse-holding", text)
+        text = (_("Collapse starting: the generator is dropping digits ({best} → {modes} of 10 since step {step}) "
+                  "and drawing {digits}.") if best > modes else
+                _("Collapse starting: the generator is dropping digits and drawing {digits}."))
+        return Narration("collapse-starting", text.format(best=best, modes=modes, step=number(since), digits=top))
     if best - modes >= COVERAGE_DROP:
-        return Narration("collapse-starting", f"Coverage falling: {best} → {modes} of 10 digits since step "
-                         f"{since:,}: the generator is drifting onto fewer digits, {top}.")
+        return Narration("collapse-starting", _("Coverage falling: {best} → {modes} of 10 digits since step {step}: "
+                                                "the generator is drifting onto fewer digits, {digits}.").format(
+                                                    best=best, modes=modes, step=number(since), digits=top))
+    return Narration("healthy", _healthy(m, _sharper(recent)))
+
+
+def _healthy(m: dict[str, Any], trend: tuple[float, float] | None) -> str:
+    """Healthy progress: which digits, and whether they are getting sharper."""
     missing = [str(d) for d, share in enumerate(m.get("histogram") or []) if share < MODE_THRESHOLD]
-    what = f"all {modes} digits" if not missing else f"{modes} of 10 digits (no {', '.join(missing)} yet)"
-    trend = _sharper(recent)
-    sharper = (f", and getting sharper (legibility {_fmt(trend[0])} → {_fmt(trend[1])})" if trend
-               else f" (legibility {_fmt(m.get('class_fid'))})")
-    return Narration("healthy", f"Healthy progress: {what}, legible{sharper}.")
+    if not missing:
+        text = (_("Healthy progress: all {modes} digits, legible, and getting sharper (legibility {before} → "
+                  "{now}).") if trend else _("Healthy progress: all {modes} digits, legible (legibility {now})."))
+    else:
+        text = (_("Healthy progress: {modes} of 10 digits (no {missing} yet), legible, and getting sharper "
+                  "(legibility {before} → {now}).") if trend else
+                _("Healthy progress: {modes} of 10 digits (no {missing} yet), legible (legibility {now})."))
+    before, now = (_fmt(trend[0]), _fmt(trend[1])) if trend else ("", _fmt(m.get("class_fid")))
+    return text.format(modes=m["modes"], missing=", ".join(missing), before=before, now=now)
 
 
 def _switch_story(history: Sequence[dict[str, Any]], measures: list[_Measure],
@@ -128,21 +142,42 @@ def _switch_story(history: Sequence[dict[str, Any]], measures: list[_Measure],
     was = before[-1].metrics
     if was.get("verdict") == "healthy":
         return None  # nothing to recover from: the usual rules watch for a collapse under the new loss
-    label = names.get(loss, loss)
     modes_before = was.get("modes", 0)
     now = after[-1].metrics if after else was
-    back = "coming back" if was.get("verdict") == "collapse" else "appearing"
+    collapsed = was.get("verdict") == "collapse"
     first_recovered = next((r for r in after if _recovered(r.metrics)), None)
+    words = {"loss": names.get(loss, loss), "step": number(at), "before": modes_before, "modes": now.get("modes", 0)}
     if first_recovered is not None:  # once back, a wobble of the legibility does not undo the story
-        return Narration("recovered", f"Recovered: within {first_recovered.step - at:,} steps of the switch to "
-                         f"{label} (after step {at:,}) the digits came back, {modes_before} → {now['modes']} of 10.")
+        return Narration("recovered", _("Recovered: within {steps} steps of the switch to {loss} (after step {step}) "
+                                        "the digits came back, {before} → {modes} of 10.").format(
+                                            steps=number(first_recovered.step - at), **words))
     if after and now.get("modes", 0) > modes_before:
-        blurry = ", still blurry" if now.get("verdict") == "illegible" else ""
-        return Narration("recovering", f"Recovery: since the switch to {label} after step {at:,} the digits are "
-                         f"{back}, {modes_before} → {now['modes']} of 10 so far{blurry}.")
-    wait = "the digits a few seconds to come back" if back == "coming back" else "the generator time to learn digits"
-    return Narration("switched", f"Switched to {label} after step {at:,}: same networks, new loss; give {wait} "
-                     f"(now {_count(now)}).")
+        return Narration("recovering", _recovering(collapsed, now.get("verdict") == "illegible").format(**words))
+    return Narration("switched", _switched(collapsed, now.get("verdict") == "illegible").format(**words))
+
+
+def _recovering(collapsed: bool, blurry: bool) -> str:
+    if collapsed:
+        return (_("Recovery: since the switch to {loss} after step {step} the digits are coming back, {before} → "
+                  "{modes} of 10 so far, still blurry.") if blurry else
+                _("Recovery: since the switch to {loss} after step {step} the digits are coming back, {before} → "
+                  "{modes} of 10 so far."))
+    return (_("Recovery: since the switch to {loss} after step {step} the digits are appearing, {before} → "
+              "{modes} of 10 so far, still blurry.") if blurry else
+            _("Recovery: since the switch to {loss} after step {step} the digits are appearing, {before} → "
+              "{modes} of 10 so far."))
+
+
+def _switched(collapsed: bool, illegible: bool) -> str:
+    if collapsed:
+        return (_("Switched to {loss} after step {step}: same networks, new loss; give the digits a few seconds to "
+                  "come back (now not digits yet).") if illegible else
+                _("Switched to {loss} after step {step}: same networks, new loss; give the digits a few seconds to "
+                  "come back (now {modes} of 10 digits)."))
+    return (_("Switched to {loss} after step {step}: same networks, new loss; give the generator time to learn "
+              "digits (now not digits yet).") if illegible else
+            _("Switched to {loss} after step {step}: same networks, new loss; give the generator time to learn "
+              "digits (now {modes} of 10 digits)."))
 
 
 def _recovered(m: dict[str, Any]) -> bool:
@@ -164,13 +199,15 @@ def _top_digits(m: dict[str, Any]) -> str:
     least the largest, at most COLLAPSE_MAX_MODES)."""
     shares = m.get("histogram") or []
     if not shares:
-        return "few digits"
+        return _("few digits")
     made = sorted(range(len(shares)), key=lambda d: -shares[d])
     made = [made[0], *(d for d in made[1:COLLAPSE_MAX_MODES] if shares[d] >= TOP_SHARE)]
-    words = [f"{d}s ({shares[d]:.0%})" for d in made]
+    # Translators: one digit the generator draws and its share of the samples, "1s (97%)"
+    words = [_("{digit}s ({share})").format(digit=d, share=percent(shares[d])) for d in made]
     if len(words) == 1:
-        return f"almost only {words[0]}" if shares[made[0]] >= 0.9 else f"mostly {words[0]}"
-    return f"mostly {', '.join(words[:-1])} and {words[-1]}"
+        return (_("almost only {digits}") if shares[made[0]] >= 0.9 else _("mostly {digits}")).format(digits=words[0])
+    # Translators: "mostly 1s (60%), 4s (12%) and 7s (25%)": {digits} is a list separated by commas
+    return _("mostly {digits} and {last}").format(digits=", ".join(words[:-1]), last=words[-1])
 
 
 def _sharper(recent: list[_Measure]) -> tuple[float, float] | None:
@@ -183,47 +220,20 @@ def _sharper(recent: list[_Measure]) -> tuple[float, float] | None:
     return (worst, now) if now < SHARPER * worst else None
 
 
-def _count(m: dict[str, Any]) -> str:
-    return "not digits yet" if m.get("verdict") == "illegible" else f"{m.get('modes', 0)} of 10 digits"
-
-
-# --- 2-D toys ----------------------------------------------------------------------------------------------
-def _toys(measures: list[_Measure]) -> Narration:
-    m = measures[-1].metrics
-    total, modes, w = m["num_modes"], m["modes"], m.get("word", "blob")  # blobs, or parts of a line or drawing
-    covered = [_covered(r.metrics) for r in measures[-RECENT_MEASURES:]]
-    visited = set().union(*(_covered(r.metrics) for r in measures))
-    if modes >= total:
-        return Narration("blobs-covered", f"All {total} {w}s covered: the generator's points reach every {w}, "
-                         "none is left out.")
-    now = f"right now they cover {modes} of {total}" if modes else f"right now they sit between the {w}s"
-    # Hopping: on a few blobs at a time, and between two readings some blob was left and another one reached
-    # (a cover spreading over the blobs mostly gains, and holds more than half of them).
-    if modes <= total // 2 and any(a - b and b - a for a, b in pairwise(covered)):
-        return Narration("hopping", f"Mode hopping: the points jump from {w} to {w} as D learns to reject each "
-                         f"one; {now} ({len(visited)} of {total} visited so far).")
-    if not modes:
-        return Narration("blobs-partial", f"The points sit between the {w}s for now: none of the {total} is covered "
-                         f"({len(visited)} visited so far).")
-    return Narration("blobs-partial", f"The points cover {modes} of {total} {w}s ({len(visited)} visited so far).")
-
-
-def _covered(m: dict[str, Any]) -> set[int]:
-    return {i for i, share in enumerate(m.get("histogram") or []) if share >= TOY_SHARE}
-
-
 # --- before the first measurement ----------------------------------------------------------------------------
 def _from_losses(history: Sequence[dict[str, Any]], loss: str) -> Narration:
     if loss in JS_LOSSES:
         real, fake = _recent_mean(history, "d_real"), _recent_mean(history, "d_fake")
-        return Narration("measuring", f"D and G are sparring: D gives real samples {real:.2f} and fakes {fake:.2f} "
-                         "on average (1 = sure it is real).")
+        return Narration("measuring", _("D and G are sparring: D gives real samples {real} and fakes {fake} on "
+                                        "average (1 = sure it is real).").format(real=decimal(real, 2),
+                                                                                 fake=decimal(fake, 2)))
     estimate = _recent_mean(history, "wasserstein")
     if math.isfinite(estimate):
-        return Narration("measuring", f"The critic is at work: its estimate of the distance between real and fake "
-                         f"samples is {estimate:.3g} (it falls as the fakes get closer).")
-    return Narration("measuring", f"Training: D's loss {_recent_mean(history, 'loss_d'):.3g}, G's loss "
-                     f"{_recent_mean(history, 'loss_g'):.3g}.")
+        return Narration("measuring", _("The critic is at work: its estimate of the distance between real and "
+                                        "fake samples is {estimate} (it falls as the fakes get closer).").format(
+                                            estimate=compact(estimate)))
+    return Narration("measuring", _("Training: D's loss {loss_d}, G's loss {loss_g}.").format(
+        loss_d=compact(_recent_mean(history, "loss_d")), loss_g=compact(_recent_mean(history, "loss_g"))))
 
 
 # --- reading the history ----------------------------------------------------------------------------------------
@@ -243,8 +253,8 @@ def _recent_mean(history: Sequence[dict[str, Any]], key: str) -> float:
 
 def _small(value: float) -> str:
     """A probability near 0 in plain digits: "0.0031", "below 0.0001"."""
-    return f"{value:.4f}" if value >= 1e-4 else "below 0.0001"
+    return decimal(value, 4) if value >= 1e-4 else _("below {value}").format(value=decimal(1e-4, 4))
 
 
 def _fmt(value: Any) -> str:
-    return f"{value:,.0f}" if isinstance(value, int | float) and math.isfinite(value) else "n/a"
+    return number(value) if isinstance(value, int | float) and math.isfinite(value) else _("n/a")

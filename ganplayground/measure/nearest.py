@@ -15,6 +15,7 @@ import numpy as np
 import platformdirs
 import torch
 
+from ..i18n import _, decimal, percent
 from ..train.data import load_mnist
 from .classifier import classifier_dir, images_to_input, load_classifier, predict
 
@@ -147,10 +148,12 @@ def copy_verdict(found: Neighbours) -> str:
     p5 = real_p5(nearest_index())
     nearest_d = found.pixel_distances[0]
     if found.copies:
-        return (f"Looks copied: this digit is {nearest_d:.1f} from training digit #{found.pixel_ids[0]}, closer than "
-                f"95% of training digits are to their own nearest neighbour ({p5:.1f} or more).")
-    return (f"Not a copy: its nearest training digit is {nearest_d:.1f} away, farther than {found.share_closer:.0%} "
-            f"of training digits are from theirs (a copy would be under {p5:.1f}).")
+        return _("Looks copied: this digit is {distance} from training digit #{index}, closer than {share} of "
+                 "training digits are to their own nearest neighbour ({p5} or more).").format(
+                     distance=decimal(nearest_d, 1), index=found.pixel_ids[0], share=percent(0.95), p5=decimal(p5, 1))
+    return _("Not a copy: its nearest training digit is {distance} away, farther than {share} of training digits "
+             "are from theirs (a copy would be under {p5}).").format(
+                 distance=decimal(nearest_d, 1), share=percent(found.share_closer), p5=decimal(p5, 1))
 
 
 def memorisation(digits: np.ndarray | torch.Tensor) -> dict[str, float]:

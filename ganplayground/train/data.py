@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from ..config import DATASETS, DRAWN_DATASET, TOY_DATASETS
+from ..i18n import _
 from .toys import toy_for
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "mnist"
@@ -106,16 +107,14 @@ def load_fashion_mnist(split: str = "train", download: bool = True) -> tuple[np.
     with _cache_lock:
         if ("fashion-mnist", split) not in _cache:
             if not fashion_mnist_available() and not download:
-                raise DataError("Fashion-MNIST is not downloaded yet")
+                raise DataError(_("Fashion-MNIST is not downloaded yet"))
             try:
                 from torchvision.datasets import FashionMNIST
 
                 ds = FashionMNIST(str(fashion_mnist_root()), train=split == "train", download=True)
             except Exception as exc:  # noqa: BLE001 - any download failure means "no network"
-                raise DataError(
-                    "Fashion-MNIST is not bundled and could not be downloaded (no network?). "
-                    "MNIST digits and the 2-D toys work offline."
-                ) from exc
+                raise DataError(_("Fashion-MNIST is not bundled and could not be downloaded (no network?). "
+                                  "MNIST digits and the 2-D toys work offline.")) from exc
             images = ds.data.numpy().astype(np.uint8)
             labels = ds.targets.numpy().astype(np.int64)
             images.setflags(write=False)
@@ -169,7 +168,8 @@ def get_dataset(name: str, device: torch.device | str = "cpu", drawing: str = ""
     one server share one copy.
     """
     if name not in DATASETS:
-        raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+        raise DataError(_("unknown dataset {name}; choose one of {names}").format(name=repr(name),
+                                                                               names=", ".join(DATASETS)))
     if name == DRAWN_DATASET:  # one small tensor per run: drawings are many, so they skip the shared cache
         toy = toy_for(name, drawing)
         return ToyData(name, torch.from_numpy(toy.centres.copy()).to(device), toy.sigma)

@@ -11,6 +11,7 @@ import torch
 from torch import nn
 
 from ..config import ConfigError
+from ..i18n import _
 
 
 def resolve_device(name: str) -> torch.device:
@@ -18,7 +19,7 @@ def resolve_device(name: str) -> torch.device:
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name.startswith("cuda") and not torch.cuda.is_available():
-        raise ConfigError("device: CUDA was requested but no CUDA GPU is available; use cpu or auto")
+        raise ConfigError(_("device: CUDA was requested but no CUDA GPU is available; use cpu or auto"))
     return torch.device(name)
 
 

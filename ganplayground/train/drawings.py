@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import DRAWING_MAX_CHARS
+from ..i18n import _, number, percent
 
 CANVAS_EXTENT = 2.5  # the page's square canvas is [-2.5, 2.5]^2 of the toy plane, y up
 CELLS = 64  # the canvas is rasterised to CELLS x CELLS cells (a cell is 5/64 = 0.078 wide)
@@ -65,7 +66,7 @@ def _ink(image: np.ndarray) -> np.ndarray:
     """Bool (H, W): dark pixels, or opaque dark ones when the picture has an alpha channel."""
     if not isinstance(image, np.ndarray) or image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2]
                                                                           not in (3, 4)) or image.size == 0:
-        raise DrawingError("The canvas did not send a picture: draw a shape on the canvas and try again.")
+        raise DrawingError(_("The canvas did not send a picture: draw a shape on the canvas and try again."))
     pixels = np.nan_to_num(image.astype(np.float32), nan=255.0)
     if pixels.ndim == 2:
         return pixels < 128
@@ -87,16 +88,17 @@ def drawing_from_image(image: np.ndarray) -> str:
     cells[(ys + top) * CELLS // side, (xs + left) * CELLS // side] = True
     count = int(cells.sum())
     if count == 0:
-        raise DrawingError("Your drawing is empty: draw a shape on the canvas first.")
+        raise DrawingError(_("Your drawing is empty: draw a shape on the canvas first."))
     rows, cols = np.nonzero(cells)
     if count < MIN_CELLS or max(np.ptp(rows), np.ptp(cols)) + 1 < MIN_SPAN:
-        raise DrawingError("Your drawing is a single dot: draw lines or a shape, a few squares of the canvas long.")
+        raise DrawingError(_("Your drawing is a single dot: draw lines or a shape, a few squares of the canvas long."))
     if count > MAX_CELLS:
-        raise DrawingError(f"Your drawing covers {count / cells.size:.0%} of the canvas: draw lines or an outline "
-                           f"(at most {MAX_CELLS / cells.size:.0%}), not a filled area.")
+        raise DrawingError(_("Your drawing covers {share} of the canvas: draw lines or an outline (at most "
+                             "{most}), not a filled area.").format(share=percent(count / cells.size),
+                                                                   most=percent(MAX_CELLS / cells.size)))
     code = _encode(_CANVAS, CANVAS_SIGMA, np.packbits(cells).tobytes())
     if len(code) > LINK_MAX_CHARS:
-        raise DrawingError("Your drawing is too detailed to share in a link: draw fewer strokes.")
+        raise DrawingError(_("Your drawing is too detailed to share in a link: draw fewer strokes."))
     return code
 
 
@@ -107,14 +109,15 @@ def drawing_from_points(points: np.ndarray) -> str:
     try:
         values = np.asarray(points, dtype=np.float64)
     except (TypeError, ValueError):
-        raise DrawingError("The points must be numbers: two columns, x and y.") from None
+        raise DrawingError(_("The points must be numbers: two columns, x and y.")) from None
     if values.ndim != 2 or values.shape[1] != 2:
-        raise DrawingError(f"The points must be two columns, x and y (an (N, 2) array); got shape {values.shape}.")
+        raise DrawingError(_("The points must be two columns, x and y (an (N, 2) array); got shape {shape}.").format(
+            shape=values.shape))
     if not np.isfinite(values).all():
-        raise DrawingError("Some points are NaN or infinite: every point needs two finite numbers.")
+        raise DrawingError(_("Some points are NaN or infinite: every point needs two finite numbers."))
     if len(np.unique(values, axis=0)) < 2:
-        raise DrawingError(f"There are too few points ({len(values)}, fewer than 2 distinct ones): give at least "
-                           "two different points, better hundreds.")
+        raise DrawingError(_("There are too few points ({count}, fewer than 2 distinct ones): give at least two "
+                             "different points, better hundreds.").format(count=number(len(values))))
     if len(values) > MAX_POINTS:  # a fixed seed, in the file's order: the same file gives the same code
         values = values[np.sort(np.random.default_rng(0).choice(len(values), MAX_POINTS, replace=False))]
     low, high = values.min(axis=0), values.max(axis=0)
@@ -123,8 +126,8 @@ def drawing_from_points(points: np.ndarray) -> str:
     toy = (values - offset) * scale  # (N, 2) in [-2, 2]
     q = np.round((toy + POINTS_EXTENT) / (2 * POINTS_EXTENT) * 255).astype(np.uint8)  # (N, 2)
     if not np.isfinite(scale) or len(np.unique(q, axis=0)) < 2:
-        raise DrawingError("The points are too close together to tell apart (or too far apart): give points "
-                           "spread over a region, in ordinary units.")
+        raise DrawingError(_("The points are too close together to tell apart (or too far apart): give points "
+                             "spread over a region, in ordinary units."))
     units = _UNITS.pack(float(offset[0]), float(offset[1]), scale)
     return _encode(_POINTS, POINTS_SIGMA, q.T.tobytes(), units)  # all x, then all y: columns compress better
 
@@ -133,33 +136,34 @@ def decode_drawing(code: str) -> Drawing:
     """A code (from a link, a config, a model) -> its Drawing. DrawingError for anything malformed, longer than
     MAX_CHARS, or inflating past its kind's size (a decompression bomb)."""
     if not isinstance(code, str) or not code:
-        raise DrawingError("There is no drawing: draw a shape on the canvas first.")
+        raise DrawingError(_("There is no drawing: draw a shape on the canvas first."))
     if len(code) > MAX_CHARS:
-        raise DrawingError(f"This drawing's code is too long ({len(code):,} characters; at most {MAX_CHARS:,}).")
+        raise DrawingError(_("This drawing's code is too long ({count} characters; at most {most}).").format(
+            count=number(len(code)), most=number(MAX_CHARS)))
     try:
         raw = base64.urlsafe_b64decode(code + "=" * (-len(code) % 4))
     except (binascii.Error, ValueError):
-        raise DrawingError("This drawing's code is damaged: copy the whole link again.") from None
+        raise DrawingError(_("This drawing's code is damaged: copy the whole link again.")) from None
     if len(raw) < _HEAD.size:
-        raise DrawingError("This drawing's code is damaged (too short): copy the whole link again.")
+        raise DrawingError(_("This drawing's code is damaged (too short): copy the whole link again."))
     version, kind, sigma = _HEAD.unpack_from(raw)
     if version != VERSION or kind not in _INFLATED_MAX or not 0.0 < sigma <= 1.0:
-        raise DrawingError("This drawing's code is damaged or from another version: draw it again.")
+        raise DrawingError(_("This drawing's code is damaged or from another version: draw it again."))
     units_size = _UNITS.size if kind == _POINTS else 0
     units = _UNITS.unpack_from(raw, _HEAD.size) if units_size and len(raw) >= _HEAD.size + units_size else None
     if units_size and (units is None or not all(np.isfinite(units)) or not units[2] > 0):
-        raise DrawingError("This drawing's code is damaged (its units): make the code again from the points.")
+        raise DrawingError(_("This drawing's code is damaged (its units): make the code again from the points."))
     payload = _inflate(raw[_HEAD.size + units_size:], _INFLATED_MAX[kind])
     if kind == _CANVAS:
         if len(payload) != CELLS * CELLS // 8:
-            raise DrawingError("This drawing's code is damaged (wrong size): copy the whole link again.")
+            raise DrawingError(_("This drawing's code is damaged (wrong size): copy the whole link again."))
         rows, cols = np.nonzero(np.unpackbits(np.frombuffer(payload, np.uint8)).reshape(CELLS, CELLS))
         points = np.stack([-CANVAS_EXTENT + (cols + 0.5) * CELL, CANVAS_EXTENT - (rows + 0.5) * CELL], axis=1)
         if len(points) < MIN_CELLS:
-            raise DrawingError("This drawing has almost no ink: draw it again.")
+            raise DrawingError(_("This drawing has almost no ink: draw it again."))
         return Drawing(points.astype(np.float32), float(sigma))
     if len(payload) % 2 or len(payload) < 4:
-        raise DrawingError("This drawing's code is damaged (odd size): make the code again from the points.")
+        raise DrawingError(_("This drawing's code is damaged (odd size): make the code again from the points."))
     q = np.frombuffer(payload, np.uint8).reshape(2, -1).T  # (N, 2)
     points = q.astype(np.float32) / 255 * (2 * POINTS_EXTENT) - POINTS_EXTENT
     return Drawing(points, float(sigma), (units[0], units[1]), units[2], "points")
@@ -170,11 +174,12 @@ def _inflate(data: bytes, limit: int) -> bytes:
     try:
         payload = inflater.decompress(data, limit + 1)
     except zlib.error:
-        raise DrawingError("This drawing's code is damaged (cannot be unpacked): copy the whole link again.") from None
+        raise DrawingError(_("This drawing's code is damaged (cannot be unpacked): copy the whole link "
+                             "again.")) from None
     if len(payload) > limit or inflater.unconsumed_tail:
-        raise DrawingError("This drawing's code unpacks to more than a drawing can hold: it is not a drawing.")
+        raise DrawingError(_("This drawing's code unpacks to more than a drawing can hold: it is not a drawing."))
     if not inflater.eof:
-        raise DrawingError("This drawing's code is cut short: copy the whole link again.")
+        raise DrawingError(_("This drawing's code is cut short: copy the whole link again."))
     return payload
 
 

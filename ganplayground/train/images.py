@@ -73,7 +73,8 @@ def toy_plot(surface: np.ndarray | None, extent: float, real: np.ndarray, fake: 
     """Render a 2-D toy as an RGB uint8 (size, size, 3) image without matplotlib.
 
     surface: D over [-extent, extent]^2 (R, R), rows = y from bottom to top; normalised to [0, 1]
-    for display (orange = "looks real"). real / fake: points (N, 2), drawn black / red.
+    for display (orange = "looks real"). real / fake: points (N, 2), drawn as black squares / red plus signs (a
+    shape apart, not only a colour, for readers who cannot tell the two colours apart).
     warp: the generator's warped noise grid (L, L, 2) (toy_views.warped_grid), drawn as thin lines under the
     points; arrows: (N, 2, 2) points and pushes (toy_views.push_arrows), drawn on top at toy_views' fixed scale.
     """
@@ -88,7 +89,7 @@ def toy_plot(surface: np.ndarray | None, extent: float, real: np.ndarray, fake: 
     if warp is not None:
         img = draw_grid_lines(img, warp, extent, GRID_COLOUR)
 
-    def draw(points: np.ndarray, colour: tuple[int, int, int], radius: int) -> None:
+    def draw(points: np.ndarray, colour: tuple[int, int, int], radius: int, plus: bool = False) -> None:
         p = np.asarray(points, dtype=np.float32)
         p = p[np.isfinite(p).all(axis=1)]
         cols = ((p[:, 0] + extent) / (2 * extent) * (size - 1)).round().astype(int)
@@ -96,11 +97,13 @@ def toy_plot(surface: np.ndarray | None, extent: float, real: np.ndarray, fake: 
         keep = (cols >= 0) & (cols < size) & (rows >= 0) & (rows < size)
         for dr in range(-radius, radius + 1):
             for dc in range(-radius, radius + 1):
+                if plus and dr and dc:
+                    continue
                 r, c = np.clip(rows[keep] + dr, 0, size - 1), np.clip(cols[keep] + dc, 0, size - 1)
                 img[r, c] = colour
 
     draw(real, (20, 20, 20), 1)
-    draw(fake, (200, 0, 60), 1)
+    draw(fake, (200, 0, 60), 2, plus=True)
     if arrows is not None:
         img = draw_arrows(img, arrows, extent, ARROW_COLOUR)
     return img

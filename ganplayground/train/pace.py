@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 from ..config import ConfigError
+from ..i18n import _
 
 MAX_STEPS_PER_SECOND = 1000.0  # a pace above this is no pace at all: use 0 (full speed)
 _SLICE = 0.05  # seconds: a paced loop wakes this often to see a pause, a stop or a new pace
@@ -17,11 +18,12 @@ def check_rate(steps_per_second: object) -> float:
     """A pace in steps per second: 0 for full speed, else a finite number in (0, MAX_STEPS_PER_SECOND];
     ConfigError otherwise."""
     if isinstance(steps_per_second, bool) or not isinstance(steps_per_second, int | float):
-        raise ConfigError(f"speed must be a number of steps per second; got {steps_per_second!r}")
+        raise ConfigError(_("speed must be a number of steps per second; got {value}").format(
+            value=repr(steps_per_second)))
     rate = float(steps_per_second)
     if not math.isfinite(rate) or not 0 <= rate <= MAX_STEPS_PER_SECOND:
-        raise ConfigError(f"speed must be between 0 (full speed) and {MAX_STEPS_PER_SECOND:g} steps per second; "
-                          f"got {steps_per_second!r}")
+        raise ConfigError(_("speed must be between 0 (full speed) and {most} steps per second; got {value}").format(
+            most=f"{MAX_STEPS_PER_SECOND:g}", value=repr(steps_per_second)))
     return rate
 
 

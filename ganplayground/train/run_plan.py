@@ -9,6 +9,9 @@ import math
 import time
 from dataclasses import dataclass
 
+from ..i18n import N_
+from .wording import Said
+
 
 @dataclass
 class RunPlan:
@@ -26,9 +29,9 @@ class RunPlan:
     def end_reason(self, step: int, elapsed: float) -> str:
         """Why the run is finished at `step` after `elapsed` seconds of training ("" while it is not)."""
         if self.max_steps and step >= self.max_steps:
-            return f"Reached {self.max_steps} steps."
+            return Said(N_("Reached {steps} steps."), steps=self.max_steps)
         if self.max_seconds and elapsed >= self.max_seconds:
-            return f"Reached the time budget of {self.max_seconds:g} s."
+            return Said(N_("Reached the time budget of {seconds} s."), seconds=float(self.max_seconds))
         return ""
 
     def restart_snapshot_clock(self) -> None:

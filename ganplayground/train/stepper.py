@@ -16,6 +16,7 @@ from typing import Any
 import torch
 
 from ..config import Config, ConfigError
+from ..i18n import _
 from . import sampling, updates
 from .data import ImageData, ToyData, get_dataset
 from .devices import compile_failure_note, compile_networks, resolve_device, resolve_precision
@@ -26,6 +27,7 @@ from .optimizers import build_optimizers, schedule_learning_rates
 from .snapshots import RunLog, StepStats
 from .updates import Batch
 from .weights import WeightAverage, WeightCopy
+from .wording import DIVERGED, Said
 
 
 class Stepper:
@@ -117,7 +119,8 @@ class Stepper:
         """
         changed = self._config.network_changes(new)
         if changed:
-            raise ConfigError(f"cannot change {', '.join(changed)} during a run; start a new run instead")
+            raise ConfigError(_("cannot change {names} during a run; start a new run instead").format(
+                names=", ".join(changed)))
         if new.metrics_every:
             self.live.require(f"metrics_every={new.metrics_every}")
         self._pending = new
@@ -229,9 +232,7 @@ class Stepper:
         if which is None:
             return True
         self.status = "diverged"
-        self.reason = (f"Training diverged: the {which} loss became NaN or infinite near step {self.step_count}. "
-                       f"The last good weights (step {self._last_good.step}) are kept; restore them and try a "
-                       f"lower learning rate.")
+        self.reason = Said(DIVERGED[which], step=self.step_count, good=self._last_good.step)
         return False
 
     def _record_window(self, now: float) -> tuple[StepStats | None, float]:
@@ -254,7 +255,7 @@ class Stepper:
     def load_weight_average(self, state: dict[str, torch.Tensor], updates: int) -> None:
         """Adopt a saved weight average that has already averaged `updates` steps (WeightAverage.load)."""
         if self.average is None:
-            raise ConfigError("this run keeps no weight average (ema is 0)")
+            raise ConfigError(_("this run keeps no weight average (ema is 0)"))
         self.average.load(state, updates)
 
     def export_state(self) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..i18n import _, decimal
 from .losses import LossSpec, get_loss
 
 NOISE_SPAN = 2.0  # the grid spans [-2, 2] along each noise direction: the bulk (95%) of N(0, 1)
@@ -142,10 +143,17 @@ def arrow_caption(extent: float, arrows: np.ndarray | None = None) -> str:
     """The arrows' scale in words on a plot of [-extent, extent]^2, with the median push of these arrows
     (N, 2, 2) when given."""
     longest = ARROW_MAX * extent
-    text = (f"arrows: where the generator's loss pushes each of {ARROW_POINTS} red points (−∇ₓ of its loss), drawn "
-            f"at {arrow_scale(extent):.2g} × the gradient; longest clipped to {longest:.2g} unit"
-            f"{'' if longest == 1 else 's'}")
+    figures = {"points": ARROW_POINTS, "scale": f"{arrow_scale(extent):.2g}", "longest": f"{longest:.2g}"}
     if arrows is not None and len(arrows):
-        push = np.linalg.norm(np.asarray(arrows, np.float32)[:, 1], axis=1)
-        text += f"; median push {float(np.median(push)):.2g}"
-    return text
+        figures["push"] = f"{float(np.median(np.linalg.norm(np.asarray(arrows, np.float32)[:, 1], axis=1))):.2g}"
+        text = (_("arrows: where the generator's loss pushes each of {points} red points (−∇ₓ of its loss), drawn "
+                  "at {scale} × the gradient; longest clipped to {longest} unit; median push {push}") if longest == 1
+                else _("arrows: where the generator's loss pushes each of {points} red points (−∇ₓ of its loss), "
+                       "drawn at {scale} × the gradient; longest clipped to {longest} units; median push {push}"))
+    else:
+        text = (_("arrows: where the generator's loss pushes each of {points} red points (−∇ₓ of its loss), drawn "
+                  "at {scale} × the gradient; longest clipped to {longest} unit") if longest == 1
+                else _("arrows: where the generator's loss pushes each of {points} red points (−∇ₓ of its loss), "
+                       "drawn at {scale} × the gradient; longest clipped to {longest} units"))
+    mark = decimal(0.5, 1)[1]  # the language's decimal mark
+    return text.format(**{k: v if k == "points" else v.replace(".", mark) for k, v in figures.items()})

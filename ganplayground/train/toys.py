@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import DRAWN_DATASET
+from ..i18n import ngettext, number
 from .drawings import CANVAS_EXTENT, decode_drawing
 
 MAX_PARTS = 10  # a shape's many centres are grouped into at most this many parts for the meter
@@ -31,6 +32,13 @@ class Toy:
     num_parts: int
     word: str
     extent: float
+
+
+def count_words(word: str, n: int) -> str:
+    """n of a toy's parts in words, "8 blobs" or "1 part" (`word`: a Toy's word), in the current language."""
+    if word == "part":
+        return ngettext("{n} part", "{n} parts", n).format(n=number(n))
+    return ngettext("{n} blob", "{n} blobs", n).format(n=number(n))
 
 
 def _frozen(array: np.ndarray, dtype: type) -> np.ndarray:

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from ..config import TOY_DATASETS, Config
+from ..i18n import N_
 from . import sampling, toy_views
 from .devices import auto_threads, describe_device
 from .latent import grid_labels, noise_for_seed
@@ -31,6 +32,7 @@ from .run_plan import RunPlan
 from .snapshots import Snapshot
 from .stepper import Stepper
 from .weights import weights_finite
+from .wording import Said
 
 
 class Trainer(Stepper):
@@ -145,7 +147,7 @@ class Trainer(Stepper):
         plan.restart_snapshot_clock()
         while True:
             if self._stop.is_set():
-                self.status, self.reason = "stopped", "Stopped by the user."
+                self.status, self.reason = "stopped", Said(N_("Stopped by the user."))
                 break
             if self.paused:
                 self.status = "paused"

@@ -7,6 +7,7 @@ import math
 
 import pytest
 
+from ganplayground.classroom.experiment_words import experiment_words
 from ganplayground.classroom.experiments import (
     EXPERIMENTS,
     KNOBS,
@@ -16,6 +17,7 @@ from ganplayground.classroom.experiments import (
     make_experiment,
 )
 from ganplayground.config import LOSS_SETTINGS
+from ganplayground.i18n import use_language
 from ganplayground.presets import get_preset
 from ganplayground.train.trainer import Trainer
 
@@ -166,3 +168,13 @@ def test_a_student_repeating_a_setting_trains_the_next_seed_with_the_arms_critic
     assert again["seed"] == first["seed"] + 1 and {**again, "seed": 0} == {**first, "seed": 0}
     wgan = next(a for a in e.arms() if a.loss == "wgan-gp")
     assert e.form_values(wgan)["critic_steps"] == e.config_for(wgan).critic_steps == 2
+
+
+def test_a_teachers_own_experiment_is_stored_in_english_and_shown_in_the_readers_language() -> None:
+    experiment = make_experiment("seed", "1, 2", ("js",))
+    assert experiment.name == "Seed: 1, 2" and "round robin" in experiment.teacher_text
+    with use_language("es"):
+        title, text = experiment_words(experiment)
+        words = experiment.arm(0).words
+    assert title == "Semilla: 1, 2" and "por turnos" in text and "semilla 1" in words
+    assert experiment_words(WHERE_COLLAPSE_BEGINS, [WHERE_COLLAPSE_BEGINS])[0] == "Where does collapse begin?"

@@ -14,8 +14,10 @@ from ganplayground.classroom.links import (
     share_url,
     shared_setup,
     to_query,
+    with_language,
 )
 from ganplayground.config import LOSS_NAMES
+from ganplayground.i18n import use_language
 from ganplayground.presets import PRESETS
 
 LESSONS = 5
@@ -208,6 +210,30 @@ def test_a_drawing_with_a_digits_preset_is_ignored_with_a_note() -> None:
 
     link = read(f"preset=collapse&draw={HEART}")
     assert link.setup.draw is None and link.setup.preset == "collapse" and "preset=draw" in link.notes[0]
+
+
+def test_a_links_language_is_read_and_written_back_without_a_note() -> None:
+    link = read("preset=collapse&lang=ES-mx")
+    assert link.setup.lang == "es" and link.notes == ()
+    assert to_query(link.setup) == "preset=collapse&lang=es"
+
+
+def test_a_language_the_page_does_not_speak_is_a_plain_note() -> None:
+    link = read("preset=collapse&lang=xx")
+    assert link.setup == SetUp(preset="collapse")
+    assert link.notes == ("ignored: lang=xx (unknown language; the languages are en, es, fr, de, zh)",)
+
+
+def test_a_link_gains_the_language_unless_it_is_english() -> None:
+    assert with_language("https://x.hf.space/?class=K7QM2X", "de") == "https://x.hf.space/?class=K7QM2X&lang=de"
+    assert with_language("http://h/?class=K7QM2X&lang=fr#key=abc", "zh") == "http://h/?class=K7QM2X&lang=zh#key=abc"
+    assert with_language("http://h/?class=K7QM2X", "en") == "http://h/?class=K7QM2X"
+
+
+def test_a_links_notes_come_out_in_the_current_language() -> None:
+    with use_language("es"):
+        notes = read("seed=-1").notes
+    assert notes and "ignored" not in notes[0] and "seed=-1" in notes[0]
 
 
 def test_projector_is_an_on_off_switch_that_survives_a_round_trip() -> None:

@@ -14,6 +14,7 @@ import pytest
 from gradio_client import Client
 from starlette.datastructures import QueryParams
 
+from ganplayground.i18n import use_language
 from ganplayground.presets import get_preset
 from ganplayground.train.drawings import HEART, drawing_from_points
 from ganplayground.ui.app import Page
@@ -205,6 +206,31 @@ def test_a_shared_link_opens_the_same_set_up(page: Page) -> None:
     assert "ignored" not in out[links.note]["value"]
 
 
+def test_the_share_box_carries_the_pages_language_and_a_link_with_it_opens_without_a_note(page: Page) -> None:
+    links = page.links
+    request, site = SimpleNamespace(headers={"host": "127.0.0.1:7860"}), "https://x.hf.space/"
+    with use_language("fr"):
+        url = links.on_share("collapse", "js", 3, "default", 9, [], "mnist", "", "train", site, request)
+    assert url[links.box] == "https://x.hf.space/?preset=collapse&loss=js&seed=3&tab=train&lang=fr"
+    english = links.on_share("collapse", "js", 3, "default", 9, [], "mnist", "", "train", site, request)
+    assert "lang=" not in english[links.box]
+    out = open_link(page, "preset=collapse&lang=fr")
+    assert out[page.train.form.preset] == "collapse" and "ignored" not in out[links.note]["value"]
+
+
+def test_a_bad_language_in_a_link_is_a_note_and_the_rest_applies(page: Page) -> None:
+    out = open_link(page, "seed=5&lang=klingon")
+    assert out[page.train.form.seed] == 5
+    assert "ignored: lang=klingon (unknown language" in plain(out[page.links.note])
+
+
+def test_a_link_note_comes_out_in_spanish(page: Page) -> None:
+    with use_language("es"):
+        out = open_link(page, "seed=5&tab=nowhere")
+    note = plain(out[page.links.note])
+    assert "semilla 5" in note and "ignored" not in note
+
+
 def test_markdown_escape_leaves_letters_and_escapes_every_mark() -> None:
     assert escape("a_b *c* [d](e) `f` <g>") == "a\\_b \\*c\\* \\[d\\]\\(e\\) \\`f\\` \\<g\\>"
 
@@ -214,7 +240,7 @@ def test_read_link_through_the_api_returns_the_set_up_and_notes(client: Client) 
     result = client.predict("preset=collapse&tab=duel&simple=1&foo=1", api_name="/read_link")
     assert result["setup"]["preset"] == "collapse" and result["setup"]["tab"] == "duel" and result["setup"]["simple"]
     assert result["notes"] == ["ignored: foo=1 (unknown parameter; a link reads class, preset, loss, seed, tab, "
-                               "lesson, autostart, simple, draw, projector)"]
+                               "lesson, autostart, simple, draw, lang, projector)"]
     assert result["query"] == "preset=collapse&tab=duel&simple=1"
 
 

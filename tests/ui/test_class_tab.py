@@ -8,10 +8,12 @@ import gradio as gr
 import numpy as np
 import pytest
 
-from ganplayground.classroom.classes import Prediction
+from ganplayground.classroom.classes import Prediction, RunRecord
 from ganplayground.classroom.experiments import WHERE_COLLAPSE_BEGINS
+from ganplayground.i18n import use_language
 from ganplayground.ui.app import Page
 from ganplayground.ui.server.playground import Playground
+from ganplayground.ui.widgets import wall
 
 
 def teacher_class(page: Page, experiment: str = "") -> tuple[str, dict]:
@@ -95,3 +97,26 @@ def test_a_page_without_the_teacher_key_cannot_act_for_the_teacher(page: Page, p
 def test_a_page_opened_without_a_class_changes_nothing_on_the_class_tab(page: Page, pg: Playground) -> None:
     out = page.klass.on_open(pg.session("no-class-page-1").token, {}, "", None)
     assert out and all(isinstance(v, dict) and v.get("__type__") == "update" and len(v) == 1 for v in out.values())
+
+
+def test_the_student_and_teacher_links_carry_the_teachers_page_language(page: Page) -> None:
+    t = page.klass.teacher
+    with use_language("de"):
+        out = t.on_create("", "lr_ratio", "", [], {})
+    (code, key), = out[t.memory]["teaching"].items()
+    assert out[t.student_link].endswith(f"?class={code}&lang=de")
+    assert out[t.teacher_link]["value"].endswith(f"?class={code}&lang=de#key={key}")
+    assert "Klasse" in out[t.created]
+
+
+def test_a_wall_card_and_its_experiment_label_come_out_in_spanish() -> None:
+    record = RunRecord(id="r1", code="K7QM2X", member_id=1, name="Student 3", number=3, tab="train", loss="js",
+                       settings={}, arm={"knob": "seed", "value": 4, "label": "seed 4 · JS", "loss": "js"},
+                       prediction=Prediction(digits=4), meter=(), verdict="collapse", digits_covered=1,
+                       legibility=None, step=7000, seconds=20.4, device="cpu", finished=True, hidden=False,
+                       thumbnail=None, created_at=0.0, updated_at=0.0)
+    with use_language("es"):
+        card = wall.card(record)
+    assert "Alumno 3" in card and "semilla 4 · JS" in card and "colapso" in card and "7.000" in card
+    assert "predicted" not in card and "finished" not in card
+    assert "Student 3 · " in wall.card(record) and "step 7,000" in wall.card(record)  # English stays as it was

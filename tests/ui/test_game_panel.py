@@ -13,8 +13,11 @@ from gradio_client import Client
 
 from ganplayground.classroom import game
 from ganplayground.classroom.game_board import CELL_H, CELL_W, COLUMNS, GAP, GREEN, ORANGE, RED
+from ganplayground.i18n import use_language
 from ganplayground.ui.app import Page
 from ganplayground.ui.tabs.game_panel import GamePanel, GameState, model_choices
+from ganplayground.ui.widgets.labels import LESSONS
+from ganplayground.ui.widgets.translate import page_i18n
 
 
 @pytest.fixture
@@ -159,3 +162,16 @@ def test_a_least_squares_d_is_described_by_its_half_way_line() -> None:
     round_ = game.Round("lsgan", 0, np.zeros((4, 28, 28), np.uint8), is_fake, (d,))
     text = rule_text(d, round_)
     assert "least-squares" in text and "under 0.5" in text and "0.80 on the real digits" in text
+
+
+def test_the_lessons_and_the_game_speak_the_pages_language(panel: GamePanel) -> None:
+    lessons = page_i18n().translations["es"]  # the labels Gradio translates in a Spanish browser
+    assert lessons[LESSONS[0]["title"]] == "1. Dos redes, un juego"
+    assert lessons[LESSONS[0]["text"]].startswith("Un **generador** G convierte ruido aleatorio")
+    state = panel.on_round("collapsed-js", 2)[panel.state]
+    right = int((state.round.is_fake == np.isin(np.arange(1, 17), [1, 2])).sum())
+    with use_language("zh"):
+        text = panel.on_check([1, 2], state)[panel.result]
+    assert f"### 你：16 个中答对 {right} 个" in text and "| 判别器 |" in text and "数字分类器" in text
+    with use_language("es"), pytest.raises(gr.Error, match="no existe la casilla 17"):
+        panel.on_marks([17], state)

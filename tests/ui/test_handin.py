@@ -53,9 +53,9 @@ def test_download_then_upload_in_another_session_draws_the_same_digit(trained: t
     other, stranger = new_token(), new_token()
     out = explore.on_upload(other, [str(zipped)])
     name = out[explore.model]["value"]
-    assert name.startswith("Uploaded: gan-model-step") and name in out[explore.model]["choices"]
+    assert name.startswith("Uploaded: gan-model-step") and (name, name) in out[explore.model]["choices"]
     assert "Loaded" in out[explore.upload_note] and out[explore.upload] is None
-    assert name in explore.choices(other) and name not in explore.choices(stranger)  # per session
+    assert (name, name) in explore.choices(other) and (name, name) not in explore.choices(stranger)  # per session
     mine = explore.draw(token, SESSION_MODEL, 5, 0, "raw", 0.5)
     assert np.array_equal(explore.draw(other, name, 5, 0, "raw", 0.5), mine)
     with pytest.raises(gr.Error, match="Unknown model"):

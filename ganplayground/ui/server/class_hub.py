@@ -23,6 +23,7 @@ from ...classroom.data_folder import DataFolder, database_path
 from ...classroom.experiments import EXPERIMENTS, Arm, Experiment, ExperimentError
 from ...classroom.storage import StorageError
 from ...config import Config
+from ...i18n import _
 from ...train.snapshots import Snapshot
 from .class_reports import Tracked, report_run, settings_of
 from .runs import Run
@@ -50,7 +51,7 @@ class ClassHub:
 
     def __init__(self, folder: DataFolder, picture: Callable[[Snapshot, Config], np.ndarray], *,
                  report_seconds: float = REPORT_SECONDS, max_db_mb: float = 256.0, **book_options: Any) -> None:
-        self.where = folder.where
+        self.folder = folder  # its `where` is a sentence in the language of the page that asks
         self.book = ClassBook.open(database_path(folder), max_bytes=int(max_db_mb * 2**20), **book_options)
         self.started_at = time.time()  # runs not finished and not reported since were cut off by a restart
         self._picture = picture
@@ -77,8 +78,8 @@ class ClassHub:
         try:
             if isinstance(experiment, str):
                 if experiment not in EXPERIMENTS:
-                    raise ClassError(f"no ready-made experiment {experiment[:40]!r}; choose one of "
-                                     f"{', '.join(EXPERIMENTS)}")
+                    raise ClassError(_("no ready-made experiment {name}; choose one of {names}").format(
+                        name=repr(experiment[:40]), names=", ".join(EXPERIMENTS)))
                 return EXPERIMENTS[experiment].to_dict()
             return Experiment.from_dict(experiment).to_dict()
         except ExperimentError as exc:
@@ -127,7 +128,7 @@ class ClassHub:
         with self._lock:
             seat = self._seats.get(token)
             if seat is None:
-                raise ClassError("Join a class first: predictions are shared with your class.")
+                raise ClassError(_("Join a class first: predictions are shared with your class."))
             old = seat.prediction
             seat.prediction = Prediction(old.digits if digits is None else digits,
                                          old.comes_back if comes_back is None else comes_back)
@@ -162,7 +163,7 @@ class ClassHub:
             run_id = self.book.start_run(seat.member, tab, settings, prediction=seat.prediction,
                                          arm=arm.to_dict() if arm else None)
         except (ClassError, StorageError) as exc:
-            run.error = f"Not shared with your class: {exc}"
+            run.error = _("Not shared with your class: {error}").format(error=exc)
             return None
         with self._lock:
             self._tracked[run_id] = Tracked(run, run_id, seat.member, settings)
@@ -200,7 +201,7 @@ class ClassHub:
         while not self._closed.wait(every):
             self.report_now()
             now = time.monotonic()
-            for code, (read_at, _) in list(self._walls.items()):
+            for code, (read_at, _records) in list(self._walls.items()):
                 if now - read_at > 60:
                     self._walls.pop(code, None)
             if self.book.expire():
@@ -218,6 +219,10 @@ class ClassHub:
             return cached[1]
         self.book.check_key(code, key)
         return self.book.runs(code, include_hidden=True)
+
+    @property
+    def where(self) -> str:
+        return self.folder.where
 
     def cut_off(self, record: RunRecord) -> bool:
         """A run that was going when the server stopped: not finished, and not reported since this server

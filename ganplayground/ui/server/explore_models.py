@@ -22,15 +22,25 @@ from ...config import TOY_DATASETS, Config
 from ...export import pretrained
 from ...export.bundles import MAX_UPLOAD_BYTES, BundleError, read_upload
 from ...export.checkpoints import SavedModel
+from ...i18n import N_, _
 from ...train.latent import principal_directions
 from ...train.models import Generator
 from .sessions import Session
 
-SESSION_MODEL = "Your model (this session)"
+SESSION_MODEL = N_("Your model (this session)")  # the value stays English; its label is translated
 NUM_DIRECTIONS = 6  # latent directions per model: Explore's sliders
 CACHE_SIZE = 32  # loaded models (with their directions) kept in memory
 MAX_UPLOADS = 4  # models one session keeps uploaded (the oldest goes first)
-UPLOAD_PREFIX = "Uploaded: "
+UPLOAD_PREFIX = "Uploaded: "  # of an upload's value; its label is model_label's
+
+
+def model_label(name: str) -> str:
+    """A model's label in the Model list, in the current language (a shipped model's name is an id: unchanged)."""
+    if name == SESSION_MODEL:
+        return _(SESSION_MODEL)
+    if name.startswith(UPLOAD_PREFIX):
+        return _("Uploaded: {name}").format(name=name.removeprefix(UPLOAD_PREFIX))
+    return name
 
 
 @dataclass
@@ -58,7 +68,8 @@ class ExploreModels:
         """The model called `name` for this session, loaded (gr.Error for an unknown one or a toy)."""
         choices = self.choices(session)
         if not isinstance(name, str) or name not in choices:
-            raise gr.Error(f"Unknown model {name!r}; choose one of: {', '.join(choices)}", print_exception=False)
+            raise gr.Error(_("Unknown model {name}; choose one of: {choices}").format(
+                name=repr(name), choices=", ".join(model_label(c) for c in choices)), print_exception=False)
         key, load = self._source(session, name)
         with self._lock:
             if key in self._cache:
@@ -66,7 +77,7 @@ class ExploreModels:
                 return self._cache[key]
         config, generator = load()
         if config.dataset in TOY_DATASETS:
-            raise gr.Error("Explore draws digits; this model is a 2-D toy.", print_exception=False)
+            raise gr.Error(_("Explore draws digits; this model is a 2-D toy."), print_exception=False)
         model = _ready(config, generator)
         with self._lock:
             self._cache[key] = model
@@ -82,7 +93,8 @@ class ExploreModels:
             return (session.token, f"upload:{name}:{id(uploaded)}"), lambda: (uploaded.config, uploaded.generator)
         if name == SESSION_MODEL:
             if session.run is None:
-                raise gr.Error("You have not trained a model in this session yet (Train tab).", print_exception=False)
+                raise gr.Error(_("You have not trained a model in this session yet (Train tab)."),
+                               print_exception=False)
             trainer = session.run.trainer
             # A private CPU copy: Explore never reads weights a training thread is writing.
             return ((session.token, f"session:{id(trainer)}:{trainer.step_count}"),
@@ -101,10 +113,11 @@ class ExploreModels:
         try:
             saved = read_upload(paths, [p.name for p in paths], workdir=workdir, max_bytes=MAX_UPLOAD_BYTES)
         except BundleError as exc:
-            raise gr.Error(f"That upload was not loaded: {exc}.", print_exception=False) from None
+            raise gr.Error(_("That upload was not loaded: {reason}.").format(reason=exc),
+                           print_exception=False) from None
         if saved.config.dataset in TOY_DATASETS:
-            raise gr.Error("That model draws points of a 2-D toy; Explore draws digits. Load it with the command "
-                           "line (python -m ganplayground sample) instead.", print_exception=False)
+            raise gr.Error(_("That model draws points of a 2-D toy; Explore draws digits. Load it with the command "
+                             "line (python -m ganplayground sample) instead."), print_exception=False)
         name = _display_name(paths[0].name, session.uploads)
         with session.lock:
             session.uploads[name] = saved

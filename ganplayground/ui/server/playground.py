@@ -17,12 +17,14 @@ import torch
 
 from ...classroom.data_folder import DataFolder, data_folder
 from ...config import Config, ConfigError
+from ...i18n import N_, _, decimal, number
 from ...measure.metrics import live_reading
 from ...train.data import DataError, get_dataset
 from ...train.devices import describe_device, resolve_device
 from ...train.images import toy_plot
 from ...train.snapshots import Snapshot
 from ...train.trainer import Trainer
+from ...train.wording import Said, in_words
 from ..widgets import plots
 from ..widgets.inputs import env_int, error
 from ..widgets.labels import LOSS_LABELS
@@ -35,8 +37,8 @@ from .sessions import Session, SessionError, SessionManager
 
 REAL_POINTS = 500  # real points drawn under a toy's generated ones
 REAL_POINTS_KEPT = 64  # datasets (drawings count one each) whose real points are kept
-STATES = {"running": "▶ Training", "paused": "⏸ Paused", "stopped": "⏹ Stopped", "finished": "✅ Finished",
-          "diverged": "⚠️ Diverged", "ready": "Ready"}
+STATES = {"running": N_("▶ Training"), "paused": N_("⏸ Paused"), "stopped": N_("⏹ Stopped"),
+          "finished": N_("✅ Finished"), "diverged": N_("⚠️ Diverged"), "ready": N_("Ready")}
 
 
 class Playground:
@@ -80,14 +82,15 @@ class Playground:
 
     @property
     def device_text(self) -> str:
-        """Where this server trains, for the line under the page's title."""
+        """Where this server trains, for the line under the page's title (in the language of the request: the
+        header fills it in as the page loads)."""
         if self.zerogpu:
-            return (f"Training on a **GPU (ZeroGPU)** in {zerogpu.CHUNK_SECONDS:.0f}-second chunks; "
-                    "Pause and Stop act at the end of a chunk")
+            return _("Training on a **GPU (ZeroGPU)** in {seconds}-second chunks; Pause and Stop act at the end of "
+                     "a chunk").format(seconds=decimal(zerogpu.CHUNK_SECONDS, 0))
         if self.device.type == "cuda":
-            return f"Training on **{describe_device(self.device)}**"
-        return (f"Training on **CPU** ({self.threads_per_run} thread per run, "
-                f"{self.manager.slots.capacity} runs at once)")
+            return _("Training on **{device}**").format(device=describe_device(self.device))
+        return _("Training on **CPU** ({threads} thread per run, {runs} runs at once)").format(
+            threads=number(self.threads_per_run), runs=number(self.manager.slots.capacity))
 
     def close(self) -> None:
         """Stop every run, remove the spilled timelines and the downloads folder (server shutdown, tests)."""
@@ -107,7 +110,7 @@ class Playground:
         """The session's Train-tab run; gr.Error when there is none yet."""
         run = self.session(token).run
         if run is None:
-            raise gr.Error("No training yet: press Start first.", print_exception=False)
+            raise gr.Error(_("No training yet: press Start first."), print_exception=False)
         return run
 
     def new_trainer(self, config: Config) -> Trainer:
@@ -157,21 +160,29 @@ class Playground:
         it ended, and an optional italic note about the last action."""
         snap, trainer = run.latest, run.trainer
         if run.state == "queued":
-            return (f"⏳ Waiting for a free training slot: you are **number {run.queue_position}** in line "
-                    f"({self.manager.slots.capacity} trainings run at once on this server).")
-        loss = LOSS_LABELS.get(trainer.config.loss, trainer.config.loss)
+            return _("⏳ Waiting for a free training slot: you are **number {place}** in line ({slots} trainings run "
+                     "at once on this server).").format(place=number(run.queue_position),
+                                                        slots=number(self.manager.slots.capacity))
+        loss = _(LOSS_LABELS[trainer.config.loss]) if trainer.config.loss in LOSS_LABELS else trainer.config.loss
         if snap is None:
-            return f"Starting… ({loss})" + (f"\n\n_{note}_" if note else "")
-        rate = f" · {snap.steps_per_sec:,.0f} steps/s" if snap.status == "running" else ""
-        text = (f"{STATES.get(snap.status, snap.status)} on **{snap.device}**{rate} · step {snap.step:,} · "
-                f"{snap.samples_seen:,} samples seen · {snap.elapsed:.0f} s · loss: {loss}")
+            return _("Starting… ({loss})").format(loss=loss) + (f"\n\n_{note}_" if note else "")
+        state = _(STATES[snap.status]) if snap.status in STATES else snap.status
+        if snap.status == "running":
+            text = _("{state} on **{device}** · {rate} steps/s · step {step} · {samples} samples seen · {seconds} s · "
+                     "loss: {loss}")
+        else:
+            text = _("{state} on **{device}** · step {step} · {samples} samples seen · {seconds} s · loss: {loss}")
+        text = text.format(state=state, device=snap.device, rate=number(round(snap.steps_per_sec)),
+                           step=number(snap.step), samples=number(snap.samples_seen), seconds=decimal(snap.elapsed, 0),
+                           loss=loss)
         switches = plots.switches(list(trainer.history))
         if switches:  # the curves change colour there; the status says so in words
-            text += f" (switched after step {switches[-1][0]:,})"
+            text += " " + _("(switched after step {step})").format(step=number(switches[-1][0]))
         if snap.reason and snap.status in ("diverged", "finished", "stopped"):
-            text += f"\n\n{snap.reason}"
+            reason = in_words(snap.reason) if isinstance(snap.reason, Said) else _(snap.reason)
+            text += f"\n\n{run.error_text() if snap.reason == run.error else reason}"
         if run.error:
-            text += f"\n\n{run.error}"
+            text += f"\n\n{run.error_text()}"
         if note:
             text += f"\n\n_{note}_"
         return text

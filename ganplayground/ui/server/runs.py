@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ...export.recording import Recording
+from ...i18n import N_, _
 from ...train.snapshots import Snapshot
 from ...train.trainer import Trainer
 from .slots import Slots
@@ -38,7 +39,8 @@ class Run:
         self.version = 0  # bumped on every new snapshot so pollers can skip unchanged output
         # the timeline: every snapshot is offered to it
         self.recording = Recording(trainer.config.dataset, drawing=trainer.config.drawing)
-        self.error = ""
+        self.error = ""  # in English (the trainer's reason, logs); error_text() says it in the reader's language
+        self._error_words: tuple[str, dict[str, str]] = ("", {})  # (msgid, its placeholders' values)
         self.spill_to = spill_to
         self._spill_lock = threading.Lock()
         self._cancel = threading.Event()
@@ -77,13 +79,23 @@ class Run:
                 if self._cancel.is_set():
                     self.trainer.stop()
         except Exception as exc:  # noqa: BLE001 - a crashed run must report, not kill the server
-            self.error = f"Training stopped unexpectedly: {type(exc).__name__}: {exc}"
+            self.fail(N_("Training stopped unexpectedly: {error}"), error=f"{type(exc).__name__}: {exc}")
             self.trainer.status, self.trainer.reason = "stopped", self.error
             self._publish(self.trainer.snapshot())
         finally:
             self.state = "ended"
             self.slots.release(self)
             self.version += 1
+
+    def fail(self, message: str, **values: str) -> None:
+        """Record why the run failed, as data: the training thread knows no reader's language."""
+        self._error_words = (message, values)
+        self.error = message.format(**values)
+
+    def error_text(self) -> str:
+        """Why the run failed, in the current language ("" when it did not)."""
+        message, values = self._error_words
+        return _(message).format(**values) if message else self.error
 
     def _publish(self, snap: Snapshot) -> None:
         self.recording.add(snap)

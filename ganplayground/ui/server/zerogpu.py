@@ -16,8 +16,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ...config import Config
+from ...i18n import N_
 from ...measure.metrics import live_reading
 from ...train.trainer import Trainer
+from ...train.wording import Said
 from .runs import Run
 
 CHUNK_SECONDS = 20.0  # training per GPU call; short so that Stop answers within a chunk
@@ -82,7 +84,8 @@ class ChunkedRun(Run):
                     mirror.status = "running"
                     continue
                 if budget and mirror.elapsed >= budget:
-                    mirror.status, mirror.reason = "finished", f"Reached the time budget of {budget:g} s."
+                    reason = Said(N_("Reached the time budget of {seconds} s."), seconds=float(budget))
+                    mirror.status, mirror.reason = "finished", reason
                     break
                 seconds = min(self.chunk_seconds, budget - mirror.elapsed) if budget else self.chunk_seconds
                 state = mirror.export_state()  # with a loss switch made since the last chunk
@@ -98,10 +101,11 @@ class ChunkedRun(Run):
                             self._publish(mirror.snapshot())
                             return
             if mirror.status == "running":
-                mirror.status, mirror.reason = "stopped", "Stopped by the user."
+                mirror.status, mirror.reason = "stopped", N_("Stopped by the user.")
             self._publish(mirror.snapshot())
         except Exception as exc:  # noqa: BLE001 - a failed GPU call must report, not kill the server
-            self.error = f"Training stopped: the GPU call failed ({type(exc).__name__}: {str(exc)[:200]})"
+            self.fail(N_("Training stopped: the GPU call failed ({error})"),
+                      error=f"{type(exc).__name__}: {str(exc)[:200]}")
             mirror.status, mirror.reason = "stopped", self.error
             self._publish(mirror.snapshot())
         finally:

@@ -11,22 +11,25 @@ from typing import Any
 
 import gradio as gr
 
-from ...classroom.links import TABS, SetUp, address_from_headers, parse_query, share_url, to_query
+from ...classroom.links import TABS, SetUp, page_address, parse_query, share_url, to_query
+from ...i18n import DEFAULT, LANGUAGES, N_, _, current_language
+from ...i18n import number as count
 from ...presets import PRESETS
 from ...train.drawings import LINK_MAX_CHARS, DrawingError, decode_drawing
 from ..widgets.inputs import number
 from ..widgets.labels import DATASET_LABELS, LESSONS, LOSS_LABELS, key_of
 from ..widgets.responsive import VIEW_JS
+from ..widgets.translate import L_
 from ..widgets.wall import escape_md as escape
 from .duel_tab import DuelTab, duel_presets
 from .train_tab import TrainTab
 
 MAX_QUERY_CHARS = 8192  # what a browser or proxy passes in one address, about
-# Called before the share click's handler: the tab on show and the page's own address, as the browser has them
-# (behind a Space's proxy too), replace the last two inputs.
+# Called before the share click's handler: the tab on show (its id: the label is in the page's language) and the
+# page's own address, as the browser has them (behind a Space's proxy too), replace the last two inputs.
 SHARE_JS = """(...args) => {
   const tab = document.querySelector('#gp-tabs [role="tab"][aria-selected="true"]');
-  args[args.length - 2] = tab ? tab.innerText.trim().toLowerCase() : "";
+  args[args.length - 2] = tab ? (tab.getAttribute("data-tab-id") || tab.innerText.trim().toLowerCase()) : "";
   args[args.length - 1] = window.location.origin + window.location.pathname;
   return args;
 }"""
@@ -45,11 +48,15 @@ LESSON_JS = """(n) => {
   };
   find(25);
 }"""
-SHARE_OPTIONS = [("Simple view for the class (settings hidden)", "simple"),
-                 ("Start training when opened (Train and Duel tabs)", "autostart")]
-SHARE_HELP = ("A link that opens this page with the current **preset, loss, seed and tab** (on the Duel tab: the "
+SHARE_OPTIONS = [(N_("Simple view for the class (settings hidden)"), "simple"),
+                 (N_("Start training when opened (Train and Duel tabs)"), "autostart")]
+SHARE_HELP = N_("A link that opens this page with the current **preset, loss, seed and tab** (on the Duel tab: the "
               "duel's networks and seed). Settings changed by hand (learning rates, batch size, ...) are not in it: "
               "the preset's own are used.")
+
+
+TAB_WORDS = {"train": N_("Train tab"), "duel": N_("Duel tab"), "explore": N_("Explore tab"),
+             "learn": N_("Learn tab")}
 
 
 def query_pairs(request: Any) -> list[tuple[str, str]]:
@@ -66,14 +73,15 @@ def link_note(setup: SetUp, notes: list[str], had_query: bool) -> str:
     """The note's Markdown: what the link set up, then each ignored parameter; "" for a page without one."""
     if not had_query:
         return ""
-    done = [f"preset **{setup.preset}**" if setup.preset else "",
-            f"loss *{LOSS_LABELS.get(setup.loss, setup.loss)}*" if setup.loss else "",
-            f"seed {setup.seed}" if setup.seed is not None else "",
-            f"lesson {setup.lesson}" if setup.lesson else f"{setup.tab.capitalize()} tab" if setup.tab else "",
-            "simple view" if setup.simple else "", "projector view" if setup.projector else "",
-            "started at once" if setup.autostart else ""]
+    tab = _(TAB_WORDS[setup.tab]) if setup.tab else ""
+    done = [_("preset **{name}**").format(name=setup.preset) if setup.preset else "",
+            _("loss *{name}*").format(name=_(LOSS_LABELS.get(setup.loss, setup.loss))) if setup.loss else "",
+            _("seed {seed}").format(seed=setup.seed) if setup.seed is not None else "",
+            _("lesson {n}").format(n=setup.lesson) if setup.lesson else tab,
+            _("simple view") if setup.simple else "", _("projector view") if setup.projector else "",
+            _("started at once") if setup.autostart else ""]
     done = [d for d in done if d]
-    lines = [f"**Class link:** opened with {' · '.join(done)}."] if done else []
+    lines = [_("**Class link:** opened with {what}.").format(what=" · ".join(done))] if done else []
     lines += [f"⚠ {escape(note)}" for note in notes]
     return "\n\n".join(lines)
 
@@ -83,8 +91,8 @@ def checked_link_drawing(drawing: Any) -> str | None:
     if drawing is None or drawing == "":
         return None
     if not isinstance(drawing, str) or len(drawing.strip()) > LINK_MAX_CHARS:
-        raise gr.Error(f"the drawing must be a drawing's code of at most {LINK_MAX_CHARS:,} characters",
-                       print_exception=False)
+        raise gr.Error(_("the drawing must be a drawing's code of at most {most} characters").format(
+            most=count(LINK_MAX_CHARS)), print_exception=False)
     try:
         decode_drawing(drawing.strip())
     except DrawingError as exc:
@@ -99,13 +107,14 @@ class ClassLinks:
     def build(self) -> None:
         with gr.Row():
             self.note = gr.Markdown("", visible=False, elem_id="link-note")
-            self.show_all = gr.Button("Show all controls", visible=False, size="sm", scale=0, elem_id="show-all")
-        with gr.Accordion("Share this set-up", open=False, elem_id="share") as self.share:
-            gr.Markdown(SHARE_HELP)
+            self.show_all = gr.Button(L_("Show all controls"), visible=False, size="sm", scale=0, elem_id="show-all")
+        with gr.Accordion(L_("Share this set-up"), open=False, elem_id="share") as self.share:
+            gr.Markdown(L_(SHARE_HELP))
             with gr.Row():
-                self.options = gr.CheckboxGroup(SHARE_OPTIONS, value=[], show_label=False, elem_id="share-options")
-                self.make = gr.Button("Make the link", scale=0, elem_id="share-make")
-            self.box = gr.Textbox(label="Link for your class (copy it)", interactive=False, buttons=["copy"],
+                self.options = gr.CheckboxGroup([(L_(label), v) for label, v in SHARE_OPTIONS], value=[],
+                                               show_label=False, elem_id="share-options")
+                self.make = gr.Button(L_("Make the link"), scale=0, elem_id="share-make")
+            self.box = gr.Textbox(label=L_("Link for your class (copy it)"), interactive=False, buttons=["copy"],
                                   elem_id="share-link")
         self.lesson_target = gr.Textbox(visible=False)  # the lesson to scroll to
         self.views = gr.Textbox(visible=False)  # the page's views ("simple projector"), for VIEW_JS
@@ -208,18 +217,18 @@ class ClassLinks:
             session = self.train.pg.session(token)
             if setup.tab == "duel":
                 if any(run.alive for run in session.duel):
-                    return "a duel is already running in this tab: the link did not restart it"
+                    return _("a duel is already running in this tab: the link did not restart it")
                 # The `draw` networks train on the form's drawing (a link's draw=, else the preset's heart).
                 out.update(self.duel.on_start(token, *duel_form, form[11]))
                 return ""
             if session.run is not None and session.run.alive:
-                return "training is already running in this tab: the link did not restart it"
+                return _("training is already running in this tab: the link did not restart it")
             out.update(self.train.on_start(token, *form))
             return ""
         except gr.Error as exc:
-            return f"could not start: {exc.message}"
+            return _("could not start: {error}").format(error=exc.message)
         except Exception as exc:  # noqa: BLE001 - a link never breaks the page (a bad session token, ...)
-            return f"could not start: {exc}"
+            return _("could not start: {error}").format(error=exc)
 
     def on_show_all(self) -> dict[Any, Any]:
         """Leave the simple view: everything it hid comes back, and Show all goes."""
@@ -245,29 +254,33 @@ class ClassLinks:
                    address: Any = "", drawing: Any = "", request: gr.Request | None = None) -> str:
         """The link that opens the page with this preset, loss, seed and tab (and the simple view, autostart, and a
         drawing's code to train on). `address`: the page's own http(s) address; empty: taken from the request (its
-        Referer or Host)."""
+        Referer or Host). The link carries the page's language when it is not English."""
         if not isinstance(preset, str) or preset not in PRESETS:
-            raise gr.Error(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}", print_exception=False)
+            raise gr.Error(_("unknown preset {name}; choose one of {names}").format(
+                name=repr(preset), names=", ".join(PRESETS)), print_exception=False)
         try:
             if not isinstance(loss, str):
-                raise ValueError(f"unknown loss {loss!r}; choose one of: {', '.join(LOSS_LABELS)}")
+                raise ValueError(_("unknown loss {name}; choose one of: {names}").format(
+                    name=repr(loss), names=", ".join(LOSS_LABELS)))
             loss = key_of(LOSS_LABELS, loss, "loss")
         except ValueError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         seed = number(seed, "seed", 0, 2**31 - 1, integer=True)
         if tab not in TABS:
-            raise gr.Error(f"unknown tab {tab!r}; choose one of {', '.join(TABS)}", print_exception=False)
+            raise gr.Error(_("unknown tab {name}; choose one of {names}").format(name=repr(tab), names=", ".join(TABS)),
+                           print_exception=False)
         if not isinstance(simple, bool) or not isinstance(autostart, bool):
-            raise gr.Error("simple and autostart must be true or false", print_exception=False)
+            raise gr.Error(_("simple and autostart must be true or false"), print_exception=False)
         if autostart and tab not in ("train", "duel"):
-            raise gr.Error(f"nothing trains on the {tab} tab: autostart needs tab train or duel", print_exception=False)
-        if not address:
-            headers = getattr(request, "headers", None) if request is not None else None
-            address = address_from_headers(dict(headers) if headers is not None else {})
+            raise gr.Error(_("nothing trains on the {tab} tab: autostart needs tab train or duel").format(tab=tab),
+                           print_exception=False)
+        address = address or page_address(request)
         try:
             draw = checked_link_drawing(drawing)
+            lang = current_language()
             return share_url(address, SetUp(preset=preset, loss=loss, seed=seed, tab=tab, simple=simple,
-                                            autostart=autostart, draw=draw))
+                                            autostart=autostart, draw=draw,
+                                            lang=lang if lang in LANGUAGES and lang != DEFAULT else None))
         except ValueError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
 
@@ -276,10 +289,10 @@ class ClassLinks:
         """What a link's query asks for, as the page would read it: {"setup": {...}, "notes": [...], "query":
         the canonical query}. Bad parameters are notes, never errors."""
         if not isinstance(query, str):
-            raise gr.Error("the query must be text, like 'preset=collapse&tab=duel'", print_exception=False)
+            raise gr.Error(_("the query must be text, like 'preset=collapse&tab=duel'"), print_exception=False)
         notes: list[str] = []
         if len(query) > MAX_QUERY_CHARS:
-            notes.append(f"ignored: everything after the first {MAX_QUERY_CHARS} characters")
+            notes.append(_("ignored: everything after the first {n} characters").format(n=MAX_QUERY_CHARS))
             query = query[:MAX_QUERY_CHARS]
         link = parse_query(query, lessons=len(LESSONS))
         return {"setup": asdict(link.setup), "notes": [*link.notes, *notes], "query": to_query(link.setup)}

@@ -10,12 +10,16 @@ import gradio as gr
 import pandas as pd
 
 from ...classroom.classes import RunRecord
+from ...export.palette import OKABE_ITO
+from ...i18n import _
 from ..server.playground import Playground
 from ..widgets import plots, wall
 from ..widgets.charts import curve_plot
 from ..widgets.class_pictures import png_array
+from ..widgets.components import NamedImage
+from ..widgets.translate import L_
 
-METER_COLORS = {"digits covered": "#2563eb"}
+METER_COLORS = {"digits covered": OKABE_ITO["blue"]}
 
 
 class BigScreen:
@@ -25,17 +29,17 @@ class BigScreen:
         self.pg = pg
 
     def build_button(self) -> None:
-        self.big = gr.Button("Show on the big screen", scale=0, elem_id="class-big")
+        self.big = gr.Button(L_("Show on the big screen"), scale=0, elem_id="class-big")
 
     def build(self) -> None:
         with gr.Group(visible=False) as self.panel:
             self.caption = gr.Markdown("")
             with gr.Row():
-                self.picture = gr.Image(label="Latest samples", interactive=False, height=420, buttons=[],
+                self.picture = NamedImage(label=L_("Latest samples"), interactive=False, height=420, buttons=[],
                                         elem_classes="gp-pixels", elem_id="class-big-picture")
                 with gr.Column():
-                    self.meter = curve_plot("Digits covered over time", METER_COLORS, y_lim=[0, 10])
-                    self.losses = curve_plot("Losses (while this server holds the run)", plots.LOSS_COLORS)
+                    self.meter = curve_plot(L_("Digits covered over time"), METER_COLORS, y_lim=[0, 10])
+                    self.losses = curve_plot(L_("Losses (while this server holds the run)"), plots.LOSS_COLORS)
 
     def wire(self, inputs: list[Any], records: Callable[[Any, Any], list[RunRecord]]) -> None:
         self._records = records
@@ -47,7 +51,7 @@ class BigScreen:
         records = {r.id: r for r in self._records(memory, code)}
         record = records.get(run_id) if isinstance(run_id, str) else None
         if record is None:
-            raise gr.Error("Choose a run first.", print_exception=False)
+            raise gr.Error(_("Choose a run first."), print_exception=False)
         run = self.pg.classes.live(record.id)
         if run is not None and run.latest is not None:
             picture = self.pg.picture(run.latest, run.trainer.config)

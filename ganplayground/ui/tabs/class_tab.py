@@ -15,17 +15,19 @@ import gradio as gr
 from ...classroom.classes import ClassError, Member, Prediction
 from ...classroom.links import NEW_CLASS, parse_query
 from ...classroom.storage import StorageError
+from ...i18n import N_, _
 from ...presets import PRESETS
 from ..server.playground import Playground
 from ..widgets import wall
-from ..widgets.labels import LESSONS, LOSS_LABELS
+from ..widgets.labels import LESSONS
+from ..widgets.translate import L_
 from .class_links import query_pairs
 from .class_teacher import TeacherPanel
 from .train_tab import TrainTab
 
 POLL_SECONDS = 3.0
 DIGIT_CHOICES = [str(n) for n in range(11)]
-COMES_BACK = [("Yes, they come back", "yes"), ("No, they stay lost", "no")]
+COMES_BACK = [(N_("Yes, they come back"), "yes"), (N_("No, they stay lost"), "no")]
 # Before the load handler: the teacher key from the teacher link's fragment (#key=...) becomes the last input, and
 # the fragment leaves the address bar, so the key is not shown on a projected screen. A fragment never reaches the
 # server, nor its logs.
@@ -54,8 +56,8 @@ class ClassTab:
         self.memory = gr.BrowserState({}, storage_key="ganplayground-class")
 
     def build(self) -> None:
-        with gr.Tab("Class", id="class"):
-            gr.Markdown(f"_{self.pg.classes.where}_", elem_id="class-where")
+        with gr.Tab(L_("Class"), id="class"):
+            gr.Markdown(lambda: f"_{self.pg.classes.where}_", elem_id="class-where")  # a sentence per page load
             self._build_student()
             self.teacher.build()
             self.timer = gr.Timer(POLL_SECONDS, active=False)
@@ -63,21 +65,21 @@ class ClassTab:
             self._wire()
 
     def _build_student(self) -> None:
-        gr.Markdown("### Join your class")
+        gr.Markdown(L_("### Join your class"))
         with gr.Row():
-            self.code = gr.Textbox(label="Class code", placeholder="K7QM2X", max_length=12, elem_id="class-code")
-            self.name = gr.Textbox(label="Your name (optional, shown to the class)", max_length=24,
+            self.code = gr.Textbox(label=L_("Class code"), placeholder="K7QM2X", max_length=12, elem_id="class-code")
+            self.name = gr.Textbox(label=L_("Your name (optional, shown to the class)"), max_length=24,
                                    elem_id="class-name")
-            self.join = gr.Button("Join", variant="primary", scale=0, elem_id="class-join")
+            self.join = gr.Button(L_("Join"), variant="primary", scale=0, elem_id="class-join")
         self.info = gr.Markdown("", elem_id="class-info")
         with gr.Row():
             self.shared = gr.Markdown("", visible=False, elem_id="class-shared")
-            self.load_shared = gr.Button("Load it", visible=False, scale=0, elem_id="class-load-shared")
+            self.load_shared = gr.Button(L_("Load it"), visible=False, scale=0, elem_id="class-load-shared")
         with gr.Group(visible=False, elem_id="class-predict") as self.predict_box:
-            self.digits = gr.Radio(DIGIT_CHOICES, label="Predict before you press Start: how many of the ten "
-                                   "digits will it draw at the end?", elem_id="class-predict-digits")
-            self.comes_back = gr.Radio(COMES_BACK, label="If you switch the loss mid-run: will the lost digits "
-                                       "come back?", elem_id="class-predict-back")
+            self.digits = gr.Radio(DIGIT_CHOICES, label=L_("Predict before you press Start: how many of the ten "
+                                   "digits will it draw at the end?"), elem_id="class-predict-digits")
+            self.comes_back = gr.Radio([(L_(label), v) for label, v in COMES_BACK], label=L_(
+                "If you switch the loss mid-run: will the lost digits come back?"), elem_id="class-predict-back")
         self.prediction_note = gr.Markdown("", elem_id="class-prediction")
         self.student_wall = gr.HTML("", visible=False, elem_id="class-student-wall")
         self.student_seen = gr.State(None)  # what the student's wall shows already (its poll skips when unchanged)
@@ -134,7 +136,7 @@ class ClassTab:
     def _join(self, session: Any, code: Any, name: Any) -> Member:
         token = self.pg.session(session).token
         if not isinstance(code, str) or not isinstance(name, str | None):
-            raise gr.Error("the class code and the name are text", print_exception=False)
+            raise gr.Error(_("the class code and the name are text"), print_exception=False)
         try:
             return self.pg.classes.join(token, code, name or "")
         except (ClassError, StorageError) as exc:
@@ -149,15 +151,15 @@ class ClassTab:
         memory = dict(memory) if isinstance(memory, dict) else {}
         memory.update(code=member.code)
         arm = self.pg.classes.arm(member)
-        lines = [f"You are **{wall.escape_md(member.name)}** in class **{member.code}**. Your runs on the Train and "
-                 "Duel tabs are shared with the class."]
+        lines = [_("You are **{name}** in class **{code}**. Your runs on the Train and Duel tabs are shared with the "
+                   "class.").format(name=wall.escape_md(wall.member_name(member)), code=member.code)]
         out: dict[Any, Any] = {}
         if arm is not None:
             lines.append(f"🧪 {arm.words}")
             experiment = self.pg.classes.experiment(member.code)
             if load_settings and experiment is not None:
                 out.update(self._form_values(experiment.form_values(arm, member.slot)))
-                lines.append("Its settings are loaded on the Train tab: press **Start** there.")
+                lines.append(_("Its settings are loaded on the Train tab: press **Start** there."))
         out.update({self.info: "\n\n".join(lines), self.code: member.code, self.memory: memory,
                     self.predict_box: gr.update(visible=True), self.student_wall: gr.update(visible=True),
                     self.timer: gr.Timer(active=True)})
@@ -216,9 +218,9 @@ class ClassTab:
         except (TypeError, ValueError):
             number = -1
         if number is not None and not 0 <= number <= 10:
-            raise gr.Error("predict a number of digits from 0 to 10", print_exception=False)
+            raise gr.Error(_("predict a number of digits from 0 to 10"), print_exception=False)
         if comes_back not in (None, "", "yes", "no"):
-            raise gr.Error("will the digits come back: answer yes or no", print_exception=False)
+            raise gr.Error(_("will the digits come back: answer yes or no"), print_exception=False)
         back = None if comes_back in (None, "") else comes_back == "yes"
         try:
             prediction = self.pg.classes.predict(token, number, back)
@@ -234,7 +236,7 @@ class ClassTab:
         member = self.pg.classes.member(self.pg.session(session).token)
         shared = self.pg.classes.book.info(member.code).shared if member else None
         if not shared:
-            raise gr.Error("Your teacher has not shared a set-up yet.", print_exception=False)
+            raise gr.Error(_("Your teacher has not shared a set-up yet."), print_exception=False)
         return self._form_values(shared)
 
     def on_tick(self, session: Any, memory: Any, seen: Any, *teacher_view: Any) -> dict[Any, Any]:
@@ -265,24 +267,25 @@ class ClassTab:
 def prediction_words(prediction: Prediction) -> str:
     parts = []
     if prediction.digits is not None:
-        parts.append(f"**{prediction.digits}** of the ten digits at the end")
+        parts.append(_("**{n}** of the ten digits at the end").format(n=prediction.digits))
     if prediction.comes_back is not None:
-        parts.append("the digits **come back**" if prediction.comes_back else "the digits **stay lost**")
-    return "Your prediction: " + " · ".join(parts) + "." if parts else ""
+        parts.append(_("the digits **come back**") if prediction.comes_back else _("the digits **stay lost**"))
+    return _("Your prediction: {what}.").format(what=" · ".join(parts)) if parts else ""
 
 
 def your_outcome(record: Any) -> str:
     """The student's last run: the prediction beside the outcome."""
     words = wall.outcome_words(record)
-    return f"Your last run: {words}." if words else ""
+    return _("Your last run: {what}.").format(what=words) if words else ""
 
 
 def shared_words(shared: dict[str, Any]) -> str:
     what = []
     if shared.get("preset"):
-        what.append(f"the **{shared['preset']}** preset")
+        what.append(_("the **{name}** preset").format(name=shared["preset"]))
     if shared.get("loss"):
-        what.append(f"loss *{LOSS_LABELS.get(shared['loss'], shared['loss'])}*")
+        what.append(_("loss *{name}*").format(name=wall.loss_label(shared["loss"])))
     if shared.get("seed") is not None:
-        what.append(f"seed {shared['seed']}")
-    return "📣 Your teacher shared: " + ", ".join(what) + ". Loading it fills the Train tab; a run going on goes on."
+        what.append(_("seed {seed}").format(seed=shared["seed"]))
+    return "📣 " + _("Your teacher shared: {what}. Loading it fills the Train tab; a run going on goes on.").format(
+        what=", ".join(what))

@@ -15,24 +15,23 @@ import gradio as gr
 
 from ...classroom.class_card import class_card_png, class_chart_png
 from ...classroom.classes import ClassError, RunRecord
+from ...classroom.experiment_words import experiment_words
 from ...classroom.experiments import EXPERIMENTS, KNOBS, ExperimentError, make_experiment
-from ...classroom.links import address_from_headers, shared_setup
+from ...classroom.links import page_address, shared_setup, with_language
 from ...classroom.storage import StorageError
+from ...i18n import _, current_language
 from ...presets import PRESETS
 from ..server.class_routes import class_links, student_link
 from ..server.playground import Playground
 from ..widgets import wall
 from ..widgets.class_pictures import chart_points, png_array, qr_picture
+from ..widgets.components import NamedImage
 from ..widgets.labels import LOSS_LABELS
+from ..widgets.translate import L_
 from .class_screen import BigScreen
 
 CUSTOM = "custom"
 CHART_SECONDS = 10.0
-
-
-def experiment_choices() -> list[tuple[str, str]]:
-    return [("No experiment: everyone picks their own settings", ""),
-            *((f"{e.name}", key) for key, e in EXPERIMENTS.items()), ("My own experiment…", CUSTOM)]
 
 
 class TeacherPanel:
@@ -43,62 +42,67 @@ class TeacherPanel:
         self.screen = BigScreen(pg)
 
     def build(self) -> None:
-        with gr.Accordion("Teach a class", open=False, elem_id="class-teach") as self.panel:
+        with gr.Accordion(L_("Teach a class"), open=False, elem_id="class-teach") as self.panel:
             with gr.Row():
-                self.experiment = gr.Dropdown(experiment_choices(), value=next(iter(EXPERIMENTS), ""),
-                                              label="Class experiment", elem_id="class-experiment")
-                self.create = gr.Button("Start a class", variant="primary", scale=0, elem_id="class-create")
+                choices = [(L_("No experiment: everyone picks their own settings"), ""),
+                           *((L_(e.name), key) for key, e in EXPERIMENTS.items()), (L_("My own experiment…"), CUSTOM)]
+                self.experiment = gr.Dropdown(choices, value=next(iter(EXPERIMENTS), ""),
+                                              label=L_("Class experiment"), elem_id="class-experiment")
+                self.create = gr.Button(L_("Start a class"), variant="primary", scale=0, elem_id="class-create")
             with gr.Row(visible=False) as self.custom:
-                self.knob = gr.Dropdown([(label, knob) for knob, label in KNOBS.items()], value="lr_ratio",
-                                        label="Knob")
-                self.values = gr.Textbox(label="Its values, separated by commas", value="1, 4, 13")
-                self.losses = gr.CheckboxGroup([(LOSS_LABELS[k], k) for k in LOSS_LABELS], value=["js"],
-                                               label="Losses")
-            self.experiment_text = gr.Markdown(self._teacher_text(self.experiment.value))
+                self.knob = gr.Dropdown([(L_(label), knob) for knob, label in KNOBS.items()], value="lr_ratio",
+                                        label=L_("Knob"))
+                self.values = gr.Textbox(label=L_("Its values, separated by commas"), value="1, 4, 13")
+                self.losses = gr.CheckboxGroup([(L_(LOSS_LABELS[k]), k) for k in LOSS_LABELS], value=["js"],
+                                               label=L_("Losses"))
+            self.experiment_text = gr.Markdown(L_(self._teacher_text(self.experiment.value, translate=False)))
             self.created = gr.Markdown("", elem_id="class-created")
             with gr.Row():
                 with gr.Column():
-                    self.student_link = gr.Textbox(label="Student link (give it to the class)", interactive=False,
+                    self.student_link = gr.Textbox(label=L_("Student link (give it to the class)"), interactive=False,
                                                    buttons=["copy"], elem_id="class-student-link")
-                    self.teacher_link = gr.Textbox(label="Your teacher link: keep it secret (it opens this wall)",
+                    self.teacher_link = gr.Textbox(label=L_("Your teacher link: keep it secret (it opens this wall)"),
                                                    interactive=False, buttons=["copy"], visible=False,
                                                    elem_id="class-teacher-link")
-                self.qr = gr.Image(label="Student link as a QR code", visible=False, interactive=False,
+                self.qr = NamedImage(label=L_("Student link as a QR code"), visible=False, interactive=False,
                                    height=220, buttons=[], elem_id="class-qr")
-            self.my_classes = gr.Dropdown([], label="Your classes (in this browser)", elem_id="class-mine")
+            self.my_classes = gr.Dropdown([], label=L_("Your classes (in this browser)"), elem_id="class-mine")
             self.status = gr.Markdown("", elem_id="class-teacher-status")
             with gr.Row():
-                self.sort = gr.Dropdown([(v, k) for k, v in wall.SORTS.items()], value="newest", label="Sort")
-                self.loss_filter = gr.Dropdown([("All losses", wall.ALL), *((v, k) for k, v in LOSS_LABELS.items())],
-                                               value=wall.ALL, label="Loss")
-                self.verdict_filter = gr.Dropdown([("All verdicts", wall.ALL), *((v[0], k) for k, v in
-                                                   wall.VERDICTS.items())], value=wall.ALL, label="Verdict")
+                self.sort = gr.Dropdown([(L_(v), k) for k, v in wall.SORTS.items()], value="newest", label=L_("Sort"))
+                self.loss_filter = gr.Dropdown([(L_("All losses"), wall.ALL),
+                                                *((L_(v), k) for k, v in LOSS_LABELS.items())],
+                                               value=wall.ALL, label=L_("Loss"))
+                self.verdict_filter = gr.Dropdown([(L_("All verdicts"), wall.ALL), *((L_(v[0]), k) for k, v in
+                                                   wall.VERDICTS.items())], value=wall.ALL, label=L_("Verdict"))
             self.wall = gr.HTML("", elem_id="class-wall")
             with gr.Row():
-                self.run_menu = gr.Dropdown([], label="A run", elem_id="class-run")
+                self.run_menu = gr.Dropdown([], label=L_("A run"), elem_id="class-run")
                 self.screen.build_button()
-                self.hide = gr.Button("Hide", scale=0, elem_id="class-hide")
-                self.unhide = gr.Button("Show again", scale=0, elem_id="class-unhide")
+                self.hide = gr.Button(L_("Hide"), scale=0, elem_id="class-hide")
+                self.unhide = gr.Button(L_("Show again"), scale=0, elem_id="class-unhide")
             self.screen.build()
-            self.chart = gr.Image(label="The class chart", interactive=False, visible=False, elem_id="class-chart")
+            self.chart = NamedImage(label=L_("The class chart"), interactive=False, visible=False,
+                                    elem_id="class-chart")
             self._build_sharing()
             self.seen = gr.State(None)
 
     def _build_sharing(self) -> None:
         with gr.Row():
-            self.share_preset = gr.Dropdown(list(PRESETS), value="collapse", label="Send a preset to everyone")
-            self.share_link = gr.Textbox(label="…or a class link (its preset, loss and seed)", placeholder="https://…")
-            self.send = gr.Button("Send to the class", scale=0, elem_id="class-send")
+            self.share_preset = gr.Dropdown(list(PRESETS), value="collapse", label=L_("Send a preset to everyone"))
+            self.share_link = gr.Textbox(label=L_("…or a class link (its preset, loss and seed)"),
+                                         placeholder="https://…")
+            self.send = gr.Button(L_("Send to the class"), scale=0, elem_id="class-send")
         with gr.Row():
-            self.download = gr.Button("Download the results (CSV and class card)", elem_id="class-download")
-            self.delete = gr.Button("Delete this class now", variant="stop", scale=0, elem_id="class-delete")
-        self.files = gr.File(label="Results", file_count="multiple", interactive=False, visible=False,
+            self.download = gr.Button(L_("Download the results (CSV and class card)"), elem_id="class-download")
+            self.delete = gr.Button(L_("Delete this class now"), variant="stop", scale=0, elem_id="class-delete")
+        self.files = gr.File(label=L_("Results"), file_count="multiple", interactive=False, visible=False,
                              elem_id="class-files")
 
     @staticmethod
-    def _teacher_text(choice: Any) -> str:
+    def _teacher_text(choice: Any, translate: bool = True) -> str:
         experiment = EXPERIMENTS.get(choice) if isinstance(choice, str) else None
-        return experiment.teacher_text if experiment else ""
+        return (_(experiment.teacher_text) if translate else experiment.teacher_text) if experiment else ""
 
     # --- wiring ------------------------------------------------------------------------------------
     @property
@@ -143,7 +147,7 @@ class TeacherPanel:
     def _key(self, memory: Any, code: Any) -> str:
         key = self._teaching(memory).get(code) if isinstance(code, str) else None
         if not key:
-            raise gr.Error("Choose one of your classes first (or open your teacher link in this browser).",
+            raise gr.Error(_("Choose one of your classes first (or open your teacher link in this browser)."),
                            print_exception=False)
         return key
 
@@ -156,14 +160,15 @@ class TeacherPanel:
         return bool(view and view[0])
 
     def _class_view(self, code: str, memory: dict[str, Any], request: Any, extra: str = "") -> dict[Any, Any]:
-        student = student_link(page_address(request), code)
+        student = with_language(student_link(page_address(request), code), current_language())
         experiment = self.pg.classes.experiment(code)
-        about = (f"**This class's experiment: {experiment.name}**\n\n{experiment.teacher_text}" if experiment
-                 else "This class has no experiment: every student picks their own settings.")
+        title, text = experiment_words(experiment, EXPERIMENTS.values()) if experiment else ("", "")
+        about = (_("**This class's experiment: {name}**").format(name=title) + f"\n\n{text}" if experiment
+                 else _("This class has no experiment: every student picks their own settings."))
         return {self.panel: gr.Accordion(open=True), self.student_link: student, self.experiment_text: about,
                 self.qr: gr.update(value=qr_picture(student), visible=True),
                 self.my_classes: gr.Dropdown(choices=list(self._teaching(memory)), value=code),
-                self.created: f"**Class {code}**{extra}", self.status: ""}
+                self.created: extra or _("**Class {code}**").format(code=code), self.status: ""}
 
     # --- handlers --------------------------------------------------------------------------------------
     def on_experiment(self, choice: Any) -> dict[Any, Any]:
@@ -181,9 +186,11 @@ class TeacherPanel:
             raise gr.Error(str(exc), print_exception=False) from None
         links = class_links(page_address(request), new)
         memory = self._remember(memory, new.code, new.teacher_key)
-        out = self._class_view(new.code, memory, request, " is open. Give the class its student link or QR code. Your "
-                               "teacher link is shown only now: keep it to open this wall from another browser.")
-        return {**out, self.teacher_link: gr.update(value=links["teacher_link"], visible=True),
+        out = self._class_view(new.code, memory, request, _(
+            "**Class {code}** is open. Give the class its student link or QR code. Your teacher link is shown only "
+            "now: keep it to open this wall from another browser.").format(code=new.code))
+        teacher_link = with_language(links["teacher_link"], current_language())
+        return {**out, self.teacher_link: gr.update(value=teacher_link, visible=True),
                 self.memory: memory, self.timer: gr.Timer(active=True), self.seen: None}
 
     def open_new(self) -> dict[Any, Any]:
@@ -226,12 +233,12 @@ class TeacherPanel:
         # on a busy 2-core server: benchmarks/class_wall.py).
         chart = repr((code, finished))
         draw = bool(finished) and seen.get("chart") != chart and time.time() - seen.get("chart_at", 0) > CHART_SECONDS
-        full = " · ⚠ The class database is full: new runs are not recorded." if self.pg.classes.book.full else ""
-        return {self.status: wall.summary(records) + full,
+        full = _("The class database is full: new runs are not recorded.") if self.pg.classes.book.full else ""
+        return {self.status: wall.summary(records) + (f" · ⚠ {full}" if full else ""),
                 self.wall: wall.wall_html(shown, self.pg.classes.cut_off),
                 self.run_menu: gr.Dropdown(choices=[(wall.run_title(r), r.id) for r in records]),
-                self.chart: gr.update(value=png_array(class_chart_png(finished, knob, f"Class {code}")),
-                                      visible=True) if draw else gr.skip(),
+                self.chart: gr.update(value=png_array(class_chart_png(finished, knob, _("Class {code}").format(
+                    code=code))), visible=True) if draw else gr.skip(),
                 self.seen: {"wall": signature, "chart": chart if draw else seen.get("chart"),
                             "chart_at": time.time() if draw else seen.get("chart_at", 0)}}
 
@@ -241,13 +248,14 @@ class TeacherPanel:
     def on_hide(self, hidden: bool) -> Any:
         def handler(memory: Any, code: Any, run_id: Any) -> dict[Any, Any]:
             if not isinstance(run_id, str) or not run_id:
-                raise gr.Error("Choose a run first.", print_exception=False)
+                raise gr.Error(_("Choose a run first."), print_exception=False)
             try:
                 self.pg.classes.book.hide(code, self._key(memory, code), run_id, hidden)
             except (ClassError, StorageError) as exc:
                 raise gr.Error(str(exc), print_exception=False) from None
-            words = "hidden from the wall and the class" if hidden else "back on the class's wall"
-            return {self.status: f"That run is {words}.", self.seen: None}
+            words = _("That run is hidden from the wall and the class.") if hidden else _(
+                "That run is back on the class's wall.")
+            return {self.status: words, self.seen: None}
         return handler
 
     def on_send(self, memory: Any, code: Any, preset: Any, link: Any) -> dict[Any, Any]:
@@ -260,8 +268,9 @@ class TeacherPanel:
             self.pg.classes.book.share(code, self._key(memory, code), setup)
         except (ClassError, StorageError) as exc:
             raise gr.Error(str(exc), print_exception=False) from None
-        return {self.status: f"Sent to class {code}: the **{setup['preset']}** preset. Students see it on their "
-                             "Class tab with a Load button; runs going on are not touched."}
+        return {self.status: _("Sent to class {code}: the **{preset}** preset. Students see it on their Class tab "
+                               "with a Load button; runs going on are not touched.").format(code=code,
+                                                                                          preset=setup["preset"])}
 
     def on_download(self, memory: Any, code: Any) -> dict[Any, Any]:
         """The results CSV and the class card (the chart and every run's thumbnail)."""
@@ -272,8 +281,8 @@ class TeacherPanel:
             raise gr.Error(str(exc), print_exception=False) from None
         records = [r for r in self.pg.classes.wall(code, key) if not r.hidden]
         points, knob = chart_points(records)
-        card = class_card_png(points, knob, [(r.name, r.thumbnail) for r in records if r.thumbnail],
-                              f"Class {code}")
+        card = class_card_png(points, knob, [(wall.member_name(r), r.thumbnail) for r in records if r.thumbnail],
+                              _("Class {code}").format(code=code))
         paths = [self.pg.downloads.write(f"class-{code}-runs.csv", text.encode()),
                  self.pg.downloads.write(f"class-{code}-card.png", card)]
         return {self.files: gr.update(value=paths, visible=True)}
@@ -286,11 +295,6 @@ class TeacherPanel:
         memory = dict(memory)
         memory["teaching"] = {k: v for k, v in self._teaching(memory).items() if k != code}
         codes = list(memory["teaching"])
-        return {self.status: f"Class {code} and its runs are deleted.", self.memory: memory, self.wall: "",
+        return {self.status: _("Class {code} and its runs are deleted.").format(code=code), self.memory: memory,
+                self.wall: "",
                 self.my_classes: gr.Dropdown(choices=codes, value=codes[-1] if codes else None), self.seen: None}
-
-
-def page_address(request: Any) -> str:
-    """The page's own address as the browser sees it (behind a Space's proxy too)."""
-    headers = getattr(request, "headers", None) if request is not None else None
-    return address_from_headers(dict(headers) if headers is not None else {})

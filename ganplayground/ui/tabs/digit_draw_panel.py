@@ -11,15 +11,21 @@ import gradio as gr
 import numpy as np
 import torch
 
+from ...i18n import N_, _, decimal
+from ...i18n import number as count
 from ...measure.drawn_digit import DrawnDigitError, digit_from_drawing
 from ...measure.inversion import RESTARTS, STEPS, invert
 from ...measure.nearest import K, Neighbours, copy_verdict, nearest, nearest_index
 from ...train.images import make_grid, to_uint8, upscale
 from ..widgets.components import AtomicImage, InlineImage
+from ..widgets.translate import L_
 
 CANVAS_PIXELS = 280
-DRAW_HELP = ("Draw one digit with the pen (dark on white, filling most of the square), then press **Find it in the "
-             "generator**: it searches the noise for the digit closest to yours.")
+DRAW_HELP = N_("Draw one digit with the pen (dark on white, filling most of the square), then press **Find it in the "
+               "generator**: it searches the noise for the digit closest to yours.")
+# A fixed label translates in the browser, where no number can be filled in: K (5) is written out.
+NEIGHBOURS_LABEL = N_("The digit, then its 5 nearest training digits: in pixels (top row), in the classifier's "
+                      "features (bottom row)")
 
 
 class DigitDrawPanel:
@@ -29,24 +35,23 @@ class DigitDrawPanel:
         self.explore = explore
 
     def build(self) -> None:
-        gr.Markdown("### Draw a digit and find it in the generator")
+        gr.Markdown(L_("### Draw a digit and find it in the generator"))
         with gr.Row():
-            self.canvas = gr.Sketchpad(label="Your digit", type="numpy", image_mode="RGBA",
+            self.canvas = gr.Sketchpad(label=L_("Your digit"), type="numpy", image_mode="RGBA",
                                        canvas_size=(CANVAS_PIXELS, CANVAS_PIXELS), fixed_canvas=True,
                                        brush=gr.Brush(default_size=22, colors=["#000000"], color_mode="fixed"),
                                        layers=False, elem_id="digit-canvas", height=CANVAS_PIXELS + 80)
             with gr.Column():
-                self.find = gr.Button("Find it in the generator", variant="primary", elem_id="find-digit")
-                self.search = AtomicImage(label="The search: your digit, the best match every 20 steps, the match",
+                self.find = gr.Button(L_("Find it in the generator"), variant="primary", elem_id="find-digit")
+                self.search = AtomicImage(label=L_("The search: your digit, the best match every 20 steps, the match"),
                                           format="png", type="numpy", interactive=False, height=110,
                                           elem_id="search-strip")
-                self.match = InlineImage(label="Best match", format="png", type="numpy", interactive=False,
+                self.match = InlineImage(label=L_("Best match"), format="png", type="numpy", interactive=False,
                                          height=170, elem_id="match")
-                self.caption = gr.Markdown(DRAW_HELP, elem_id="match-caption")
-        gr.Markdown("### Does it copy?")
-        self.check = gr.Button("Does it copy? (the generated digit above)", elem_id="does-it-copy")
-        self.neighbours = AtomicImage(label=f"The digit, then its {K} nearest training digits: in pixels (top row), "
-                                            "in the classifier's features (bottom row)", format="png", type="numpy",
+                self.caption = gr.Markdown(L_(DRAW_HELP), elem_id="match-caption")
+        gr.Markdown(L_("### Does it copy?"))
+        self.check = gr.Button(L_("Does it copy? (the generated digit above)"), elem_id="does-it-copy")
+        self.neighbours = AtomicImage(label=L_(NEIGHBOURS_LABEL), format="png", type="numpy",
                                       interactive=False, height=240, elem_id="neighbours")
         self.verdict = gr.Markdown("", elem_id="copy-verdict")
 
@@ -66,7 +71,7 @@ class DigitDrawPanel:
         model = self.explore.model_of(token, name)
         picture = sketch.get("composite") if isinstance(sketch, dict) else sketch
         if picture is None:
-            raise gr.Error("The drawing is blank: draw a digit on the canvas first.", print_exception=False)
+            raise gr.Error(_("The drawing is blank: draw a digit on the canvas first."), print_exception=False)
         try:
             target = digit_from_drawing(np.asarray(picture))
         except DrawnDigitError as exc:
@@ -75,13 +80,7 @@ class DigitDrawPanel:
         row = torch.cat([torch.from_numpy(target)[None], found.history, found.image[None]])  # (K + 2, 28, 28)
         strip = upscale(make_grid(to_uint8(row), len(row)), 2)
         match = upscale(to_uint8(found.image[None])[0], 6)
-        read = (f" A conditional model draws the digit it is asked for: **{found.label}**, the classifier's reading "
-                "of your drawing (set in the digit picker)." if found.label is not None else "")
-        caption = (f"Best match after {STEPS} Adam steps on the noise from {RESTARTS} starts: error "
-                   f"**{found.error:.3f}** (mean squared, pixels in [-1, 1]; a random noise vector's: "
-                   f"{found.random_error:.3f}), {found.seconds:.1f} s.{read} The sliders now start from the match: "
-                   "a seed's noise cannot be any vector, so the found noise is their origin until you change the "
-                   "seed, press Randomize or pick another model.")
+        caption = match_words(found.error, found.random_error, found.seconds, found.label)
         digit = {self.explore.digit: found.label} if found.label is not None else {}
         return {self.search: strip, self.match: match, self.caption: caption, **digit,
                 **dict.fromkeys(self.explore.sliders, 0.0), self.explore.origin: found.z.tolist(),
@@ -95,6 +94,22 @@ class DigitDrawPanel:
         return {self.neighbours: neighbours_picture(to_uint8(x)[0], found), self.verdict: neighbours_words(found)}
 
 
+def match_words(error: float, random_error: float, seconds: float, label: int | None) -> str:
+    """The search's result in words: its error beside a random noise vector's, and what the sliders now do."""
+    values = {"steps": count(STEPS), "starts": count(RESTARTS), "error": decimal(error, 3),
+              "random": decimal(random_error, 3), "seconds": decimal(seconds, 1), "label": label}
+    if label is None:
+        return _("Best match after {steps} Adam steps on the noise from {starts} starts: error **{error}** (mean "
+                 "squared, pixels in [-1, 1]; a random noise vector's: {random}), {seconds} s. The sliders now start "
+                 "from the match: a seed's noise cannot be any vector, so the found noise is their origin until you "
+                 "change the seed, press Randomize or pick another model.").format(**values)
+    return _("Best match after {steps} Adam steps on the noise from {starts} starts: error **{error}** (mean squared, "
+             "pixels in [-1, 1]; a random noise vector's: {random}), {seconds} s. A conditional model draws the digit "
+             "it is asked for: **{label}**, the classifier's reading of your drawing (set in the digit picker). The "
+             "sliders now start from the match: a seed's noise cannot be any vector, so the found noise is their "
+             "origin until you change the seed, press Randomize or pick another model.").format(**values)
+
+
 def neighbours_picture(digit: np.ndarray, found: Neighbours) -> np.ndarray:
     """uint8: two rows, the digit then its nearest training digits in pixels (top) and in features (bottom)."""
     images = nearest_index().images
@@ -105,10 +120,13 @@ def neighbours_picture(digit: np.ndarray, found: Neighbours) -> np.ndarray:
 def neighbours_words(found: Neighbours) -> str:
     """The verdict, then the distances of the nearest training digits (and which digit each is)."""
     labels = nearest_index().labels
-    rows = ["| nearest by | " + " | ".join(str(i + 1) for i in range(K)) + " |", "|---" * (K + 1) + "|"]
-    for what, ids, distances in (("pixels", found.pixel_ids, found.pixel_distances),
-                                 ("features", found.feature_ids, found.feature_distances)):
-        cells = [f"{d:.2f} (a {labels[i]})" for i, d in zip(ids, distances, strict=True)]
+    rows = ["| " + _("nearest by") + " | " + " | ".join(str(i + 1) for i in range(K)) + " |", "|---" * (K + 1) + "|"]
+    for what, ids, distances in ((_("pixels"), found.pixel_ids, found.pixel_distances),
+                                 (_("features"), found.feature_ids, found.feature_distances)):
+        # Translators: a distance and the digit of that training digit: "3.21 (a 7)"
+        cells = [_("{distance} (a {digit})").format(distance=decimal(d, 2), digit=labels[i])
+                 for i, d in zip(ids, distances, strict=True)]
         rows.append(f"| {what} | " + " | ".join(cells) + " |")
-    units = "Distances: Euclidean, between pixels in [-1, 1] (top row), between the classifier's 128 features (bottom)."
+    units = _("Distances: Euclidean, between pixels in [-1, 1] (top row), between the classifier's 128 features "
+              "(bottom).")
     return f"**{copy_verdict(found)}**\n\n" + "\n".join(rows) + f"\n\n{units}"

@@ -13,18 +13,20 @@ import gradio as gr
 import numpy as np
 
 from ...config import TOY_DATASETS, Config
+from ...i18n import N_, _, ngettext, number
 from ...presets import PRESETS
 from ...train.drawings import DrawingError, decode_drawing, drawing_from_image, drawing_from_points, drawing_image
 from ...train.snapshots import Snapshot
-from ...train.toy_views import arrow_caption, grid_axes
+from ...train.toy_views import ARROW_MAX, ARROW_POINTS, arrow_scale
 from ...train.toys import toy_for
 from ..server.playground import Playground
 from ..widgets.inputs import error
 from ..widgets.labels import DATASET_LABELS, key_of
+from ..widgets.translate import L_
 
 CANVAS_PIXELS = 320
-DRAW_HELP = ("Draw the data the generator should learn: lines, letters, a heart. Points are sampled along your "
-             "strokes. Then press **Start**.")
+DRAW_HELP = N_("Draw the data the generator should learn: lines, letters, a heart. Points are sampled along your "
+               "strokes. Then press **Start**.")
 
 
 def canvas_value(code: str) -> dict[str, Any]:
@@ -37,7 +39,8 @@ def canvas_value(code: str) -> dict[str, Any]:
 def drawing_words(code: str) -> str:
     """How much a drawing holds, for the line under the canvas."""
     points = len(decode_drawing(code).points)
-    return f"Your drawing: {points:,} points along the strokes. Press **Start** to train on it."
+    return _("Your drawing: {points} points along the strokes. Press **Start** to train on it.").format(
+        points=number(points))
 
 
 def dataset_id(dataset: Any) -> str:
@@ -52,13 +55,35 @@ def views_caption(warp: bool, arrows: bool, latent_dim: int, extent: float,
                   pushes: np.ndarray | None = None) -> str:
     """What the plot's extra lines mean, for the views switched on (`pushes`: the arrows drawn, for their median)."""
     lines = []
-    if warp:
-        lines.append(f"**Grid:** where G sends a regular grid of its noise over {grid_axes(latent_dim)} (each line "
-                     "is one row of noise values; the bends are G's transformation).")
+    if warp and latent_dim == 2:
+        lines.append(_("**Grid:** where G sends a regular grid of its noise over z₁ and z₂ (each line is one row of "
+                       "noise values; the bends are G's transformation)."))
+    elif warp:
+        lines.append(_("**Grid:** where G sends a regular grid of its noise over the 2 of {latent} noise directions "
+                       "that move the points most (each line is one row of noise values; the bends are G's "
+                       "transformation).").format(latent=number(latent_dim)))
     if arrows:
-        words = arrow_caption(extent, pushes)
-        lines.append(f"**Arrows:** {words.removeprefix('arrows: ')}.")
+        lines.append(arrows_words(extent, pushes))
     return "\n\n".join(lines)
+
+
+def arrows_words(extent: float, pushes: np.ndarray | None = None) -> str:
+    """The arrows' scale in words on a plot of [-extent, extent]^2, with the median push of `pushes` (N, 2, 2)."""
+    longest = ARROW_MAX * extent
+    values = {"points": number(ARROW_POINTS), "scale": f"{arrow_scale(extent):.2g}", "longest": f"{longest:.2g}"}
+    many = 1 if longest == 1 else 2
+    if pushes is None or not len(pushes):
+        return ngettext("**Arrows:** where the generator's loss pushes each of {points} red points (−∇ₓ of its "
+                        "loss), drawn at {scale} × the gradient; longest clipped to {longest} unit.",
+                        "**Arrows:** where the generator's loss pushes each of {points} red points (−∇ₓ of its "
+                        "loss), drawn at {scale} × the gradient; longest clipped to {longest} units.",
+                        many).format(**values)
+    push = np.linalg.norm(np.asarray(pushes, np.float32)[:, 1], axis=1)
+    return ngettext("**Arrows:** where the generator's loss pushes each of {points} red points (−∇ₓ of its loss), "
+                    "drawn at {scale} × the gradient; longest clipped to {longest} unit; median push {push}.",
+                    "**Arrows:** where the generator's loss pushes each of {points} red points (−∇ₓ of its loss), "
+                    "drawn at {scale} × the gradient; longest clipped to {longest} units; median push {push}.",
+                    many).format(push=f"{float(np.median(push)):.2g}", **values)
 
 
 def snapshot_caption(snap: Snapshot, config: Config) -> str:
@@ -77,16 +102,16 @@ class DrawPanel:
     def build_canvas(self, code: gr.Textbox) -> None:
         self.code = code
         with gr.Group(visible=False, elem_id="draw-box") as self.box:
-            self.canvas = gr.Sketchpad(label="Draw your own data", type="numpy", image_mode="RGBA",
+            self.canvas = gr.Sketchpad(label=L_("Draw your own data"), type="numpy", image_mode="RGBA",
                                        canvas_size=(CANVAS_PIXELS, CANVAS_PIXELS), fixed_canvas=True,
                                        brush=gr.Brush(default_size=6, colors=["#000000"], color_mode="fixed"),
                                        layers=False, elem_id="draw-canvas", height=CANVAS_PIXELS + 80)
-            self.message = gr.Markdown(DRAW_HELP, elem_id="draw-message")
+            self.message = gr.Markdown(L_(DRAW_HELP), elem_id="draw-message")
 
     def build_views(self) -> None:
         with gr.Row(visible=False, elem_id="toy-views") as self.views_row:
-            self.warp = gr.Checkbox(False, label="Show how G bends its noise (warped grid)", elem_id="view-warp")
-            self.arrows = gr.Checkbox(False, label="Show where G's loss pushes its points (arrows)",
+            self.warp = gr.Checkbox(False, label=L_("Show how G bends its noise (warped grid)"), elem_id="view-warp")
+            self.arrows = gr.Checkbox(False, label=L_("Show where G's loss pushes its points (arrows)"),
                                       elem_id="view-arrows")
         self.caption = gr.Markdown("", elem_id="views-caption")
 
@@ -123,7 +148,7 @@ class DrawPanel:
         return canvas_value(config.drawing) if config is not None and config.drawing else gr.skip()
 
     def on_clear(self) -> dict[Any, Any]:
-        return {self.code: "", self.message: DRAW_HELP}
+        return {self.code: "", self.message: _(DRAW_HELP)}
 
     @staticmethod
     def drawing_of_points(points: list[list[float]]) -> str:
@@ -131,7 +156,8 @@ class DrawPanel:
         try:
             return drawing_from_points(np.asarray(points, dtype=np.float64))
         except (DrawingError, ValueError, TypeError) as exc:
-            message = str(exc) if isinstance(exc, DrawingError) else "points must be a list of [x, y] pairs of numbers"
+            message = (str(exc) if isinstance(exc, DrawingError)
+                       else _("points must be a list of [x, y] pairs of numbers"))
             raise error(message) from None
 
     def on_dataset(self, dataset: Any) -> dict[Any, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 import gradio as gr
 
 from ...config import TOY_DATASETS, ConfigError
+from ...i18n import N_, _
 from ...presets import PRESETS, get_preset
 from ..server.playground import Playground
 from ..server.runs import Run
@@ -21,6 +22,7 @@ from ..widgets.labels import DUEL_INTRO, LOSS_LABELS, key_of, loss_choices
 from ..widgets.map_view import map_image, map_update
 from ..widgets.meter import coverage_settings, histogram_settings, mode_words, read_meter
 from ..widgets.status import narrator_line
+from ..widgets.translate import L_
 from .timeline_panel import DuelGif
 from .train_form import MAX_BUDGET_SECONDS, TrainForm, checked_drawing
 
@@ -28,6 +30,7 @@ BUDGET_SECONDS = 90  # the default duel: long enough for the JS side to collapse
 LOSSES = ("js", "wgan-gp")  # left, right
 SIDES = ("left", "right")
 LIVE = {"show_progress": "hidden", "concurrency_limit": None}
+SAMPLES_LABELS = {"left": N_("Samples (left)"), "right": N_("Samples (right)")}
 
 
 def duel_presets() -> list[str]:
@@ -64,24 +67,25 @@ class DuelTab:
         self.gif = DuelGif(pg, session)
 
     def build(self) -> None:
-        with gr.Tab("Duel", id="duel"):
-            gr.Markdown(DUEL_INTRO)
+        with gr.Tab(L_("Duel"), id="duel"):
+            gr.Markdown(L_(DUEL_INTRO))
             presets = duel_presets()
             with gr.Row():
                 self.preset = gr.Dropdown(choices=[(p, p) for p in presets], value=presets[0],
-                                          label="Networks (preset)")
-                self.loss_left = gr.Radio(choices=loss_choices(), value=LOSSES[0], label="Left loss")
-                self.loss_right = gr.Radio(choices=loss_choices(), value=LOSSES[1], label="Right loss")
+                                          label=L_("Networks (preset)"))
+                losses = [(L_(label), key) for label, key in loss_choices()]
+                self.loss_left = gr.Radio(choices=losses, value=LOSSES[0], label=L_("Left loss"))
+                self.loss_right = gr.Radio(choices=losses, value=LOSSES[1], label=L_("Right loss"))
             with gr.Row():
-                self.seed = gr.Number(value=0, precision=0, label="Seed", minimum=0)
-                self.budget = gr.Slider(10, 900, value=BUDGET_SECONDS, step=10, label="Time budget (seconds)",
+                self.seed = gr.Number(value=0, precision=0, label=L_("Seed"), minimum=0)
+                self.budget = gr.Slider(10, 900, value=BUDGET_SECONDS, step=10, label=L_("Time budget (seconds)"),
                                         elem_id="duel-budget")
-                self.start = gr.Button("Start duel", variant="primary", elem_id="duel-start")
-                self.stop = gr.Button("Stop duel", variant="stop", elem_id="duel-stop")
+                self.start = gr.Button(L_("Start duel"), variant="primary", elem_id="duel-start")
+                self.stop = gr.Button(L_("Stop duel"), variant="stop", elem_id="duel-stop")
             with gr.Row():
                 built = [self._build_side(side) for side in SIDES]
-            self.sides = [side for side, _ in built]
-            self.maps = [digit_map for _, digit_map in built]  # after both sides in /duel_poll: its order stays
+            self.sides = [side for side, _map in built]
+            self.maps = [digit_map for _side, digit_map in built]  # after both sides in /duel_poll: its order stays
             self.timer = gr.Timer(1.0, active=False)
             self.seen = gr.State(None)
             self.gif.build()
@@ -92,13 +96,13 @@ class DuelTab:
         with gr.Column():
             status = gr.Markdown("", elem_classes="gp-status", elem_id=f"duel-status-{side}")
             narrator = gr.Markdown("", elem_classes="gp-narrator", elem_id=f"duel-narrator-{side}")
-            samples = AtomicImage(label=f"Samples ({side})", format="png", type="numpy", interactive=False,
+            samples = AtomicImage(label=L_(SAMPLES_LABELS[side]), format="png", type="numpy", interactive=False,
                                   height=360, elem_classes="gp-pixels")
             meter = gr.Markdown("", elem_classes="gp-meter", elem_id=f"duel-meter-{side}")
             histogram = histogram_plot(elem_id=f"duel-histogram-{side}")
             digit_map = map_image(elem_id=f"duel-map-{side}")
             coverage = coverage_plot(elem_id=f"duel-coverage-{side}")
-            losses = curve_plot("Losses", plots.LOSS_COLORS, elem_id=f"duel-losses-{side}")
+            losses = curve_plot(L_("Losses"), plots.LOSS_COLORS, elem_id=f"duel-losses-{side}")
         return Side(samples, losses, histogram, meter, coverage, narrator, status), digit_map
 
     @property
@@ -152,7 +156,7 @@ class DuelTab:
     def on_stop(self, token: Any) -> dict[Any, Any]:
         session = self.pg.session(token)
         if not session.duel:
-            raise gr.Error("No duel yet: press Start duel first.", print_exception=False)
+            raise gr.Error(_("No duel yet: press Start duel first."), print_exception=False)
         for run in session.duel:
             run.stop()
         for run in session.duel:

@@ -13,14 +13,17 @@ import gradio as gr
 import numpy as np
 import torch
 
+from ...i18n import N_, _
+from ...i18n import number as count
 from ...train.images import make_grid, to_uint8, upscale
 from ...train.latent import interpolate, move_along, noise_for_seed
-from ..server.explore_models import NUM_DIRECTIONS, ExploreModel
+from ..server.explore_models import NUM_DIRECTIONS, SESSION_MODEL, ExploreModel, model_label
 from ..server.playground import Playground
 from ..server.sessions import SessionError, check_token
 from ..widgets.components import AtomicImage, InlineImage
 from ..widgets.inputs import number
 from ..widgets.labels import LOSS_LABELS
+from ..widgets.translate import L_
 from .digit_draw_panel import DigitDrawPanel
 from .digit_panel import ModelDigitPanel
 
@@ -28,10 +31,12 @@ NUM_SLIDERS = NUM_DIRECTIONS  # latent takes s1..s6
 SLIDER_RANGE = 3.0  # latent sliders move up to 3 standard deviations
 DIGIT_SCALE = 8  # Explore shows a digit at 224 x 224 px
 LIVE = {"show_progress": "hidden", "concurrency_limit": None}
-INTRO = ("Drag the sliders to move through a trained generator's latent space. *Principal directions* change the "
-         "digit the most; *raw dimensions* are the first entries of z.")
-UPLOAD_NOTE = ("Safetensors only (never pickles), up to 16 MB; the model joins the list above for this browser tab "
-               "only.")
+INTRO = N_("Drag the sliders to move through a trained generator's latent space. *Principal directions* change the "
+           "digit the most; *raw dimensions* are the first entries of z.")
+UPLOAD_NOTE = N_("Safetensors only (never pickles), up to 16 MB; the model joins the list above for this browser tab "
+                 "only.")
+DIRECTION_LABELS = [N_("Direction 1"), N_("Direction 2"), N_("Direction 3"), N_("Direction 4"), N_("Direction 5"),
+                    N_("Direction 6")]
 
 
 class ExploreTab:
@@ -42,43 +47,44 @@ class ExploreTab:
         self.session = session
 
     def build(self) -> None:
-        with gr.Tab("Explore", id="explore") as self.tab:
-            gr.Markdown(INTRO)
+        with gr.Tab(L_("Explore"), id="explore") as self.tab:
+            gr.Markdown(L_(INTRO))
             models = self.pg.models.choices(None)
-            self.model = gr.Dropdown(choices=models, value="default" if "default" in models else models[0],
-                                     label="Model")
-            self.model_info = gr.Markdown("")
-            with gr.Accordion("Upload a model", open=False, elem_id="upload-accordion"):
-                self.upload = gr.File(label="The .zip from Download model, or model.safetensors with its config.json",
-                                      file_count="multiple", file_types=[".zip", ".safetensors", ".json"],
+            labels = [(L_(SESSION_MODEL) if name == SESSION_MODEL else name, name) for name in models]  # no uploads yet
+            self.model = gr.Dropdown(choices=labels,
+                                     value="default" if "default" in models else models[0], label=L_("Model"))
+            self.model_info = gr.Markdown("", elem_id="model-info")
+            with gr.Accordion(L_("Upload a model"), open=False, elem_id="upload-accordion"):
+                what = L_("The .zip from Download model, or model.safetensors with its config.json")
+                self.upload = gr.File(label=what, file_count="multiple", file_types=[".zip", ".safetensors", ".json"],
                                       elem_id="upload-model")
-                self.upload_note = gr.Markdown(UPLOAD_NOTE, elem_id="upload-note")
+                self.upload_note = gr.Markdown(L_(UPLOAD_NOTE), elem_id="upload-note")
             with gr.Row():
                 with gr.Column():
                     self._build_sliders()
                 with gr.Column():
-                    self.digit_image = InlineImage(label="Generated digit", format="png", type="numpy",
+                    self.digit_image = InlineImage(label=L_("Generated digit"), format="png", type="numpy",
                                                    interactive=False, height=300, elem_id="digit")
             self.model_digits = ModelDigitPanel(self.pg)
             self.model_digits.build()
             self.drawn = DigitDrawPanel(self)
             self.drawn.build()
-            gr.Markdown("### Interpolation between two seeds")
+            gr.Markdown("### " + L_("Interpolation between two seeds"))
             with gr.Row():
-                self.seed_a = gr.Number(value=1, precision=0, label="Seed A", minimum=0)
-                self.seed_b = gr.Number(value=2, precision=0, label="Seed B", minimum=0)
-                self.interpolate = gr.Button("Interpolate")
-            self.strip = AtomicImage(label="From A to B", format="png", type="numpy", interactive=False, height=140)
+                self.seed_a = gr.Number(value=1, precision=0, label=L_("Seed A"), minimum=0)
+                self.seed_b = gr.Number(value=2, precision=0, label=L_("Seed B"), minimum=0)
+                self.interpolate = gr.Button(L_("Interpolate"))
+            self.strip = AtomicImage(label=L_("From A to B"), format="png", type="numpy", interactive=False, height=140)
             self._wire()  # inside the tab: its API endpoints too
 
     def _build_sliders(self) -> None:
         with gr.Row():
-            self.seed = gr.Number(value=0, precision=0, label="Seed", minimum=0)
-            self.randomize = gr.Button("Randomize")
-        self.digit = gr.Slider(0, 9, value=3, step=1, label="Digit (conditional models)", visible=False)
-        self.kind = gr.Radio([("Principal directions", "principal"), ("Raw dimensions", "raw")], value="principal",
-                             label="Slider directions")
-        self.sliders = [gr.Slider(-3, 3, value=0, step=0.05, label=f"Direction {i + 1}", elem_id=f"latent-{i + 1}")
+            self.seed = gr.Number(value=0, precision=0, label=L_("Seed"), minimum=0)
+            self.randomize = gr.Button(L_("Randomize"))
+        self.digit = gr.Slider(0, 9, value=3, step=1, label=L_("Digit (conditional models)"), visible=False)
+        self.kind = gr.Radio([(L_("Principal directions"), "principal"), (L_("Raw dimensions"), "raw")],
+                             value="principal", label=L_("Slider directions"))
+        self.sliders = [gr.Slider(-3, 3, value=0, step=0.05, label=L_(DIRECTION_LABELS[i]), elem_id=f"latent-{i + 1}")
                         for i in range(NUM_SLIDERS)]
         self.origin = gr.State(None)  # a found z (list of floats) the sliders start from instead of the seed's noise
 
@@ -112,19 +118,21 @@ class ExploreTab:
     def model_of(self, token: Any, name: Any) -> ExploreModel:
         return self.pg.models.get(self.pg.session(token), name)
 
-    def choices(self, token: Any) -> list[str]:
-        """The models this page's session may explore."""
+    def choices(self, token: Any) -> list[tuple[str, str]]:
+        """The models this page's session may explore, as (label in the page's language, name) pairs."""
         try:
             session = self.pg.manager.session(check_token(token))
         except SessionError:
             session = None
-        return self.pg.models.choices(session)
+        return [(model_label(name), name) for name in self.pg.models.choices(session)]
 
     def on_model(self, token: Any, name: Any) -> dict[Any, Any]:
         """Pick a model: show the digit picker for conditional ones, reset the sliders, draw."""
         config = self.model_of(token, name).config
-        info = (f"**{name}** · {config.arch.upper()} · loss {LOSS_LABELS.get(config.loss)} · latent size "
-                f"{config.latent_dim}" + (" · conditional: pick a digit" if config.conditional else ""))
+        words = (_("**{name}** · {arch} · loss {loss} · latent size {latent} · conditional: pick a digit")
+                 if config.conditional else _("**{name}** · {arch} · loss {loss} · latent size {latent}"))
+        info = words.format(name=name, arch=config.arch.upper(), loss=_(LOSS_LABELS.get(config.loss, config.loss)),
+                            latent=count(config.latent_dim))
         image = self.draw(token, name, 0, 0, "principal", *([0.0] * NUM_SLIDERS))
         return {self.digit: gr.update(visible=config.conditional), **dict.fromkeys(self.sliders, 0.0),
                 self.digit_image: image, self.model_info: info, self.origin: None}
@@ -137,7 +145,7 @@ class ExploreTab:
         amounts = [number(v, f"slider {i + 1}", -SLIDER_RANGE, SLIDER_RANGE) for i, v in enumerate(sliders)]
         seed = number(seed, "seed", 0, 2**31 - 1, integer=True)
         if kind not in ("principal", "raw"):
-            raise gr.Error("directions must be 'principal' or 'raw'", print_exception=False)
+            raise gr.Error(_("directions must be 'principal' or 'raw'"), print_exception=False)
         model = self.model_of(token, name)
         directions = model.directions[kind]
         base = noise_for_seed(seed, 1, model.config.latent_dim)[0]
@@ -182,17 +190,18 @@ class ExploreTab:
         session = self.pg.session(token)
         name, saved = self.pg.models.add_upload(session, _paths(files), self.pg.downloads.folder)
         c = saved.config
-        note = (f"Loaded **{name}**: {c.arch.upper()}, loss {c.loss}, latent size {c.latent_dim}, {saved.step:,} "
-                "steps. It is in the Model list for this browser tab only.")
+        note = _("Loaded **{name}**: {arch}, loss {loss}, latent size {latent}, {steps} steps. It is in the Model list "
+                 "for this browser tab only.").format(name=name, arch=c.arch.upper(), loss=c.loss,
+                                                      latent=count(c.latent_dim), steps=count(saved.step))
         return {self.model: gr.update(choices=self.choices(token), value=name), self.upload_note: note,
                 self.upload: None}
 
     def on_session(self, token: Any, current: Any) -> dict[Any, Any]:
         """The list for this session (after a refresh, its uploads are still there)."""
         choices = self.choices(token)
-        if current in choices:
+        if current in [name for _label, name in choices]:
             return {self.model: gr.update(choices=choices)}
-        return {self.model: gr.update(choices=choices, value=choices[0])}
+        return {self.model: gr.update(choices=choices, value=choices[0][1])}
 
 
 def _labels(model: ExploreModel, digit: Any, n: int) -> torch.Tensor | None:
@@ -205,12 +214,12 @@ def _labels(model: ExploreModel, digit: Any, n: int) -> torch.Tensor | None:
 def _paths(files: Any) -> list[Path]:
     """Uploaded file paths from a File component's value (a path, a list of them, or file dicts from the API)."""
     if files is None or files == []:
-        raise gr.Error("No file arrived: choose a .zip from Download model, or a .safetensors with its config.json.",
-                       print_exception=False)
+        raise gr.Error(_("No file arrived: choose a .zip from Download model, or a .safetensors with its "
+                         "config.json."), print_exception=False)
     paths = []
     for item in files if isinstance(files, list) else [files]:
         path = item.get("path") if isinstance(item, dict) else getattr(item, "path", item)
         if not isinstance(path, str):
-            raise gr.Error("An upload must be a file.", print_exception=False)
+            raise gr.Error(_("An upload must be a file."), print_exception=False)
         paths.append(Path(path))
     return paths

@@ -14,9 +14,11 @@ from ...export.bundles import zip_trainer
 from ...export.card_facts import facts_from_trainer
 from ...export.labcard import save_card
 from ...export.recipe import closest_preset
+from ...i18n import _
 from ...train.snapshots import Snapshot
 from ..server.playground import Playground
 from ..server.runs import Run
+from ..widgets.translate import L_
 
 ONCE = {"concurrency_limit": 2}  # a card takes ~1 s of CPU: a class clicking at once queues
 
@@ -29,9 +31,9 @@ class HandIn:
 
     def build_train_buttons(self) -> None:
         with gr.Row():
-            self.lab_card = gr.Button("Download lab card", size="sm", elem_id="lab-card")
-            self.download_model = gr.Button("Download model", size="sm", elem_id="download-model")
-        self.file = gr.File(label="Your download", interactive=False, height=60, elem_id="handin-file")
+            self.lab_card = gr.Button(L_("Download lab card"), size="sm", elem_id="lab-card")
+            self.download_model = gr.Button(L_("Download model"), size="sm", elem_id="download-model")
+        self.file = gr.File(label=L_("Your download"), interactive=False, height=60, elem_id="handin-file")
 
     def wire_train_buttons(self, session: gr.Textbox) -> None:
         self.lab_card.click(self.on_lab_card, inputs=[session], outputs=[self.file], api_name="lab_card", **ONCE)
@@ -42,7 +44,7 @@ class HandIn:
         run = self.pg.run(token)
         snap = run.latest
         if snap is None or snap.step == 0:
-            raise gr.Error("Nothing trained yet: wait for the first samples (or press Step), then try again.",
+            raise gr.Error(_("Nothing trained yet: wait for the first samples (or press Step), then try again."),
                            print_exception=False)
         return run, snap
 

@@ -15,6 +15,9 @@ from ..server.sessions import Session, SessionError, check_token, new_token
 from ..widgets.labels import INTRO
 from ..widgets.translate import L_, request_language
 
+# The hidden session box's label names the first parameter of the API's endpoints (docs/api.md): an API name, never
+# shown on the page, so it stays English on purpose.
+SESSION_LABEL = "session"
 SWITCH_LANGUAGE_JS = """(code) => {
   const url = new URL(window.location.href);
   if (!code || url.searchParams.get("lang") === code) return;
@@ -34,18 +37,19 @@ class Header:
         # At the top level of the Blocks, not inside a tab: tab contents mount lazily, and a state in a hidden
         # tab is not there when the page loads, so a refresh could not find its runs again.
         self.token_store = gr.BrowserState("", storage_key="ganplayground-session")
-        self.session = gr.Textbox(visible=False, label="session")
+        self.session = gr.Textbox(visible=False, label=SESSION_LABEL)
         with gr.Row(equal_height=True):
             gr.Markdown(L_(INTRO), elem_id="intro")
             self.language = gr.Dropdown([(name, code) for code, name in LANGUAGES.items()], value="en",
                                         label=L_("Language"), elem_id="language", scale=0, min_width=160)
-        gr.Markdown(self.pg.device_text, elem_id="device")
+        # Filled in as the page loads: the line is a sentence in the reader's language, and only a request has one.
+        self.device = gr.Markdown("", elem_id="device")
 
     def wire(self, demo: gr.Blocks, timers: list[tuple[gr.Timer, Callable[[Session], bool]]]) -> Any:
         """The page's load and unload. `timers`: each tab's poll timer with the test of whether the session has a
         run for it to follow (a refresh restarts those). Returns the load event (the class links chain on it)."""
         self._timers = timers
-        outputs = [self.token_store, self.session, self.language, *(timer for timer, _ in timers)]
+        outputs = [self.token_store, self.session, self.language, self.device, *(timer for timer, _ in timers)]
         loaded = demo.load(self.on_load, inputs=[self.token_store], outputs=outputs, api_visibility="private")
         # A new language reloads the page in it (?lang=): Gradio translates the labels once, as the page loads.
         self.language.input(None, inputs=[self.language], js=SWITCH_LANGUAGE_JS)
@@ -62,7 +66,8 @@ class Header:
         session = self.pg.manager.session(token)
         if request is not None and getattr(request, "session_hash", None):
             self._hash_to_token[request.session_hash] = token
-        out: dict[Any, Any] = {self.token_store: token, self.session: token, self.language: request_language(request)}
+        out: dict[Any, Any] = {self.token_store: token, self.session: token, self.language: request_language(request),
+                               self.device: self.pg.device_text}
         for timer, live in self._timers:
             out[timer] = gr.Timer(active=live(session))
         return out

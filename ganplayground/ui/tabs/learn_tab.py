@@ -12,12 +12,21 @@ import gradio as gr
 import numpy as np
 
 from ...export.lesson_pictures import lesson_picture, lesson_story
+from ...i18n import N_, _
 from ..server.playground import Playground
+from ..widgets.alt_text import LESSON_PICTURES, LESSON_STORY
 from ..widgets.inputs import number
 from ..widgets.labels import LESSONS
+from ..widgets.translate import L_
 from .draw_panel import DrawPanel
 from .game_panel import GamePanel
 from .train_form import TrainForm
+
+# The run-over-time strips' captions, one whole label per preset (the preset's name stays an id).
+STORY_LABELS = {
+    "collapse": N_("One run of the collapse preset over time"),
+    "ring-js": N_("One run of the ring-js preset over time"),
+}
 
 
 class LearnTab:
@@ -28,7 +37,7 @@ class LearnTab:
         self.game = GamePanel()
 
     def build(self) -> None:
-        with gr.Tab("Learn", id="learn") as self.tab:
+        with gr.Tab(L_("Learn"), id="learn") as self.tab:
             self.toy_buttons: dict[int, gr.Button] = {}
             self.try_it = [self._build_lesson(n, lesson) for n, lesson in enumerate(LESSONS, start=1)]
             self.game.build()
@@ -36,17 +45,19 @@ class LearnTab:
     def _build_lesson(self, n: int, lesson: dict[str, Any]) -> gr.Button:
         with gr.Row(elem_id=f"lesson-{n}"):  # a class link's ?lesson=N scrolls here
             with gr.Column(scale=2):
-                gr.Markdown(f"### {lesson['title']}\n{lesson['text']}")
+                gr.Markdown("### " + L_(lesson["title"]))  # one translated message per Markdown
+                gr.Markdown(L_(lesson["text"]))
                 with gr.Row():
-                    button = gr.Button(lesson["button"])
+                    button = gr.Button(L_(lesson["button"]))
                     if "toy" in lesson:  # the lesson on a 2-D toy, with its views switched on
-                        self.toy_buttons[n - 1] = gr.Button(lesson["toy"]["button"], elem_id=f"lesson-{n}-toy")
+                        self.toy_buttons[n - 1] = gr.Button(L_(lesson["toy"]["button"]), elem_id=f"lesson-{n}-toy")
             with gr.Column(scale=1):
                 gr.Image(value=self.picture(lesson["image"]), format="png", interactive=False, show_label=False,
-                         height=260)
+                         height=260, buttons=[], alt_text=L_(LESSON_PICTURES[lesson["image"]]))
         if "story" in lesson:  # the run over time, full width under the lesson
             gr.Image(value=lesson_story(lesson["story"]), format="png", interactive=False,
-                     label=f"One run of the {lesson['preset']} preset over time", height=230)
+                     label=L_(STORY_LABELS[lesson["preset"]]), height=230,
+                     alt_text=L_(LESSON_STORY))
         return button
 
     def picture(self, kind: str) -> np.ndarray | None:
@@ -83,7 +94,7 @@ class LearnTab:
         i = number(index, "lesson", 0, len(LESSONS) - 1, integer=True)
         toy = LESSONS[i].get("toy")
         if toy is None:
-            raise gr.Error("This lesson has no toy to try.", print_exception=False)
+            raise gr.Error(_("This lesson has no toy to try."), print_exception=False)
         warp, arrows = toy["views"]
         return {self.tabs: gr.Tabs(selected="train"), self.form.preset: toy["preset"],
                 **self.form.on_preset(toy["preset"]), self.draw.warp: warp, self.draw.arrows: arrows}

@@ -17,6 +17,7 @@ import numpy as np
 
 from ...config import TOY_DATASETS, Config, ConfigError
 from ...export.step_pictures import d_step_picture, g_step_picture
+from ...i18n import N_, _, ngettext
 from ...train.pace import check_rate
 from ...train.snapshots import Snapshot
 from ...train.trainer import Trainer
@@ -24,16 +25,20 @@ from ..server.playground import Playground
 from ..server.runs import Run
 from ..widgets.components import AtomicImage
 from ..widgets.overview import overview_html
+from ..widgets.translate import L_
 from .train_form import TrainForm, config_from_form
 
 # The speed control's choices (steps per second; 0 = as fast as the machine goes).
-SPEEDS = [("Full speed", 0.0), ("Slow: 10 steps a second", 10.0), ("Very slow: 1 step a second", 1.0)]
+SPEEDS = [(N_("Full speed"), 0.0), (N_("Slow: 10 steps a second"), 10.0), (N_("Very slow: 1 step a second"), 1.0)]
 PAUSE_WAIT_SECONDS = 5.0  # a step button waits this long at most for a running step to end
-NAMES = {"d": "D step", "g": "G step", "both": "Step"}
-NOTES = {("d", True): "One D step: D's opinion of the plane changed, the points did not move.",
-         ("g", True): "One G step: the points moved, D's opinion did not change.",
-         ("d", False): "One D step: D changed (see D(real) and D(fake) in the curves); the samples did not.",
-         ("g", False): "One G step: the samples changed; D did not."}
+NOTES = {("d", True): N_("One D step: D's opinion of the plane changed, the points did not move. Press D step again, "
+                         "the other button, or Resume."),
+         ("g", True): N_("One G step: the points moved, D's opinion did not change. Press G step again, the other "
+                         "button, or Resume."),
+         ("d", False): N_("One D step: D changed (see D(real) and D(fake) in the curves); the samples did not. Press "
+                          "D step again, the other button, or Resume."),
+         ("g", False): N_("One G step: the samples changed; D did not. Press G step again, the other button, or "
+                          "Resume.")}
 
 
 class TrainParts(Protocol):
@@ -53,8 +58,9 @@ class TrainParts(Protocol):
 
 def speed_words(rate: float) -> str:
     if rate <= 0:
-        return "full speed"
-    return f"{rate:g} step{'' if rate == 1 else 's'} a second"
+        return _("full speed")
+    return ngettext("{rate} step a second", "{rate} steps a second", int(rate) if rate == int(rate) else 2).format(
+        rate=f"{rate:g}")
 
 
 def same_networks(a: Config, b: Config) -> bool:
@@ -70,16 +76,18 @@ class SlowMotion:
 
     def build(self) -> None:
         with gr.Row():
-            self.d_step = gr.Button("D step", elem_id="d-step")
-            self.g_step = gr.Button("G step", elem_id="g-step")
-            self.speed = gr.Radio(choices=SPEEDS, value=0.0, label="Speed", elem_id="speed")
-        self.change = AtomicImage(label="What the last D or G step changed", format="png", type="numpy",
+            self.d_step = gr.Button(L_("D step"), elem_id="d-step")
+            self.g_step = gr.Button(L_("G step"), elem_id="g-step")
+            self.speed = gr.Radio(choices=[(L_(label), rate) for label, rate in SPEEDS], value=0.0, label=L_("Speed"),
+                                  elem_id="speed")
+        self.change = AtomicImage(label=L_("What the last D or G step changed"), format="png", type="numpy",
                                   interactive=False, visible=False, height=320, elem_id="step-change")
         self.caption = gr.Markdown("", visible=False, elem_id="step-change-caption")
 
     def build_overview(self) -> None:
         """The model overview, where there is room for it to be read (under the plot)."""
-        self.overview = gr.HTML(overview_html(None), elem_id="model-overview", label="Model overview")
+        # Drawn as the page loads (a callable value): its words are in the reader's language.
+        self.overview = gr.HTML(lambda: overview_html(None), elem_id="model-overview", label=L_("Model overview"))
 
     @property
     def controls(self) -> list[Any]:
@@ -124,8 +132,8 @@ class SlowMotion:
         run = self.paused_run(token, form)
         self._one(run, "both")
         tab = self.tab
-        return {tab.status: self.pg.status_of(run, note="One step done; press Step again or Resume."),
-                tab.pause: "Resume", tab.timer: gr.Timer(active=True), self.overview: overview_html("both")}
+        return {tab.status: self.pg.status_of(run, note=_("One step done; press Step again or Resume.")),
+                tab.pause: _("Resume"), tab.timer: gr.Timer(active=True), self.overview: overview_html("both")}
 
     def on_d_step(self, token: Any, *form: Any) -> dict[Any, Any]:
         """D step: one discriminator update alone."""
@@ -161,8 +169,7 @@ class SlowMotion:
                                                snap, self.pg.reals(config.dataset, config.drawing))
             out.update({self.change: gr.update(value=image, visible=True),
                         self.caption: gr.update(value=f"_{text}_", visible=True)})
-        note = f"{NOTES[which, toy]} Press {NAMES[which]} again, the other button, or Resume."
-        out.update({tab.status: self.pg.status_of(run, note=note), tab.pause: "Resume",
+        out.update({tab.status: self.pg.status_of(run, note=_(NOTES[which, toy])), tab.pause: _("Resume"),
                     tab.timer: gr.Timer(active=True), self.overview: overview_html(which)})
         return out
 
@@ -198,9 +205,9 @@ class SlowMotion:
         session.steps_per_second = rate
         run = session.run
         if run is None or not run.alive:
-            return f"Speed set to **{speed_words(rate)}** for the next run."
+            return _("Speed set to **{speed}** for the next run.").format(speed=speed_words(rate))
         run.trainer.limit_speed(rate)
-        return self.pg.status_of(run, note=f"Speed: {speed_words(rate)}.")
+        return self.pg.status_of(run, note=_("Speed: {speed}.").format(speed=speed_words(rate)))
 
     def on_speed(self, token: Any, speed: Any) -> dict[Any, Any]:
         return {self.tab.status: self.set_speed(token, speed)}

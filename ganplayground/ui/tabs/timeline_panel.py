@@ -12,13 +12,16 @@ import gradio as gr
 import numpy as np
 
 from ...export.recording import Recording, duel_gif_bytes, gif_bytes
+from ...i18n import N_, _, decimal
+from ...i18n import number as count
 from ..server.playground import Playground
 from ..widgets.components import AtomicImage
 from ..widgets.inputs import error, number
 from ..widgets.labels import LOSS_SHORT
+from ..widgets.translate import L_
 
-SLIDER_HELP = ("Drag to look back: 0 is the run's first moment, 100 the latest. Up to 200 moments are kept, "
-               "spread evenly over the run.")
+SLIDER_HELP = N_("Drag to look back: 0 is the run's first moment, 100 the latest. Up to 200 moments are kept, "
+                 "spread evenly over the run.")
 # A click on "Download GIF" fills the file box, then this clicks the box's link so the download starts at once.
 AUTO_DOWNLOAD = """(...args) => { setTimeout(() => {
     const link = document.querySelector("#ELEM a[download], #ELEM a[href*='file=']");
@@ -41,16 +44,16 @@ class TimelinePanel:
         self.session = session
 
     def build(self) -> None:
-        title = "Timeline: look back through the run, download it as a GIF"
+        title = L_("Timeline: look back through the run, download it as a GIF")
         with gr.Accordion(title, open=True, elem_id="timeline"), gr.Row():
             with gr.Column(scale=1, min_width=320):
-                self.position = gr.Slider(0, 100, value=100, step=0.5, label="Position in the run (%)",
-                                          info=SLIDER_HELP, elem_id="timeline-position")
+                self.position = gr.Slider(0, 100, value=100, step=0.5, label=L_("Position in the run (%)"),
+                                          info=L_(SLIDER_HELP), elem_id="timeline-position")
                 self.caption = gr.Markdown("", elem_id="timeline-caption")
-                self.gif_button = gr.Button("Download GIF", elem_id="timeline-gif-button")
-                self.gif_file = gr.File(label="The run as a GIF (step, losses and meter burned in)",
+                self.gif_button = gr.Button(L_("Download GIF"), elem_id="timeline-gif-button")
+                self.gif_file = gr.File(label=L_("The run as a GIF (step, losses and meter burned in)"),
                                         interactive=False, height=90, elem_id="timeline-gif")
-            self.picture = AtomicImage(label="The samples at that moment", format="png", type="numpy",
+            self.picture = AtomicImage(label=L_("The samples at that moment"), format="png", type="numpy",
                                        interactive=False, height=360, elem_id="timeline-picture",
                                        elem_classes="gp-pixels")
 
@@ -67,17 +70,22 @@ class TimelinePanel:
     # --- handlers --------------------------------------------------------------------------------
     def frame(self, token: Any, position: Any) -> tuple[np.ndarray, str]:
         """The Train tab's run at `position` % of its recorded timeline: (picture, caption)."""
-        position = number(position, "position in the run (%)", 0, 100)
+        position = number(position, _("position in the run (%)"), 0, 100)
         recording = self.pg.run(token).recording
         try:
             index, moment = recording.at(position / 100)
         except ValueError as exc:
             raise error(exc) from None
         loss = LOSS_SHORT.get(moment.loss, moment.loss)
-        losses = (f"{loss}: D {moment.loss_d:.3g}, G {moment.loss_g:.3g}" if moment.loss_d is not None
-                  and moment.loss_g is not None else f"{loss}: no step yet")
-        caption = (f"**Moment {index + 1} of {len(recording)}** · step {moment.step:,} · {moment.elapsed:.0f} s of "
-                   f"training · {losses} · meter: **{moment.meter or 'not read yet'}**")
+        if moment.loss_d is not None and moment.loss_g is not None:
+            losses = _("{loss}: D {loss_d}, G {loss_g}").format(loss=loss, loss_d=f"{moment.loss_d:.3g}",
+                                                                 loss_g=f"{moment.loss_g:.3g}")
+        else:
+            losses = _("{loss}: no step yet").format(loss=loss)
+        caption = _("**Moment {moment} of {moments}** · step {step} · {seconds} s of training · {losses} · meter: "
+                    "**{meter}**").format(moment=count(index + 1), moments=count(len(recording)),
+                                          step=count(moment.step), seconds=decimal(moment.elapsed, 0), losses=losses,
+                                          meter=moment.meter or _("not read yet"))
         return recording.picture(moment), caption
 
     def on_frame(self, token: Any, position: Any) -> dict[Any, Any]:
@@ -104,8 +112,8 @@ class DuelGif:
 
     def build(self) -> None:
         with gr.Row():
-            self.button = gr.Button("Download duel GIF (side by side)", elem_id="duel-gif-button")
-            self.file = gr.File(label="The duel as a GIF", interactive=False, height=90, elem_id="duel-gif")
+            self.button = gr.Button(L_("Download duel GIF (side by side)"), elem_id="duel-gif-button")
+            self.file = gr.File(label=L_("The duel as a GIF"), interactive=False, height=90, elem_id="duel-gif")
 
     def wire(self) -> None:
         self.button.click(self.on_duel_gif, inputs=[self.session], outputs=[self.file], api_name="duel_gif").then(
@@ -115,6 +123,6 @@ class DuelGif:
         """The duel's two runs side by side, paired by time, as one GIF file."""
         session = self.pg.session(token)
         if len(session.duel) < 2:
-            raise gr.Error("No duel yet: press Start duel first.", print_exception=False)
+            raise gr.Error(_("No duel yet: press Start duel first."), print_exception=False)
         left, right = (run.recording for run in session.duel)
         return {self.file: self.pg.downloads.write("gan-duel.gif", gif_of(duel_gif_bytes, left, right))}

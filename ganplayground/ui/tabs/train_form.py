@@ -6,32 +6,37 @@ A part of the Train tab (train_tab.py builds it in place); class links and the L
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import gradio as gr
 
 from ...config import TOY_DATASETS, Config, ConfigError
+from ...i18n import _
 from ...presets import PRESETS, get_preset
 from ...train.data import fashion_mnist_available
 from ...train.drawings import DrawingError, decode_drawing
 from ..widgets.inputs import error, number
 from ..widgets.labels import ARCH_LABELS, DATASET_LABELS, LOSS_LABELS, arch_choices, key_of, loss_choices
+from ..widgets.translate import L_
 
 MAX_BUDGET_SECONDS = 900
 DEFAULT = "default"
 
 
 def preset_choices() -> list[tuple[str, str]]:
-    return [(f"{p.name}: {p.summary}", p.name) for p in PRESETS.values()]
+    """(label, name) of every preset: its name (an id, kept) and its line, translated in the browser."""
+    return [(f"{p.name}: " + L_(p.summary), p.name) for p in PRESETS.values()]
 
 
 def dataset_choices() -> list[tuple[str, str]]:
     names = ["mnist", *TOY_DATASETS] + (["fashion-mnist"] if fashion_mnist_available() else [])
-    return [(DATASET_LABELS[n], n) for n in names]
+    return [(L_(DATASET_LABELS[n]), n) for n in names]
 
 
-def preset_text(name: str) -> str:
-    return f"**{name}** — {PRESETS[name].teaches}"
+def preset_text(name: str, translate: Callable[[str], Any] = _) -> str:
+    """The preset's description under the menu: `_` in a handler, `L_` as the page is built."""
+    return f"**{name}** — " + translate(PRESETS[name].teaches)
 
 
 class TrainForm:
@@ -41,26 +46,29 @@ class TrainForm:
     def build_top(self) -> None:
         """The preset menu, its description and the loss switch (above the buttons)."""
         default = PRESETS[DEFAULT].config
-        self.preset = gr.Dropdown(choices=preset_choices(), value=DEFAULT, label="Preset")
-        self.preset_info = gr.Markdown(preset_text(DEFAULT), elem_id="preset-info")
-        self.loss = gr.Radio(choices=loss_choices(), value=default.loss, label="Loss — switch it while training",
+        self.preset = gr.Dropdown(choices=preset_choices(), value=DEFAULT, label=L_("Preset"))
+        self.preset_info = gr.Markdown(preset_text(DEFAULT, L_), elem_id="preset-info")
+        self.loss = gr.Radio(choices=[(L_(label), key) for label, key in loss_choices()], value=default.loss,
+                             label=L_("Loss — switch it while training"),
                              elem_id="loss")
-        self.drawing = gr.Textbox("", visible=False, label="Drawing", elem_id="drawing-code")  # drawn data's code
+        self.drawing = gr.Textbox("", visible=False, label=L_("Drawing"), elem_id="drawing-code")  # drawn data's code
 
     def build_settings(self) -> None:
         """The Settings accordion (under the buttons), closed."""
         default = PRESETS[DEFAULT].config
-        with gr.Accordion("Settings", open=False, elem_id="settings") as self.settings:
-            self.dataset = gr.Radio(choices=dataset_choices(), value=default.dataset, label="Dataset")
-            self.arch = gr.Radio(choices=arch_choices(), value=default.arch, label="Architecture")
+        with gr.Accordion(L_("Settings"), open=False, elem_id="settings") as self.settings:
+            self.dataset = gr.Radio(choices=dataset_choices(), value=default.dataset, label=L_("Dataset"))
+            self.arch = gr.Radio(choices=[(L_(label), key) for label, key in arch_choices()], value=default.arch,
+                                 label=L_("Architecture"))
             with gr.Row():
-                self.lr_d = gr.Number(value=default.lr_d, label="Learning rate of D", minimum=1e-6, maximum=0.1)
-                self.lr_g = gr.Number(value=default.lr_g, label="Learning rate of G", minimum=1e-6, maximum=0.1)
-            self.batch = gr.Slider(8, 512, value=default.batch_size, step=8, label="Batch size")
-            self.latent = gr.Slider(2, 256, value=default.latent_dim, step=1, label="Latent size")
-            self.critic = gr.Slider(1, 10, value=default.critic_steps, step=1, label="Critic steps per generator step")
-            self.seed = gr.Number(value=default.seed, precision=0, label="Seed", minimum=0)
-            self.budget = gr.Slider(10, 900, value=default.max_seconds, step=10, label="Time budget (seconds)",
+                self.lr_d = gr.Number(value=default.lr_d, label=L_("Learning rate of D"), minimum=1e-6, maximum=0.1)
+                self.lr_g = gr.Number(value=default.lr_g, label=L_("Learning rate of G"), minimum=1e-6, maximum=0.1)
+            self.batch = gr.Slider(8, 512, value=default.batch_size, step=8, label=L_("Batch size"))
+            self.latent = gr.Slider(2, 256, value=default.latent_dim, step=1, label=L_("Latent size"))
+            self.critic = gr.Slider(1, 10, value=default.critic_steps, step=1,
+                                    label=L_("Critic steps per generator step"))
+            self.seed = gr.Number(value=default.seed, precision=0, label=L_("Seed"), minimum=0)
+            self.budget = gr.Slider(10, 900, value=default.max_seconds, step=10, label=L_("Time budget (seconds)"),
                                     elem_id="budget")
 
     @property
@@ -90,7 +98,7 @@ class TrainForm:
 def checked_drawing(drawing: Any) -> str:
     """A drawn dataset's code, decoded once so that a bad one is a plain message before anything is built."""
     if not isinstance(drawing, str) or not drawing.strip():
-        raise error("Your drawing is empty: draw a shape on the canvas first (or pick another dataset).")
+        raise error(_("Your drawing is empty: draw a shape on the canvas first (or pick another dataset)."))
     try:
         decode_drawing(drawing.strip())
     except DrawingError as exc:
@@ -115,13 +123,13 @@ def config_from_form(preset: Any, dataset: Any, loss: Any, arch: Any, lr_d: Any,
         base = get_preset(toy_base if dataset in TOY_DATASETS else "default").config
     changes: dict[str, Any] = {
         "dataset": dataset,
-        "lr_d": number(lr_d, "learning rate of D", 1e-6, 0.1),
-        "lr_g": number(lr_g, "learning rate of G", 1e-6, 0.1),
-        "batch_size": number(batch_size, "batch size", 1, 1024, integer=True),
-        "latent_dim": number(latent_dim, "latent size", 1, 256, integer=True),
-        "critic_steps": number(critic_steps, "critic steps", 1, 10, integer=True),
-        "seed": number(seed, "seed", 0, 2**31 - 1, integer=True),
-        "max_seconds": number(budget, "time budget (s)", 5, MAX_BUDGET_SECONDS),
+        "lr_d": number(lr_d, _("learning rate of D"), 1e-6, 0.1),
+        "lr_g": number(lr_g, _("learning rate of G"), 1e-6, 0.1),
+        "batch_size": number(batch_size, _("batch size"), 1, 1024, integer=True),
+        "latent_dim": number(latent_dim, _("latent size"), 1, 256, integer=True),
+        "critic_steps": number(critic_steps, _("critic steps"), 1, 10, integer=True),
+        "seed": number(seed, _("seed"), 0, 2**31 - 1, integer=True),
+        "max_seconds": number(budget, _("time budget (s)"), 5, MAX_BUDGET_SECONDS),
         "max_steps": 0, "device": "auto", "threads": threads, "metrics_every": 0,
         "drawing": checked_drawing(drawing) if dataset == "drawn" else "",
     }

@@ -11,9 +11,11 @@ from typing import Any
 import gradio as gr
 
 from ...config import ConfigError
+from ...i18n import N_, _, number
 from ..server.playground import Playground
 from ..server.runs import Run
 from ..widgets import plots
+from ..widgets.alt_text import described, losses_summary, samples_alt
 from ..widgets.charts import coverage_plot, curve_plot, histogram_plot, plot_update, poll_state
 from ..widgets.components import AtomicImage
 from ..widgets.inputs import error
@@ -21,6 +23,7 @@ from ..widgets.labels import LOSS_LABELS, key_of
 from ..widgets.map_view import map_image, map_update
 from ..widgets.meter import coverage_settings, histogram_settings, mode_words, read_meter
 from ..widgets.status import narrator_line
+from ..widgets.translate import L_
 from .digit_panel import DigitPanel
 from .draw_panel import DrawPanel, canvas_value, snapshot_caption
 from .handin import HandIn
@@ -29,7 +32,7 @@ from .timeline_panel import TimelinePanel
 from .train_form import TrainForm, config_from_form
 
 SAMPLES_HEIGHT = 420
-READY = "Ready. Pick a preset and press **Start**."
+READY = N_("Ready. Pick a preset and press **Start**.")
 LIVE = {"show_progress": "hidden", "concurrency_limit": None}  # polls and sliders: never queued behind others
 
 
@@ -48,17 +51,18 @@ class TrainTab:
 
     # --- layout ----------------------------------------------------------------------------------
     def build(self) -> None:
-        with gr.Tab("Train", id="train"):
+        with gr.Tab(L_("Train"), id="train"):
             with gr.Row():
                 with gr.Column(scale=1, min_width=320):
                     self._build_controls()
                 with gr.Column(scale=2):
                     self._build_pictures()
             with gr.Row():  # the whole width: a legend is one row, and a loss switch adds entries to it
-                self.losses = curve_plot("Losses of D and G (colour = loss in force)", plots.LOSS_COLORS,
+                self.losses = curve_plot(L_("Losses of D and G (colour = loss in force)"), plots.LOSS_COLORS,
                                          elem_id="losses")
-                self.d_outputs = curve_plot("D(real), D(fake), Wasserstein estimate", plots.D_OUTPUT_COLORS,
+                self.d_outputs = curve_plot(L_("D(real), D(fake), Wasserstein estimate"), plots.D_OUTPUT_COLORS,
                                             elem_id="d-outputs")
+            self.losses_text = gr.Markdown("", elem_id="losses-summary")  # the curves in words (alt_text.py)
             self.timer = gr.Timer(1.0, active=False)
             self.seen = gr.State(None)  # the poll's state: the version shown, the plot settings sent
             self.timeline.build()
@@ -68,21 +72,21 @@ class TrainTab:
         self.form.build_top()
         self.draw.build_canvas(self.form.drawing)
         with gr.Row(elem_id="train-buttons"):
-            self.start = gr.Button("Start", variant="primary", elem_id="start")
-            self.pause = gr.Button("Pause", elem_id="pause")
-            self.step = gr.Button("Step", elem_id="step")
-            self.stop = gr.Button("Stop", variant="stop", elem_id="stop")
-            self.reset = gr.Button("Reset", elem_id="reset")
+            self.start = gr.Button(L_("Start"), variant="primary", elem_id="start")
+            self.pause = gr.Button(L_("Pause"), elem_id="pause")
+            self.step = gr.Button(L_("Step"), elem_id="step")
+            self.stop = gr.Button(L_("Stop"), variant="stop", elem_id="stop")
+            self.reset = gr.Button(L_("Reset"), elem_id="reset")
         self.slow_motion.build()
-        self.restore = gr.Button("Restore last good weights", visible=False, variant="primary")
+        self.restore = gr.Button(L_("Restore last good weights"), visible=False, variant="primary")
         self.handin.build_train_buttons()
         self.form.build_settings()
 
     def _build_pictures(self) -> None:
-        self.status = gr.Markdown(READY, elem_classes="gp-status", elem_id="status")
+        self.status = gr.Markdown(L_(READY), elem_classes="gp-status", elem_id="status")
         self.narrator = gr.Markdown("", elem_classes="gp-narrator", elem_id="narrator")
         with gr.Row():
-            self.samples = AtomicImage(label="Samples from fixed noise", format="png", type="numpy",
+            self.samples = AtomicImage(label=L_("Samples from fixed noise"), format="png", type="numpy",
                                        interactive=False, height=SAMPLES_HEIGHT, elem_id="samples",
                                        elem_classes="gp-pixels")
             with gr.Column():
@@ -122,12 +126,13 @@ class TrainTab:
     def _poll_outputs(self) -> list[Any]:
         # The order of /poll's outputs for API clients (docs/api.md): keep it.
         return [self.samples, self.losses, self.d_outputs, self.histogram, self.meter, self.coverage, self.status,
-                self.pause, self.restore, self.narrator, self.timer, self.seen, self.draw.caption, self.digit_map]
+                self.pause, self.restore, self.narrator, self.timer, self.seen, self.draw.caption, self.digit_map,
+                self.losses_text]
 
     @property
     def _reset_outputs(self) -> list[Any]:
         return [self.samples, self.losses, self.d_outputs, self.histogram, self.meter, self.coverage, self.status,
-                self.pause, self.narrator, self.timer, self.seen, self.digit_map]
+                self.pause, self.narrator, self.timer, self.seen, self.digit_map, self.losses_text]
 
     def preset_values(self, preset: str) -> dict[Any, Any]:
         """The form filled with a preset (as its menu does), and its drawing on the canvas when it has one."""
@@ -163,13 +168,13 @@ class TrainTab:
         """Pause before the next step: (status, the pause button's new label)."""
         run = self.pg.run(token)
         run.trainer.pause()
-        return self.pg.status_of(run, note="Pausing after this step."), "Resume"
+        return self.pg.status_of(run, note=_("Pausing after this step.")), _("Resume")
 
     def resume_run(self, token: Any) -> tuple[str, str]:
         """Resume a paused run: (status, the pause button's new label)."""
         run = self.pg.run(token)
         run.trainer.resume()
-        return self.pg.status_of(run, note="Resumed."), "Pause"
+        return self.pg.status_of(run, note=_("Resumed.")), _("Pause")
 
     def on_toggle_pause(self, token: Any) -> dict[Any, Any]:
         status, label = (self.resume_run if self.pg.run(token).trainer.paused else self.pause_run)(token)
@@ -179,7 +184,7 @@ class TrainTab:
         run = self.pg.run(token)
         run.stop()
         run.join(timeout=5)
-        return {self.status: self.pg.status_of(run, note="Stopped. Your model is in the Explore tab.")}
+        return {self.status: self.pg.status_of(run, note=_("Stopped. Your model is in the Explore tab."))}
 
     def on_reset(self, token: Any) -> dict[Any, Any]:
         """Forget the run: clear the pictures and curves (the poll's state too, so the next run's plots get their
@@ -188,9 +193,9 @@ class TrainTab:
         if session.run is not None:
             session.run.stop()
             session.run = None
-        return {self.samples: None, self.losses: None, self.d_outputs: None,
+        return {self.samples: None, self.losses: None, self.losses_text: "", self.d_outputs: None,
                 self.histogram: gr.update(value=plots.histogram(None), **histogram_settings()), self.meter: "",
-                self.coverage: None, self.status: "Ready. Pick a preset and press Start.", self.pause: "Pause",
+                self.coverage: None, self.status: _("Ready. Pick a preset and press Start."), self.pause: _("Pause"),
                 self.narrator: "", self.digit_map: None,
                 self.timer: gr.Timer(active=False), self.seen: None}
 
@@ -198,7 +203,7 @@ class TrainTab:
         run = self.pg.run(token)
         step = run.trainer.restore_last_good()
         run.refresh()
-        note = f"Restored the weights of step {step}. Lower a learning rate, then Resume."
+        note = _("Restored the weights of step {step}. Lower a learning rate, then Resume.").format(step=number(step))
         return {self.status: self.pg.status_of(run, note=note)}
 
     def on_switch_loss(self, token: Any, loss: Any) -> dict[Any, Any]:
@@ -209,13 +214,13 @@ class TrainTab:
             raise error(exc) from None
         run = self.pg.session(token).run
         if run is None or not run.alive:
-            return {self.status: f"Loss set to **{LOSS_LABELS[loss_id]}** for the next run."}
+            return {self.status: _("Loss set to **{loss}** for the next run.").format(loss=_(LOSS_LABELS[loss_id]))}
         try:
             run.trainer.switch_loss(loss_id)
         except ConfigError as exc:
             raise error(exc) from None
-        note = (f"Switched to {LOSS_LABELS[loss_id]} at step {run.trainer.step_count}; networks kept, optimisers "
-                "rebuilt.")
+        note = _("Switched to {loss} at step {step}; networks kept, optimisers rebuilt.").format(
+            loss=_(LOSS_LABELS[loss_id]), step=number(run.trainer.step_count))
         return {self.status: self.pg.status_of(run, note=note)}
 
     def on_poll(self, token: Any, seen: Any) -> dict[Any, Any]:
@@ -237,13 +242,14 @@ class TrainTab:
         meter, frame = read_meter(snap, config, history)
         coverage = plots.coverage_curve(history, mode_words(config)[1])
         out.update({
-            self.samples: self.pg.picture(snap, config),
+            self.samples: described(self.pg.picture(snap, config), samples_alt(snap, config)),
             self.losses: plot_update(plots.loss_curves(history), "losses", sent),
+            self.losses_text: losses_summary(history),
             self.d_outputs: plot_update(plots.d_output_curves(history), "d_outputs", sent),
             self.histogram: plot_update(frame, "histogram", sent, **histogram_settings(config)),
             self.meter: meter,
             self.coverage: plot_update(coverage, "coverage", sent, **coverage_settings(config)),
-            self.pause: "Resume" if run.trainer.paused or snap.status == "diverged" else "Pause",
+            self.pause: _("Resume") if run.trainer.paused or snap.status == "diverged" else _("Pause"),
             self.restore: gr.update(visible=snap.status == "diverged"),
             self.narrator: narrator_line(history, snap.status),
             self.digit_map: map_update(snap, config, sent),

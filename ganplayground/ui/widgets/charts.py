@@ -8,16 +8,19 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
+from ...i18n import _
 from . import plots
-from .meter import coverage_settings, histogram_settings
+from .meter import COVERAGE_LABELS, COVERED_TITLES, HISTOGRAM_LABELS, coverage_settings
+from .translate import L_
 
 
-def curve_plot(label: str, colors: dict[str, str], y_title: str = "", **kwargs: Any) -> gr.LinePlot:
+def curve_plot(label: Any, colors: dict[str, str], y_title: str = "", **kwargs: Any) -> gr.LinePlot:
     """A line plot of (step, value, series) frames whose every possible series has its colour fixed here.
 
     No fixed height: Gradio then leaves room for the axis titles and the legend (a fixed one clipped them). 3
     significant digits on y, whole steps on x. A series the plot first meets later would not be drawn (plots.py),
-    hence the colour map of every series up front.
+    hence the colour map of every series up front. The axis titles are plain text (the plot does not translate a
+    label's marker): those built here stay English until the first poll sends them in the reader's language.
     """
     return gr.LinePlot(x="step", y="value", color="series", label=label, y_title=y_title or None,
                        x_title="step", color_title="", x_axis_format="d", y_axis_format=".3~g", color_map=colors,
@@ -27,13 +30,14 @@ def curve_plot(label: str, colors: dict[str, str], y_title: str = "", **kwargs: 
 def coverage_plot(**kwargs: Any) -> gr.LinePlot:
     """Digits (or toy blobs) covered over time, one colour per loss in force."""
     settings = coverage_settings()
-    return curve_plot(settings["label"], plots.COVERAGE_COLORS, settings["y_title"], y_lim=settings["y_lim"],
-                      **kwargs)
+    return curve_plot(L_(COVERAGE_LABELS["digit"]), plots.COVERAGE_COLORS, COVERED_TITLES["digit"],
+                      y_lim=settings["y_lim"], **kwargs)
 
 
 def histogram_plot(**kwargs: Any) -> gr.BarPlot:
     """The mode meter's bar chart: the share of samples per digit (or per toy blob)."""
-    return gr.BarPlot(x="class", y="share", y_lim=[0, 1], y_title="share", **histogram_settings(), **kwargs)
+    return gr.BarPlot(x="class", y="share", y_lim=[0, 1], y_title="share", label=L_(HISTOGRAM_LABELS["digit"]),
+                      x_title="digit", **kwargs)
 
 
 def plot_update(frame: Any, key: str, sent: dict[str, str], **settings: Any) -> Any:
@@ -48,12 +52,28 @@ def plot_update(frame: Any, key: str, sent: dict[str, str], **settings: Any) -> 
     if isinstance(frame, pd.DataFrame) and "series" in frame:  # a line plot (the histogram has no series)
         if not plots.has_data(frame):
             return gr.skip()
-        settings["colors_in_legend"] = plots.shown(frame)
+        frame, settings["colors_in_legend"] = translated_series(frame, settings)
+        # The axes in the reader's language (the plot shows its titles as they come, untranslated).
+        settings.setdefault("x_title", _("step"))
+        settings.setdefault("y_title", _("value"))
     fingerprint = repr(sorted(settings.items()))
     if sent.get(key) == fingerprint:
         return frame
     sent[key] = fingerprint
     return gr.update(value=frame, **settings)
+
+
+def translated_series(frame: pd.DataFrame, settings: dict[str, Any]) -> tuple[pd.DataFrame, list[str]]:
+    """The frame with its series named in words ("loss switched") in the reader's language, and its legend. Outside
+    English the colour map goes with the settings too, keyed by those names (the one built with the plot is
+    English); English frames go as they are."""
+    names = {word: _(word) for word in plots.WORDS}
+    names = {word: name for word, name in names.items() if name != word}
+    if not names:
+        return frame, plots.shown(frame)
+    frame = frame.assign(series=frame["series"].replace(names))
+    settings["color_map"] = {names.get(name, name): color for name, color in plots.SERIES_COLORS.items()}
+    return frame, plots.shown(frame, switch=names.get(plots.SWITCH, plots.SWITCH))
 
 
 def poll_state(seen: Any, sides: int) -> tuple[list[Any], list[dict[str, str]]]:

@@ -11,7 +11,8 @@ from PIL import Image
 
 from ...classroom.class_card import ChartPoint
 from ...classroom.classes import RunRecord
-from ...classroom.experiments import KNOBS
+from ...classroom.experiment_words import knob_words
+from ...i18n import _
 from .labels import LOSS_LABELS
 
 
@@ -23,12 +24,13 @@ def qr_picture(link: str) -> np.ndarray:
 
 
 def chart_points(records: list[RunRecord]) -> tuple[list[ChartPoint], str]:
-    """The class chart's points and the knob's label: the experiment's knob, else the loss."""
+    """The class chart's points and the knob's label (in the current language): the experiment's knob, else the
+    loss."""
     knob = next((r.arm["knob"] for r in records if r.arm), None)
-    points = [ChartPoint(r.arm["value"] if knob and r.arm else LOSS_LABELS.get(r.loss, r.loss), r.loss,
+    points = [ChartPoint(r.arm["value"] if knob and r.arm else _(LOSS_LABELS.get(r.loss, r.loss)), r.loss,
                          r.digits_covered, r.prediction.digits, r.finished, r.verdict != "illegible")
               for r in records]
-    return points, KNOBS.get(knob, "Loss") if knob else "Loss"
+    return points, knob_words(knob or "loss")
 
 
 def png_array(data: bytes) -> np.ndarray:

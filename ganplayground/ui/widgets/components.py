@@ -18,7 +18,27 @@ from gradio import processing_utils
 from gradio.data_classes import ImageData
 
 
-class AtomicImage(gr.Image):
+class NamedImage(gr.Image):
+    """gr.Image whose picture has a text alternative from the start: its alt_text, else its label. Gradio renders a
+    shown picture inside a button named only by the img's alt; without one a screen reader meets a nameless
+    button. Handlers that know what the picture shows replace it (alt_text.described)."""
+
+    is_template = True
+
+    def get_block_name(self) -> str:
+        return "image"  # Gradio names a template after its direct parent only: subclasses of this one too
+
+    def get_block_class(self) -> str:
+        return "image"
+
+    def get_config(self, cls: Any = None) -> dict[str, Any]:
+        config = super().get_config(cls)
+        if not config.get("alt_text") and config.get("label"):
+            config["alt_text"] = config["label"]
+        return config
+
+
+class AtomicImage(NamedImage):
     """gr.Image whose numpy outputs reach Gradio's cache atomically.
 
     Gradio names a cached image by the hash of its bytes and rewrites that file in place every time the
@@ -57,7 +77,7 @@ def _cache_png(cache: str, data: bytes) -> ImageData:
     return ImageData(path=str(path.resolve()), orig_name=path.name)
 
 
-class InlineImage(gr.Image):
+class InlineImage(NamedImage):
     """gr.Image that sends a small picture inside the event's reply, as a PNG data URL, instead of a link.
 
     For the latent sliders: a linked image costs the page a second request per slider move (and API

@@ -1,53 +1,53 @@
 """Human words for the page: its title, labels of losses, datasets and architectures (and the menus made of them),
 the meter's and the Duel tab's sentences, and the Learn tab's lessons.
 
-The engine speaks in short ids ("wgan-gp"); people read "Wasserstein + gradient penalty". Nothing
-here imports gradio.
+The engine speaks in short ids ("wgan-gp"); people read "Wasserstein + gradient penalty". Every text is marked
+N_() and translated where it is shown (L_ when the page is built, _ in a handler). Nothing here imports gradio.
 """
 
 from __future__ import annotations
 
 from ...config import LOSS_NAMES
-from ...i18n import N_
+from ...i18n import N_, _
 
 INTRO = N_("# GAN Playground\nPress **Start** and watch a generator learn MNIST digits from the same 100 noise "
          "vectors. Flip the **loss** while it trains and watch the mode meter: how many of the ten digits can "
          "it make?")
 LOSS_LABELS = {
-    "js-minimax": "JS, original minimax (saturating)",
-    "js": "JS, non-saturating",
-    "wgan": "Wasserstein, weight clipping",
-    "wgan-gp": "Wasserstein, gradient penalty",
-    "hinge": "Hinge",
-    "lsgan": "Least squares (LSGAN)",
+    "js-minimax": N_("JS, original minimax (saturating)"),
+    "js": N_("JS, non-saturating"),
+    "wgan": N_("Wasserstein, weight clipping"),
+    "wgan-gp": N_("Wasserstein, gradient penalty"),
+    "hinge": N_("Hinge"),
+    "lsgan": N_("Least squares (LSGAN)"),
 }
 DATASET_LABELS = {
-    "mnist": "MNIST digits",
-    "ring": "Toy: ring of 8 Gaussians",
-    "grid": "Toy: grid of 25 Gaussians",
-    "line": "Toy: a line",
-    "hills": "Toy: two Gaussian hills",
-    "blobs": "Toy: disjoint blobs",
-    "drawn": "Draw your own",
-    "fashion-mnist": "Fashion-MNIST (downloads once)",
+    "mnist": N_("MNIST digits"),
+    "ring": N_("Toy: ring of 8 Gaussians"),
+    "grid": N_("Toy: grid of 25 Gaussians"),
+    "line": N_("Toy: a line"),
+    "hills": N_("Toy: two Gaussian hills"),
+    "blobs": N_("Toy: disjoint blobs"),
+    "drawn": N_("Draw your own"),
+    "fashion-mnist": N_("Fashion-MNIST (downloads once)"),
 }
-ARCH_LABELS = {"mlp": "MLP (fast)", "dcgan": "Convolutional (DCGAN)"}
+ARCH_LABELS = {"mlp": N_("MLP (fast)"), "dcgan": N_("Convolutional (DCGAN)")}
 LOSS_SHORT = {  # in plot legends ("D · JS", "D · WGAN-GP"), which must fit on one row
-    "js-minimax": "JS minimax",
-    "js": "JS",
-    "wgan": "WGAN",
-    "wgan-gp": "WGAN-GP",
-    "hinge": "Hinge",
-    "lsgan": "LSGAN",
+    "js-minimax": N_("JS minimax"),
+    "js": N_("JS"),
+    "wgan": N_("WGAN"),
+    "wgan-gp": N_("WGAN-GP"),
+    "hinge": N_("Hinge"),
+    "lsgan": N_("LSGAN"),
 }
 
 # The mode meter: one of three states (metrics.verdict), then a line of figures.
-METER_NOT_DIGITS = ("The samples do not look like digits to the classifier yet: whatever it files them under, "
-                    "they are far from any real digit.")
-METER_COLLAPSE = "Legible digits, but {which}: the generator has found what fools D and makes little else."
-METER_ALL_DIGITS = "Legible digits, all ten of them."
-METER_MISSING = "Legible digits; missing: {missing}."
-DUEL_INTRO = (
+METER_NOT_DIGITS = N_("The samples do not look like digits to the classifier yet: whatever it files them under, "
+                       "they are far from any real digit.")
+METER_COLLAPSE = N_("Legible digits, but {which}: the generator has found what fools D and makes little else.")
+METER_ALL_DIGITS = N_("Legible digits, all ten of them.")
+METER_MISSING = N_("Legible digits; missing: {missing}.")
+DUEL_INTRO = N_(
     "Two runs side by side: the **same networks, seed and fixed noise**; only the loss differs. With the "
     "default choice, the left generator (non-saturating JS) first draws blurry versions of many digits, then, "
     "after 20 to 45 seconds, **collapses onto one or two digits** (usually 1s) that stay legible: its meter "
@@ -67,20 +67,31 @@ def arch_choices() -> list[tuple[str, str]]:
     return [(label, key) for key, label in ARCH_LABELS.items()]
 
 
+UNKNOWN = {  # key_of's error, one whole sentence per kind of menu
+    "loss": N_("unknown loss {label}; choose one of: {choices}"),
+    "dataset": N_("unknown dataset {label}; choose one of: {choices}"),
+    "architecture": N_("unknown architecture {label}; choose one of: {choices}"),
+}
+
+
 def key_of(mapping: dict[str, str], label: str, what: str) -> str:
-    """The id for a label (ids are accepted too); ValueError naming the choices otherwise."""
+    """The id for a label (ids are accepted too); ValueError naming the choices otherwise, in the caller's language.
+    `what` names the menu: "loss", "dataset" or "architecture"."""
     if label in mapping:
         return label
     for key, value in mapping.items():
         if value == label:
             return key
-    raise ValueError(f"unknown {what} {label!r}; choose one of: {', '.join(mapping.values())}")
+    # Translators: {what} is a menu's name, left in English (an API parameter).
+    message = _(UNKNOWN[what]) if what in UNKNOWN else _("unknown {what} {label}; choose one of: {choices}")
+    choices = ", ".join(_(value) for value in mapping.values())
+    raise ValueError(message.format(what=what, label=repr(label), choices=choices))
 
 
 LESSONS = [
     {
-        "title": "1. Two networks, one game",
-        "text": (
+        "title": N_("1. Two networks, one game"),
+        "text": N_(
             "A **generator** G turns random noise *z* into an image. A **discriminator** D looks at an "
             "image and scores how *real* it seems. They train in turns: D learns to tell real digits "
             "from G's fakes, then G changes so that D scores its fakes higher. Neither ever sees the "
@@ -97,11 +108,11 @@ LESSONS = [
         "image": "healthy",
         "preset": "default",
         "tab": "train",
-        "button": "Try it: train the default model",
+        "button": N_("Try it: train the default model"),
     },
     {
-        "title": "2. The original loss: Jensen-Shannon",
-        "text": (
+        "title": N_("2. The original loss: Jensen-Shannon"),
+        "text": N_(
             "Goodfellow's 2014 GAN makes D a classifier (real = 1, fake = 0) and lets G **minimise "
             "log(1 - D(G(z)))**. At its best this minimises the Jensen-Shannon divergence between real "
             "and fake digits. The catch: when D wins clearly, D(G(z)) is near 0 and that loss is flat. "
@@ -120,12 +131,13 @@ LESSONS = [
         "image": "vanishing",
         "preset": "vanishing",
         "tab": "train",
-        "button": "Try it: the original minimax loss",
-        "toy": {"button": "See it on a toy: grid-js with the arrows", "preset": "grid-js", "views": (False, True)},
+        "button": N_("Try it: the original minimax loss"),
+        "toy": {"button": N_("See it on a toy: grid-js with the arrows"), "preset": "grid-js",
+                "views": (False, True)},
     },
     {
-        "title": "3. Mode collapse, and how to see it",
-        "text": (
+        "title": N_("3. Mode collapse, and how to see it"),
+        "text": N_(
             "MNIST has ten *modes*, the ten digits. A collapsed generator makes only a few of them, "
             "often one, because fooling D with one good digit is easier than learning all ten. The strip "
             "below is one run of the `collapse` preset over time (non-saturating JS loss, small MLPs, a "
@@ -148,11 +160,11 @@ LESSONS = [
         "story": "collapsed-js",
         "preset": "collapse",
         "tab": "duel",
-        "button": "Try it: duel JS vs Wasserstein",
+        "button": N_("Try it: duel JS vs Wasserstein"),
     },
     {
-        "title": "4. The Wasserstein GAN",
-        "text": (
+        "title": N_("4. The Wasserstein GAN"),
+        "text": N_(
             "WGAN (Arjovsky et al. 2017) replaces the classifier with a **critic** that scores "
             "realness on an open scale, and G maximises the critic's score of its fakes. When the "
             "critic is kept smooth (1-Lipschitz), real minus fake score estimates the *Wasserstein "
@@ -164,11 +176,11 @@ LESSONS = [
         "image": "wgan_gp",
         "preset": "wgan-gp",
         "tab": "train",
-        "button": "Try it: Wasserstein-GP on the collapse networks",
+        "button": N_("Try it: Wasserstein-GP on the collapse networks"),
     },
     {
-        "title": "5. Toys: mode collapse in two dimensions",
-        "text": (
+        "title": N_("5. Toys: mode collapse in two dimensions"),
+        "text": N_(
             "Eight Gaussian blobs on a ring are the simplest multi-modal data. The colours show D's "
             "opinion over the plane (orange = looks real), black dots are real samples, red dots are "
             "G's. The strip below is one run of `ring-js` over time: the JS GAN sits on one blob, D learns "
@@ -184,8 +196,8 @@ LESSONS = [
         "story": "ring-js",
         "preset": "ring-js",
         "tab": "train",
-        "button": "Try it: the ring with the JS loss",
-        "toy": {"button": "Try the views: ring-bend with the grid and arrows", "preset": "ring-bend",
+        "button": N_("Try it: the ring with the JS loss"),
+        "toy": {"button": N_("Try the views: ring-bend with the grid and arrows"), "preset": "ring-bend",
                 "views": (True, True)},
     },
 ]

@@ -9,15 +9,17 @@ import gradio as gr
 
 from ...config import Config
 from ...export.digit_map_picture import MAP_SIZE, digit_map_picture
+from ...i18n import N_
 from ...train.snapshots import Snapshot
 from .components import AtomicImage
+from .translate import L_
 
-MAP_LABEL = "Digit map: each dot a sample, at its digit's place (centre: unsure, or not a digit)"
+MAP_LABEL = N_("Digit map: each dot a sample, at its digit's place (centre: unsure, or not a digit)")
 
 
 def map_image(**kwargs: Any) -> AtomicImage:
     """The map's image component (PNG, not editable)."""
-    return AtomicImage(label=MAP_LABEL, format="png", type="numpy", interactive=False, height=MAP_SIZE,
+    return AtomicImage(label=L_(MAP_LABEL), format="png", type="numpy", interactive=False, height=MAP_SIZE,
                        **kwargs)
 
 

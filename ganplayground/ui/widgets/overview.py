@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from html import escape
 
+from ...i18n import N_, _
+
 # The diagram's parts: id -> (label, x, y, width). Boxes are 30 px high; arrows join them below.
 PARTS: dict[str, tuple[str, int, int, int]] = {
-    "noise": ("noise z", 8, 20, 78),
+    "noise": (N_("noise z"), 8, 20, 78),
     "g": ("G", 118, 20, 60),
-    "fake": ("fake samples", 210, 20, 110),
-    "real": ("real samples", 210, 96, 110),
+    "fake": (N_("fake samples"), 210, 20, 110),
+    "real": (N_("real samples"), 210, 96, 110),
     "d": ("D", 352, 58, 96),
-    "d_loss": ("D's loss", 482, 20, 86),
-    "g_loss": ("G's loss", 482, 96, 86),
+    "d_loss": (N_("D's loss"), 482, 20, 86),
+    "g_loss": (N_("G's loss"), 482, 96, 86),
 }
 ARROWS = [("noise", "g"), ("g", "fake"), ("fake", "d"), ("real", "d"), ("d", "d_loss"), ("d", "g_loss")]
 # What each step does to each part: "updates" (its weights change), "passes" (a gradient or the data flows through
@@ -28,14 +30,15 @@ LIT: dict[str, dict[str, str]] = {
 }
 LIT["both"] = {**LIT["d"], **LIT["g"], "d": "updates"}
 CAPTIONS = {
-    None: "How the two networks connect. Press D step or G step to see which parts each one updates.",
-    "d": "D step: D scores a batch of real and a batch of fake samples, and only D's weights move to tell them "
-         "apart better. G is frozen.",
-    "g": "G step: G's loss flows back through D, which stays frozen, into G; only G's weights move, so that D "
-         "will score its fakes as more real.",
-    "both": "Step: D's updates (as many as the critic steps) then one G update: the two halves in turn.",
+    None: N_("How the two networks connect. Press D step or G step to see which parts each one updates."),
+    "d": N_("D step: D scores a batch of real and a batch of fake samples, and only D's weights move to tell them "
+            "apart better. G is frozen."),
+    "g": N_("G step: G's loss flows back through D, which stays frozen, into G; only G's weights move, so that D "
+            "will score its fakes as more real."),
+    "both": N_("Step: D's updates (as many as the critic steps) then one G update: the two halves in turn."),
 }
-STYLE = {"updates": ("#d55e00", "#ffffff", "updates"), "passes": ("#fbe3d1", "#1a1a1a", "gradient passes"),
+# Translators: "updates" and "gradient passes" are written under a part of the model overview (a small box)
+STYLE = {"updates": ("#d55e00", "#ffffff", N_("updates")), "passes": ("#fbe3d1", "#1a1a1a", N_("gradient passes")),
          "used": ("#fbe3d1", "#1a1a1a", "")}
 BOX_HEIGHT = 30
 
@@ -61,10 +64,10 @@ def _box(part: str, state: str | None) -> str:
     parts = [f'<rect x="{x}" y="{y}" width="{w}" height="{BOX_HEIGHT}" rx="6" fill="{fill}" stroke="{stroke}" '
              f'stroke-width="{width}"/>',
              f'<text x="{x + w / 2}" y="{text_y}" text-anchor="middle" font-size="12" fill="{ink}" '
-             f'font-weight="{600 if state else 400}">{escape(label, quote=False)}</text>']
+             f'font-weight="{600 if state else 400}">{escape(_(label), quote=False)}</text>']
     if note:
         parts.append(f'<text x="{x + w / 2}" y="{y + 25}" text-anchor="middle" font-size="9.5" fill="{ink}">'
-                     f'{escape(note, quote=False)}</text>')
+                     f'{escape(_(note), quote=False)}</text>')
     return "".join(parts)
 
 
@@ -78,7 +81,7 @@ def overview_html(step: str | None = None) -> str:
         arrows.append(f'<line x1="{x1}" y1="{y1}" x2="{x2 - 4}" y2="{y2}" stroke="{"#1a1a1a" if on else "#a1a1aa"}" '
                       f'stroke-width="{2 if on else 1.2}" marker-end="url(#gp-head)"/>')
     boxes = "".join(_box(part, lit.get(part)) for part in PARTS)
-    caption = CAPTIONS[step if step in CAPTIONS else None]
+    caption = _(CAPTIONS[step if step in CAPTIONS else None])
     return (f'<figure class="gp-overview" style="margin:0">'
             f'<svg viewBox="0 0 576 136" width="100%" style="max-width:720px" role="img" '
             f'aria-label="{escape(_summary(step), quote=True)}" '
@@ -90,8 +93,10 @@ def overview_html(step: str | None = None) -> str:
 
 def _summary(step: str | None) -> str:
     """The diagram in words, for screen readers."""
-    base = ("Model overview: noise goes into G, which makes fake samples; D scores fake and real samples; "
-            "D's score gives D's loss and G's loss.")
+    base = _("Model overview: noise goes into G, which makes fake samples; D scores fake and real samples; "
+             "D's score gives D's loss and G's loss.")
     lit = LIT.get(step or "", {})
-    updated = [PARTS[p][0] for p, s in lit.items() if s == "updates"]
-    return f"{base} Lit: the parts this step used; updated: {', '.join(updated)}." if updated else base
+    updated = [_(PARTS[p][0]) for p, s in lit.items() if s == "updates"]
+    if not updated:
+        return base
+    return base + " " + _("Lit: the parts this step used; updated: {parts}.").format(parts=", ".join(updated))

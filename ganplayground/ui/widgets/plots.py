@@ -21,14 +21,16 @@ from typing import Any
 import pandas as pd
 
 from ...config import LOSS_NAMES
-from ...export.palette import SWITCH_COLOR, loss_hues
+from ...export.palette import D_OUTPUT_HUES, SWITCH_COLOR, loss_hues
+from ...i18n import N_
 from .labels import LOSS_SHORT
 
 MAX_POINTS = 300
 VISIT_SHARE = 0.01  # a toy blob counts as visited once it held at least 1% of the points
-SWITCH = "loss switched"  # the grey vertical line at each mid-run loss switch
+SWITCH = N_("loss switched")  # the grey vertical line at each mid-run loss switch
 LOSS_KINDS = ("D", "G")  # short: a legend is one row, and a narrow plot cuts off what does not fit
-D_OUTPUT_KINDS = ("D(real)", "D(fake)", "Wasserstein estimate")
+D_OUTPUT_KINDS = ("D(real)", "D(fake)", N_("Wasserstein estimate"))
+WORDS = (SWITCH, D_OUTPUT_KINDS[2])  # the series named in words (the others: ids and symbols), translated where shown
 
 Row = tuple[float, float, str]
 
@@ -48,8 +50,8 @@ COVERAGE_COLORS = {**{short_loss(loss): loss_hues(loss)[0] for loss in LOSS_NAME
                    SWITCH: SWITCH_COLOR}
 # D's outputs keep their colours across a switch (six per-loss names overflow the legend); their lines break
 # at the switch instead, as D(real) is a probability under JS and a raw score under Wasserstein.
-D_OUTPUT_COLORS = {"D(real)": "#0f766e", "D(fake)": "#dc2626", "Wasserstein estimate": "#7c3aed",
-                   SWITCH: SWITCH_COLOR}
+D_OUTPUT_COLORS = {**D_OUTPUT_HUES, SWITCH: SWITCH_COLOR}
+SERIES_COLORS = {**LOSS_COLORS, **COVERAGE_COLORS, **D_OUTPUT_COLORS}  # every series name any plot draws
 
 
 def _downsample(history: list[Any], max_points: int = MAX_POINTS) -> list[Any]:
@@ -102,12 +104,13 @@ def _frame(points: Iterable[tuple[float, float, str, int]], names: Iterable[str]
     return pd.DataFrame(rows, columns=["step", "value", "series"])
 
 
-def shown(frame: pd.DataFrame | None) -> list[str]:
-    """The series with data, in order of appearance (the loss switch line last): the plot's legend."""
+def shown(frame: pd.DataFrame | None, switch: str = SWITCH) -> list[str]:
+    """The series with data, in order of appearance (the loss switch line, named `switch`, last): the plot's
+    legend."""
     if frame is None or not len(frame):
         return []
     names = list(dict.fromkeys(frame.loc[frame["value"].notna(), "series"]))
-    return [n for n in names if n != SWITCH] + [n for n in names if n == SWITCH]
+    return [n for n in names if n != switch] + [n for n in names if n == switch]
 
 
 def has_data(frame: pd.DataFrame | None) -> bool:

@@ -12,14 +12,19 @@ import re
 from collections.abc import Callable, Sequence
 from urllib.parse import quote
 
-from ...classroom.classes import RunRecord
+from ...classroom.classes import Member, RunRecord
+from ...classroom.experiment_words import arm_label
+from ...export.palette import VERDICT_HUES
+from ...i18n import N_, _, ngettext, number
 from .labels import LOSS_LABELS
 
-VERDICTS = {"collapse": ("collapse", "#b91c1c"), "healthy": ("healthy", "#15803d"),
-            "illegible": ("not digits yet", "#6b7280")}
-SORTS = {"newest": "Newest first", "oldest": "Oldest first", "name": "Name", "digits": "Most digits first",
-         "verdict": "Verdict"}
+# Translators: a run's verdict on the class wall: its generator collapsed onto a few digits
+VERDICTS = {"collapse": (N_("collapse"), VERDICT_HUES["collapse"]), "healthy": (N_("healthy"), VERDICT_HUES["healthy"]),
+            "illegible": (N_("not digits yet"), VERDICT_HUES["illegible"])}
+SORTS = {"newest": N_("Newest first"), "oldest": N_("Oldest first"), "name": N_("Name"),
+         "digits": N_("Most digits first"), "verdict": N_("Verdict")}
 ALL = "all"
+NO_RUNS = N_("No runs yet: they appear here as soon as a student presses Start.")
 
 
 def escape_md(text: str) -> str:
@@ -29,27 +34,48 @@ def escape_md(text: str) -> str:
 
 
 def loss_label(loss: str) -> str:
-    return LOSS_LABELS.get(loss, loss)
+    return _(LOSS_LABELS[loss]) if loss in LOSS_LABELS else loss
+
+
+def member_name(record: RunRecord | Member) -> str:
+    """A run's student: the name typed, or "Student 7" in the reader's language for one who typed none (the class
+    stores that default in English)."""
+    return _("Student {n}").format(n=record.number) if record.name == f"Student {record.number}" else record.name
 
 
 def outcome_words(record: RunRecord) -> str:
     """Prediction against outcome in a few words: "predicted 4 · drew 1 of 10" (or what is known of it)."""
     parts = []
     if record.prediction.digits is not None:
-        parts.append(f"predicted {record.prediction.digits}")
+        parts.append(_("predicted {n}").format(n=record.prediction.digits))
     if record.digits_covered is not None:
-        rough = ", not legible yet" if record.verdict == "illegible" else ""
-        parts.append(f"{'drew' if record.finished else 'drawing'} {record.digits_covered} of 10{rough}")
+        n, rough = record.digits_covered, record.verdict == "illegible"
+        if record.finished:
+            drew = _("drew {n} of 10, not legible yet") if rough else _("drew {n} of 10")
+        else:
+            drew = _("drawing {n} of 10, not legible yet") if rough else _("drawing {n} of 10")
+        parts.append(drew.format(n=n))
     if record.prediction.comes_back is not None:
-        parts.append(f"said digits {'come' if record.prediction.comes_back else 'do not come'} back")
+        parts.append(_("said digits come back") if record.prediction.comes_back else _("said digits do not come back"))
     return " · ".join(parts)
 
 
 def run_title(record: RunRecord) -> str:
     """How a menu names a run: "Student 7 · JS (non-saturating) · 8× · JS"."""
-    arm = f" · {record.arm['label']}" if record.arm and record.arm.get("label") else ""
-    side = f" ({record.settings.get('side')})" if record.settings.get("side") else ""
-    return f"{record.name}{side} · {loss_label(record.loss)}{arm}"
+    arm = f" · {_arm_label(record.arm)}" if record.arm and record.arm.get("label") else ""
+    side = f" ({_(SIDES.get(record.settings['side'], record.settings['side']))})" if record.settings.get("side") else ""
+    return f"{member_name(record)}{side} · {loss_label(record.loss)}{arm}"
+
+
+SIDES = {"left": N_("left"), "right": N_("right")}  # a duel's two sides
+
+
+def _arm_label(arm: dict) -> str:
+    """An experiment arm's label in the reader's language (the stored one is English)."""
+    try:
+        return arm_label(str(arm["knob"]), arm["value"], str(arm["loss"]))
+    except (KeyError, TypeError, ValueError):
+        return str(arm.get("label", ""))
 
 
 def choose(records: Sequence[RunRecord], sort: str = "newest", loss: str = ALL, verdict: str = ALL) -> list[RunRecord]:
@@ -71,28 +97,32 @@ def card(record: RunRecord, cut_off: bool = False) -> str:
     if record.thumbnail and not record.hidden:
         src = (f"/api/classes/{quote(record.code)}/runs/{quote(record.id)}/thumbnail.png"
                f"?v={int(record.updated_at * 1000)}")
-        picture = f'<img src="{src}" alt="{e(record.name)}: latest samples">'
+        alt = _("{name}: latest samples").format(name=member_name(record))
+        picture = f'<img src="{src}" alt="{e(alt)}">'
     else:
-        picture = '<div class="noimg" role="img" aria-label="no picture yet"></div>'
-    words, colour = VERDICTS.get(record.verdict or "", ("no reading yet", "#9ca3af"))
-    state = "finished" if record.finished else "cut off by a server restart" if cut_off else "training"
+        picture = f'<div class="noimg" role="img" aria-label="{e(_("no picture yet"))}"></div>'
+    words, colour = VERDICTS.get(record.verdict or "", (N_("no reading yet"), VERDICT_HUES["none"]))
+    state = _("finished") if record.finished else _("cut off by a server restart") if cut_off else _("training")
+    progress = _("step {step} · {seconds} s · {device}").format(step=number(record.step),
+                                                                 seconds=number(round(record.seconds)),
+                                                                 device=record.device)
     lines = [f'<div class="name">{e(run_title(record))}</div>',
-             f'<span class="gp-badge" style="background:{colour}">{e(words)}</span> {e(state)}',
-             f"<div>step {record.step:,} · {record.seconds:.0f} s · {e(record.device)}</div>"]
+             f'<span class="gp-badge" style="background:{colour}">{e(_(words))}</span> {e(state)}',
+             f"<div>{e(progress)}</div>"]
     outcome = outcome_words(record)
     if outcome:
         lines.append(f"<div>{e(outcome)}</div>")
     if record.hidden:
-        lines.append("<div><em>hidden from the class</em></div>")
+        lines.append(f"<div><em>{e(_('hidden from the class'))}</em></div>")
     classes = "gp-card hidden-run" if record.hidden else "gp-card"
     return f'<div class="{classes}">{picture}{"".join(lines)}</div>'
 
 
 def wall_html(records: Sequence[RunRecord], cut_off: Callable[[RunRecord], bool] = lambda r: False,
-              empty: str = "No runs yet: they appear here as soon as a student presses Start.") -> str:
-    """The wall: the cards in the order given, or a line saying it is empty."""
+              empty: str = NO_RUNS) -> str:
+    """The wall: the cards in the order given, or a line saying it is empty (`empty`: an N_-marked message)."""
     if not records:
-        return f"<p>{html.escape(empty)}</p>"
+        return f"<p>{html.escape(_(empty))}</p>"
     return '<div class="gp-wall">' + "".join(card(r, cut_off(r)) for r in records) + "</div>"
 
 
@@ -100,5 +130,8 @@ def summary(records: Sequence[RunRecord]) -> str:
     """A line over the wall: how many runs, finished, and each verdict."""
     finished = sum(r.finished for r in records)
     counts = {v: sum(r.verdict == v for r in records) for v in VERDICTS}
-    verdicts = ", ".join(f"{n} {VERDICTS[v][0]}" for v, n in counts.items() if n)
-    return f"**{len(records)} runs**, {finished} finished" + (f" · {verdicts}" if verdicts else "")
+    verdicts = ", ".join(_("{n} {verdict}").format(n=number(n), verdict=_(VERDICTS[v][0]))
+                         for v, n in counts.items() if n)
+    runs = ngettext("**{n} run**, {finished} finished", "**{n} runs**, {finished} finished", len(records)).format(
+        n=number(len(records)), finished=number(finished))
+    return runs + (f" · {verdicts}" if verdicts else "")
