@@ -18,7 +18,7 @@ from ..train.drawings import LINK_MAX_CHARS, DrawingError, decode_drawing
 from .classes import normal_code
 
 TABS = ("train", "duel", "explore", "learn")
-PARAMS = ("class", "preset", "loss", "seed", "tab", "lesson", "autostart", "simple", "draw", "lang")
+PARAMS = ("class", "preset", "loss", "seed", "tab", "lesson", "autostart", "simple", "draw", "lang", "projector")
 DRAW_PRESET = "draw"  # a link with a drawing and no preset opens this one
 FIELDS = {"class": "class_code"}  # a parameter whose SetUp field has another name (`class` is Python's)
 NEW_CLASS = "new"  # ?class=new: open the Class tab ready to start a class
@@ -43,6 +43,7 @@ class SetUp:
     class_code: str | None = None  # ?class=CODE: join that class (a 6-character code), or "new" to start one
     draw: str | None = None  # a drawing's code (train.drawings, at most LINK_MAX_CHARS): the drawn dataset on it
     lang: str | None = None  # the page's language (i18n.LANGUAGES); the page itself reads it from ?lang=
+    projector: bool = False  # the view for a teacher's screen: big samples and verdict, only Start, loss and Stop
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ def _read(key: str, value: str, lessons: int) -> tuple[object, str]:
         number = _whole(value, 1, lessons)
         return (number, "") if number is not None else (None, _("the lessons are numbered 1 to {n}").format(
             n=lessons))
-    # autostart, simple: on/off switches
+    # autostart, simple, projector: on/off switches
     flag = value.strip().lower()
     if flag in YES:
         return True, ""

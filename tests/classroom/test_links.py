@@ -234,3 +234,12 @@ def test_a_links_notes_come_out_in_the_current_language() -> None:
     with use_language("es"):
         notes = read("seed=-1").notes
     assert notes and "ignored" not in notes[0] and "seed=-1" in notes[0]
+
+
+def test_projector_is_an_on_off_switch_that_survives_a_round_trip() -> None:
+    setup = parse_query("preset=collapse&projector=1", lessons=5).setup
+    assert setup.projector and not setup.simple
+    assert to_query(setup) == "preset=collapse&projector=1"
+    assert parse_query(to_query(setup), lessons=5).setup == setup
+    link = parse_query("projector=maybe", lessons=5)
+    assert not link.setup.projector and link.notes == ("ignored: projector=maybe (use 1 for on or 0 for off)",)

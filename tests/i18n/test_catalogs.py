@@ -4,7 +4,6 @@ the compiled catalogs and the template are in step with the code; a visitor gets
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
 from babel.messages.mofile import read_mo

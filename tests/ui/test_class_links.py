@@ -44,8 +44,8 @@ def visible(output) -> bool | None:
 def test_a_page_without_a_link_changes_nothing(page: Page) -> None:
     links = page.links
     out = open_link(page, "")
-    assert set(out) == {links.note, links.lesson_target}
-    assert out[links.note]["visible"] is False and out[links.lesson_target] == ""
+    assert set(out) == {links.note, links.lesson_target, links.views}
+    assert out[links.note]["visible"] is False and out[links.lesson_target] == "" and out[links.views] == ""
 
 
 def test_a_link_picks_the_tab_preset_loss_and_seed_of_both_forms(page: Page) -> None:
@@ -123,6 +123,17 @@ def test_the_simple_view_hides_settings_and_advanced_knobs_and_offers_a_way_back
     assert all(visible(back[part]) is True for part in (form.preset, duel.preset, duel.seed, duel.budget, links.share,
                                                        *page.train.advanced))
     assert visible(back[links.show_all]) is False
+
+
+def test_the_projector_view_hides_what_the_simple_view_hides_and_marks_the_page_for_its_css(page: Page) -> None:
+    links = page.links
+    out = open_link(page, "preset=collapse&projector=1")
+    assert out[links.views] == "projector"  # VIEW_JS puts gp-projector on the page's body
+    for part in (page.train.form.preset, links.share, *page.train.advanced):
+        assert visible(out[part]) is False, part
+    assert "projector view" in out[links.note]["value"]
+    assert open_link(page, "simple=1&projector=1")[links.views] == "simple projector"
+    assert open_link(page, "preset=collapse")[links.views] == ""
 
 
 def test_a_lesson_link_opens_the_learn_tab_at_that_lesson(page: Page) -> None:
@@ -229,7 +240,7 @@ def test_read_link_through_the_api_returns_the_set_up_and_notes(client: Client) 
     result = client.predict("preset=collapse&tab=duel&simple=1&foo=1", api_name="/read_link")
     assert result["setup"]["preset"] == "collapse" and result["setup"]["tab"] == "duel" and result["setup"]["simple"]
     assert result["notes"] == ["ignored: foo=1 (unknown parameter; a link reads class, preset, loss, seed, tab, "
-                               "lesson, autostart, simple, draw, lang)"]
+                               "lesson, autostart, simple, draw, lang, projector)"]
     assert result["query"] == "preset=collapse&tab=duel&simple=1"
 
 

@@ -18,6 +18,7 @@ from ...presets import PRESETS
 from ...train.drawings import LINK_MAX_CHARS, DrawingError, decode_drawing
 from ..widgets.inputs import number
 from ..widgets.labels import DATASET_LABELS, LESSONS, LOSS_LABELS, key_of
+from ..widgets.responsive import VIEW_JS
 from ..widgets.translate import L_
 from ..widgets.wall import escape_md as escape
 from .duel_tab import DuelTab, duel_presets
@@ -77,7 +78,8 @@ def link_note(setup: SetUp, notes: list[str], had_query: bool) -> str:
             _("loss *{name}*").format(name=_(LOSS_LABELS.get(setup.loss, setup.loss))) if setup.loss else "",
             _("seed {seed}").format(seed=setup.seed) if setup.seed is not None else "",
             _("lesson {n}").format(n=setup.lesson) if setup.lesson else tab,
-            _("simple view") if setup.simple else "", _("started at once") if setup.autostart else ""]
+            _("simple view") if setup.simple else "", _("projector view") if setup.projector else "",
+            _("started at once") if setup.autostart else ""]
     done = [d for d in done if d]
     lines = [_("**Class link:** opened with {what}.").format(what=" · ".join(done))] if done else []
     lines += [f"⚠ {escape(note)}" for note in notes]
@@ -115,6 +117,7 @@ class ClassLinks:
             self.box = gr.Textbox(label=L_("Link for your class (copy it)"), interactive=False, buttons=["copy"],
                                   elem_id="share-link")
         self.lesson_target = gr.Textbox(visible=False)  # the lesson to scroll to
+        self.views = gr.Textbox(visible=False)  # the page's views ("simple projector"), for VIEW_JS
         self.page_tab = gr.Textbox(visible=False)  # filled by SHARE_JS
         self.page_address = gr.Textbox(visible=False)  # filled by SHARE_JS
 
@@ -126,6 +129,7 @@ class ClassLinks:
         opened = loaded.then(self.on_open, inputs=[train.session, *form.values, *duel.form], outputs=self._outputs,
                              api_visibility="private", show_progress="hidden")
         opened.then(None, inputs=[self.lesson_target], outputs=None, js=LESSON_JS)
+        opened.then(None, inputs=[self.views], outputs=None, js=VIEW_JS)
         self.show_all.click(self.on_show_all, inputs=None, outputs=self._hidden_parts, api_visibility="private")
         share_inputs = [form.preset, form.loss, form.seed, duel.preset, duel.seed, self.options, form.dataset,
                         form.drawing, self.page_tab, self.page_address]  # SHARE_JS fills the last two
@@ -147,7 +151,7 @@ class ClassLinks:
         train, duel = self.train, self.duel
         return [self.tabs, *train.form.values, train.form.preset_info, train.draw.canvas, *duel.form, self.note,
                 self.show_all,
-                self.share, self.lesson_target, train.status, train.timer, *duel.statuses, duel.timer,
+                self.share, self.lesson_target, self.views, train.status, train.timer, *duel.statuses, duel.timer,
                 *train.advanced]
 
     # --- opening a link ---------------------------------------------------------------------------
@@ -185,8 +189,10 @@ class ClassLinks:
             note = self._autostart(token, setup, form, duel_form, out)
             if note:
                 notes.append(note)
-        if setup.simple:
+        if setup.simple or setup.projector:  # the projector view hides what the simple view does, and more (CSS)
             self._simple_view(out)
+        out[self.views] = " ".join(name for name, on in (("simple", setup.simple), ("projector", setup.projector))
+                                   if on)
         text = link_note(setup, notes, bool(query_pairs(request)))
         out[self.note] = gr.update(value=text, visible=bool(text))
         out[self.lesson_target] = str(setup.lesson) if setup.lesson else ""

@@ -71,7 +71,7 @@ class TrainTab:
     def _build_controls(self) -> None:
         self.form.build_top()
         self.draw.build_canvas(self.form.drawing)
-        with gr.Row():
+        with gr.Row(elem_id="train-buttons"):
             self.start = gr.Button(L_("Start"), variant="primary", elem_id="start")
             self.pause = gr.Button(L_("Pause"), elem_id="pause")
             self.step = gr.Button(L_("Step"), elem_id="step")

@@ -13,6 +13,8 @@ from typing import Any
 
 import gradio as gr
 
+from .responsive import HEAD as RESPONSIVE_HEAD
+
 os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
 os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "500")
 
@@ -51,5 +53,5 @@ def theme() -> gr.themes.Base:
 def launch_options() -> dict[str, Any]:
     """What `Blocks.launch` gets: the theme and CSS, no run history kept in the browser (a classroom's machines
     are shared), the API link in the footer, the upload cap, and errors shown as their plain messages."""
-    return {"theme": theme(), "css": CSS, "run_history": False, "footer_links": ["api"],
-            "max_file_size": MAX_FILE_SIZE, "show_error": True}
+    return {"theme": theme(), "css": CSS, "head": RESPONSIVE_HEAD, "run_history": False,
+            "footer_links": ["api"], "max_file_size": MAX_FILE_SIZE, "show_error": True}
