@@ -1,6 +1,6 @@
 """Accessibility in a real browser: axe-core finds no critical or serious problem on any tab or on a class's wall
 beyond the Gradio-internal ones listed (docs/accessibility.md), the sample grid's text alternative says what the
-run draws, and Start, Pause and the Explore sliders work from the keyboard alone."""
+run draws, and Start, Pause, the loss switch, Stop and the Explore sliders work from the keyboard alone."""
 
 from __future__ import annotations
 
@@ -80,6 +80,16 @@ def test_start_pause_and_a_slider_work_from_the_keyboard_and_the_samples_say_wha
         page.locator("#start").focus()
         _press_on(page, "#pause", "Space")
         wait(lambda: "Paused" in status.inner_text() or "paused" in status.inner_text(), 30, "paused by Space")
+
+        checked = page.locator("#loss input:checked")
+        before_loss = checked.get_attribute("value")
+        checked.focus()
+        page.keyboard.press("ArrowDown")  # a radio group moves its choice with the arrow keys
+        wait(lambda: page.locator("#loss input:checked").get_attribute("value") != before_loss, 10,
+             "the loss switched by an arrow key")
+        wait(lambda: "Switched to" in status.inner_text(), 30, "the switch in the status")
+        _press_on(page, "#stop", "Enter")
+        wait(lambda: "Stopped" in status.inner_text(), 30, "stopped by Enter")
 
         page.get_by_role("tab", name="Explore").click()
         slider = page.locator("#latent-1 input[type=range]")
