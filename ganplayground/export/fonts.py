@@ -14,7 +14,6 @@ from PIL import ImageFont
 FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 CJK_FONT = FONT_DIR / "GANPlaygroundSansCJK-Regular.otf"
 CJK_FAMILY = "GANPlayground Sans CJK"  # renamed: a subset is a modified font (OFL), and no system font clashes
-ZH_CATALOG = Path(__file__).resolve().parent.parent / "i18n" / "locales" / "zh" / "LC_MESSAGES" / "messages.po"
 # Characters the pictures may draw beyond the catalog: ASCII, the punctuation of captions, Babel's zh dates.
 EXTRA = "".join(chr(c) for c in range(0x20, 0x7F)) + "·×→–—…σ≈°%年月日，。：；、（）“”！？"
 
@@ -51,12 +50,11 @@ def caption_font(size: int, text: str) -> ImageFont.FreeTypeFont | ImageFont.Ima
     return ImageFont.load_default(size=size)
 
 
-def catalog_characters(po_path: Path = ZH_CATALOG) -> set[str]:
-    """Every character of the catalog's translations (msgstr values, plural forms included)."""
-    from babel.messages.pofile import read_po
+def catalog_characters(code: str = "zh") -> set[str]:
+    """Every character of a language's translations (msgstr values, plural forms included)."""
+    from ..i18n import maintain
 
-    with po_path.open("rb") as f:
-        catalog = read_po(f)
+    catalog = maintain.read(code)
     chars: set[str] = set()
     for message in catalog:
         if message.id:

@@ -22,6 +22,7 @@ from .tabs.explore_tab import ExploreTab
 from .tabs.header import Header
 from .tabs.learn_tab import LearnTab
 from .tabs.train_tab import TrainTab
+from .widgets.overview import overview_html
 from .widgets.theme import launch_options
 from .widgets.translate import LocalizedBlocks, page_i18n
 
@@ -55,7 +56,9 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
             for tab in (page.train, page.duel, page.explore, page.learn, page.klass):
                 tab.build()
         loaded = header.wire(demo, [(page.train.timer, lambda s: s.run is not None),
-                                    (page.duel.timer, lambda s: bool(s.duel))])
+                                    (page.duel.timer, lambda s: bool(s.duel))],
+                             texts=[(page.train.slow_motion.overview, lambda: overview_html(None)),
+                                    (page.klass.where, page.klass.where_text)])
         joined = page.klass.wire_open(loaded, tabs)  # a class link joins before the link's set-up can autostart
         links.wire(joined, tabs, page.train, page.duel)
         page.learn.wire(tabs, page.train.form, page.duel.preset, page.train.draw, s)

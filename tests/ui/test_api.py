@@ -67,7 +67,8 @@ def test_a_duel_through_the_api_gives_each_side_a_meter_and_curves(client: Clien
     sides: list[dict] = [{}, {}]  # what the page would show: the latest output of each that was not skipped
     while True:
         out = client.predict(token, api_name="/duel_poll")
-        assert len(out) == 2 * n + 3  # both sides' outputs, the timer, both maps (the poll's state is not in the API)
+        # both sides' outputs, the timer, both maps, both grids' words (the poll's state is not in the API)
+        assert len(out) == 2 * n + 5
         for i, side in enumerate(sides):
             side.update({k: v for k, v in zip(DUEL_SIDE_OUTPUTS, out[i * n:(i + 1) * n], strict=True)
                          if v and v != {"__type__": "update"}})  # a skipped output comes as a bare update

@@ -90,7 +90,7 @@ def test_every_documented_endpoint_answers_as_the_table_says(client: Client, tmp
     left, right, _ = call("/duel_start", me, "collapse", "js", "wgan-gp", 0, 10)
     assert "JS, non-saturating" in left + right or "Waiting" in left + right
     duel = wait_for(lambda: (d := call("/duel_poll", me)) and isinstance(d[0], str) and d, 60, "the duel's grid")
-    assert len(duel) == 2 * 7 + 1 + 2  # the sides, the timer, the two digit maps
+    assert len(duel) == 2 * 7 + 1 + 2 + 2  # the sides, the timer, the two digit maps, the two grids in words
     assert len(call("/duel_stop", me)) == 2
     time.sleep(0.5)
     assert Image.open(call("/duel_gif", me)).format == "GIF"

@@ -43,7 +43,8 @@ def test_train_watch_stop_and_explore_in_a_real_browser(app_url: str, tmp_path: 
     with playwright.sync_playwright() as p:
         browser = launch(p)
         page = open_app(browser, app_url)
-        assert "CPU" in page.locator("#device").inner_text() or "GPU" in page.locator("#device").inner_text()
+        device = page.locator("#device")  # worded as the page loads, in the reader's language
+        wait(lambda: "CPU" in device.inner_text() or "GPU" in device.inner_text(), 30, "the device line")
 
         click_start(page)
         image = page.locator("#samples img")

@@ -71,11 +71,11 @@ def test_start_pause_and_a_slider_work_from_the_keyboard_and_the_samples_say_wha
         page = open_app(browser, app_url)
         status = page.locator("#status")
         page.wait_for_timeout(2000)  # the page's session first (a click before it is refused politely)
-        page.get_by_label("Preset").focus()  # (the language menu above it reloads the page in the new language)
+        page.get_by_label("Preset").focus()
         _press_on(page, "#start", "Enter")
         wait(lambda: "Training" in status.inner_text(), 30, "training started by Enter on Start")
-        picture = page.locator("#samples img")
-        wait(lambda: re.search(r"generated digits at step [\d,]+", picture.get_attribute("alt") or ""), 60,
+        words = page.locator("#samples-text")  # read beside the grid by a screen reader, hidden from sight
+        wait(lambda: re.search(r"generated digits at step [\d,]+", words.text_content() or ""), 60,
              "the sample grid's text alternative")
         page.locator("#start").focus()
         _press_on(page, "#pause", "Space")
@@ -84,9 +84,10 @@ def test_start_pause_and_a_slider_work_from_the_keyboard_and_the_samples_say_wha
         checked = page.locator("#loss input:checked")
         before_loss = checked.get_attribute("value")
         checked.focus()
-        page.keyboard.press("ArrowDown")  # a radio group moves its choice with the arrow keys
+        page.keyboard.press("Tab")  # Gradio's radio choices are each a stop of Tab (its arrow keys do not move them)
+        page.keyboard.press("Space")
         wait(lambda: page.locator("#loss input:checked").get_attribute("value") != before_loss, 10,
-             "the loss switched by an arrow key")
+             "the loss switched by Tab and Space")
         wait(lambda: "Switched to" in status.inner_text(), 30, "the switch in the status")
         _press_on(page, "#stop", "Enter")
         wait(lambda: "Stopped" in status.inner_text(), 30, "stopped by Enter")

@@ -55,9 +55,13 @@ class ClassTab:
         """At the top level of the page (see header.py): what this browser remembers of its classes."""
         self.memory = gr.BrowserState({}, storage_key="ganplayground-class")
 
+    def where_text(self) -> str:
+        """Where the class data is kept, in the reader's language."""
+        return f"_{self.pg.classes.where}_"
+
     def build(self) -> None:
         with gr.Tab(L_("Class"), id="class"):
-            gr.Markdown(lambda: f"_{self.pg.classes.where}_", elem_id="class-where")  # a sentence per page load
+            self.where = gr.Markdown("", elem_id="class-where")  # worded as the page loads (Header.wire's texts)
             self._build_student()
             self.teacher.build()
             self.timer = gr.Timer(POLL_SECONDS, active=False)

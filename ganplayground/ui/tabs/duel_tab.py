@@ -15,6 +15,7 @@ from ...presets import PRESETS, get_preset
 from ..server.playground import Playground
 from ..server.runs import Run
 from ..widgets import plots
+from ..widgets.alt_text import description_box, samples_alt
 from ..widgets.charts import coverage_plot, curve_plot, histogram_plot, plot_update, poll_state
 from ..widgets.components import AtomicImage
 from ..widgets.inputs import error, number
@@ -84,26 +85,28 @@ class DuelTab:
                 self.stop = gr.Button(L_("Stop duel"), variant="stop", elem_id="duel-stop")
             with gr.Row():
                 built = [self._build_side(side) for side in SIDES]
-            self.sides = [side for side, _map in built]
-            self.maps = [digit_map for _side, digit_map in built]  # after both sides in /duel_poll: its order stays
+            self.sides = [side for side, _map, _text in built]
+            self.maps = [digit_map for _side, digit_map, _text in built]  # after both sides in /duel_poll: its order
+            self.descriptions = [text for _side, _map, text in built]  # stays (the grids' words come last)
             self.timer = gr.Timer(1.0, active=False)
             self.seen = gr.State(None)
             self.gif.build()
             self._wire()  # inside the tab: its API endpoints too
 
     @staticmethod
-    def _build_side(side: str) -> tuple[Side, Any]:
+    def _build_side(side: str) -> tuple[Side, Any, Any]:
         with gr.Column():
             status = gr.Markdown("", elem_classes="gp-status", elem_id=f"duel-status-{side}")
             narrator = gr.Markdown("", elem_classes="gp-narrator", elem_id=f"duel-narrator-{side}")
             samples = AtomicImage(label=L_(SAMPLES_LABELS[side]), format="png", type="numpy", interactive=False,
                                   height=360, elem_classes="gp-pixels")
+            description = description_box(f"duel-samples-text-{side}")
             meter = gr.Markdown("", elem_classes="gp-meter", elem_id=f"duel-meter-{side}")
             histogram = histogram_plot(elem_id=f"duel-histogram-{side}")
             digit_map = map_image(elem_id=f"duel-map-{side}")
             coverage = coverage_plot(elem_id=f"duel-coverage-{side}")
             losses = curve_plot(L_("Losses"), plots.LOSS_COLORS, elem_id=f"duel-losses-{side}")
-        return Side(samples, losses, histogram, meter, coverage, narrator, status), digit_map
+        return Side(samples, losses, histogram, meter, coverage, narrator, status), digit_map, description
 
     @property
     def form(self) -> list[Any]:
@@ -120,7 +123,8 @@ class DuelTab:
                          outputs=[*self.statuses, self.timer],
                          api_name="duel_start")
         self.stop.click(self.on_stop, inputs=[s], outputs=self.statuses, api_name="duel_stop")
-        outputs = [*self.sides[0].outputs, *self.sides[1].outputs, self.timer, self.seen, *self.maps]
+        outputs = [*self.sides[0].outputs, *self.sides[1].outputs, self.timer, self.seen, *self.maps,
+                   *self.descriptions]
         self.timer.tick(self.on_poll, inputs=[s, self.seen], outputs=outputs, api_name="duel_poll", **LIVE)
         self.gif.wire()
 
@@ -171,12 +175,13 @@ class DuelTab:
         last_versions, sent = poll_state(seen, 2)
         out: dict[Any, Any] = {}
         versions = [run.version for run in session.duel]  # before reading the snapshots: never skip a newer one
-        for side, digit_map, run, version, last, side_sent in zip(self.sides, self.maps, session.duel, versions,
-                                                                  last_versions, sent, strict=True):
+        for i, (side, run, version, last, side_sent) in enumerate(zip(self.sides, session.duel, versions,
+                                                                      last_versions, sent, strict=True)):
             out[side.status] = self.pg.status_of(run)
             if run.latest is not None and version != last:
                 out.update(self._side_update(side, run, side_sent))
-                out[digit_map] = map_update(run.latest, run.trainer.config, side_sent)
+                out[self.maps[i]] = map_update(run.latest, run.trainer.config, side_sent)
+                out[self.descriptions[i]] = samples_alt(run.latest, run.trainer.config)
         live = any(run.state != "ended" for run in session.duel)
         return {**out, self.timer: gr.Timer(active=live), self.seen: {"versions": versions, "sent": sent}}
 

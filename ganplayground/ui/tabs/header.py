@@ -4,7 +4,7 @@ session: a random token the browser keeps (so a refresh finds its runs again) in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import gradio as gr
@@ -20,7 +20,8 @@ from ..widgets.translate import L_, request_language
 SESSION_LABEL = "session"
 SWITCH_LANGUAGE_JS = """(code) => {
   const url = new URL(window.location.href);
-  if (!code || url.searchParams.get("lang") === code) return;
+  const shown = (document.documentElement.lang || "en").split("-")[0].toLowerCase();  // the page's language now
+  if (!code || code === shown) return;  // a keyboard passing through the menu changes nothing
   url.searchParams.set("lang", code);
   window.location.href = url.href;
 }"""
@@ -45,12 +46,18 @@ class Header:
         # Filled in as the page loads: the line is a sentence in the reader's language, and only a request has one.
         self.device = gr.Markdown("", elem_id="device")
 
-    def wire(self, demo: gr.Blocks, timers: list[tuple[gr.Timer, Callable[[Session], bool]]]) -> Any:
+    def wire(self, demo: gr.Blocks, timers: list[tuple[gr.Timer, Callable[[Session], bool]]],
+             texts: Sequence[tuple[Any, Callable[[], str]]] = ()) -> Any:
         """The page's load and unload. `timers`: each tab's poll timer with the test of whether the session has a
-        run for it to follow (a refresh restarts those). Returns the load event (the class links chain on it)."""
+        run for it to follow (a refresh restarts those). `texts`: components whose words the page's load composes, in
+        the reader's language (only a request has one), with the function that words each. Returns the load event
+        (the class links chain on it)."""
         self._timers = timers
-        outputs = [self.token_store, self.session, self.language, self.device, *(timer for timer, _ in timers)]
-        loaded = demo.load(self.on_load, inputs=[self.token_store], outputs=outputs, api_visibility="private")
+        self._texts = [(self.device, lambda: self.pg.device_text), *texts]
+        outputs = [self.token_store, self.session, self.language, *(box for box, _ in self._texts),
+                   *(timer for timer, _ in timers)]
+        loaded = demo.load(self.on_load, inputs=[self.token_store], outputs=outputs, api_visibility="private",
+                           show_progress="hidden")  # a quick fill-in: no timer over the texts it fills
         # A new language reloads the page in it (?lang=): Gradio translates the labels once, as the page loads.
         self.language.input(None, inputs=[self.language], js=SWITCH_LANGUAGE_JS)
         demo.unload(self.on_unload)
@@ -66,8 +73,9 @@ class Header:
         session = self.pg.manager.session(token)
         if request is not None and getattr(request, "session_hash", None):
             self._hash_to_token[request.session_hash] = token
-        out: dict[Any, Any] = {self.token_store: token, self.session: token, self.device: self.pg.device_text,
+        out: dict[Any, Any] = {self.token_store: token, self.session: token,
                                self.language: self._menu_language(request)}
+        out.update({box: words() for box, words in self._texts})
         for timer, live in self._timers:
             out[timer] = gr.Timer(active=live(session))
         return out

@@ -86,8 +86,8 @@ class SlowMotion:
 
     def build_overview(self) -> None:
         """The model overview, where there is room for it to be read (under the plot)."""
-        # Drawn as the page loads (a callable value): its words are in the reader's language.
-        self.overview = gr.HTML(lambda: overview_html(None), elem_id="model-overview", label=L_("Model overview"))
+        # Drawn as the page loads (Header.wire's texts): its words are in the reader's language.
+        self.overview = gr.HTML("", elem_id="model-overview", label=L_("Model overview"))
 
     @property
     def controls(self) -> list[Any]:

@@ -15,7 +15,7 @@ from ...i18n import N_, _, number
 from ..server.playground import Playground
 from ..server.runs import Run
 from ..widgets import plots
-from ..widgets.alt_text import described, losses_summary, samples_alt
+from ..widgets.alt_text import description_box, losses_summary, samples_alt
 from ..widgets.charts import coverage_plot, curve_plot, histogram_plot, plot_update, poll_state
 from ..widgets.components import AtomicImage
 from ..widgets.inputs import error
@@ -89,6 +89,7 @@ class TrainTab:
             self.samples = AtomicImage(label=L_("Samples from fixed noise"), format="png", type="numpy",
                                        interactive=False, height=SAMPLES_HEIGHT, elem_id="samples",
                                        elem_classes="gp-pixels")
+            self.samples_text = description_box("samples-text")
             with gr.Column():
                 self.meter = gr.Markdown("", elem_classes="gp-meter", elem_id="meter")
                 self.histogram = histogram_plot(elem_id="histogram")
@@ -127,7 +128,7 @@ class TrainTab:
         # The order of /poll's outputs for API clients (docs/api.md): keep it.
         return [self.samples, self.losses, self.d_outputs, self.histogram, self.meter, self.coverage, self.status,
                 self.pause, self.restore, self.narrator, self.timer, self.seen, self.draw.caption, self.digit_map,
-                self.losses_text]
+                self.losses_text, self.samples_text]
 
     @property
     def _reset_outputs(self) -> list[Any]:
@@ -242,7 +243,8 @@ class TrainTab:
         meter, frame = read_meter(snap, config, history)
         coverage = plots.coverage_curve(history, mode_words(config)[1])
         out.update({
-            self.samples: described(self.pg.picture(snap, config), samples_alt(snap, config)),
+            self.samples: self.pg.picture(snap, config),
+            self.samples_text: samples_alt(snap, config),
             self.losses: plot_update(plots.loss_curves(history), "losses", sent),
             self.losses_text: losses_summary(history),
             self.d_outputs: plot_update(plots.d_output_curves(history), "d_outputs", sent),

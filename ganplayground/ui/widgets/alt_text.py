@@ -32,9 +32,11 @@ GAME_BOARD = N_("The game board: numbered tiles of digits, some real and some ge
 LESSON_STORY = N_("One run over time: a row of sample grids from the start of training (left) to its end (right)")
 
 
-def described(picture: Any, text: str) -> Any:
-    """An image output with its text alternative: Gradio names the picture's frame (a button) after its alt."""
-    return gr.update(value=picture, alt_text=text)
+def description_box(elem_id: str) -> gr.Markdown:
+    """A live picture's description, right after it: read by screen readers, hidden from sight (CSS gp-sr-only).
+    Beside the picture rather than its alt_text, so a poll still sends the picture itself (API clients read a
+    file, docs/api.md)."""
+    return gr.Markdown("", elem_classes="gp-sr-only", elem_id=elem_id)
 
 
 def samples_alt(snap: Snapshot, config: Config) -> str:

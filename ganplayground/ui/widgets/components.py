@@ -21,7 +21,7 @@ from gradio.data_classes import ImageData
 class NamedImage(gr.Image):
     """gr.Image whose picture has a text alternative from the start: its alt_text, else its label. Gradio renders a
     shown picture inside a button named only by the img's alt; without one a screen reader meets a nameless
-    button. Handlers that know what the picture shows replace it (alt_text.described)."""
+    button. A picture that changes is described beside it (alt_text.description_box)."""
 
     is_template = True
 

@@ -19,6 +19,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
 os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "500")
 
 CSS = """
+.gp-sr-only {position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden;
+             clip: rect(0 0 0 0); white-space: nowrap; border: 0}
 .gp-status {min-height: 3.2em}
 .gp-meter h3 {margin: 0}
 .gp-narrator {min-height: 2.4em; font-size: 1.05em}
