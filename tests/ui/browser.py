@@ -63,24 +63,53 @@ def choose_preset(page: Any, name: str) -> None:
     wait(lambda: f"{name} —" in page.locator("#preset-info").inner_text(), 15, f"the {name} preset in the form")
 
 
+Z_STROKE = [(-90, -90), (90, -90), (-90, 90), (90, 90)]  # a Z across the middle of a canvas, in one stroke
+
+
+def _along(corners: list[tuple[float, float]], moves: int) -> list[tuple[float, float]]:
+    """The points a stroke passes through `corners`, `moves` of them per segment (the first corner left out)."""
+    return [(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t)
+            for (x0, y0), (x1, y1) in itertools.pairwise(corners) for t in np.linspace(0, 1, moves + 1)[1:]]
+
+
+def _centre(canvas: Any) -> tuple[float, float]:
+    box = canvas.locator("canvas").first.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
 def stroke(page: Any, canvas: Any, corners: list[tuple[float, float]], moves: int = 20) -> None:
     """Draw one stroke on a canvas with the mouse (press, move, release) through `corners`, pixel offsets from the
     canvas's centre, `moves` mouse moves per segment."""
-    box = canvas.locator("canvas").first.bounding_box()
-    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    cx, cy = _centre(canvas)
     page.mouse.move(cx + corners[0][0], cy + corners[0][1])
     page.mouse.down()
-    for (x0, y0), (x1, y1) in itertools.pairwise(corners):
-        for t in np.linspace(0, 1, moves + 1)[1:]:
-            page.mouse.move(cx + x0 + (x1 - x0) * t, cy + y0 + (y1 - y0) * t)
+    for x, y in _along(corners, moves):
+        page.mouse.move(cx + x, cy + y)
     page.mouse.up()
 
 
-def select_brush(canvas: Any) -> None:
+def touch_stroke(page: Any, canvas: Any, corners: list[tuple[float, float]], moves: int = 12) -> None:
+    """One stroke with a finger (touchstart, touchmoves, touchend: the browser makes pointer events of type touch)
+    through `corners`, offsets from the canvas's centre."""
+    cx, cy = _centre(canvas)
+    cdp = page.context.new_cdp_session(page)
+
+    def send(kind: str, x: float, y: float) -> None:
+        points = [] if kind == "touchEnd" else [{"x": cx + x, "y": cy + y, "id": 1}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    send("touchStart", *corners[0])
+    for x, y in _along(corners, moves):
+        send("touchMove", x, y)
+    send("touchEnd", *corners[-1])
+
+
+def select_brush(canvas: Any, tap: bool = False) -> None:
     """Select a Sketchpad's brush (Gradio starts it with no tool) unless it already is: then its size button shows,
     and a second click on the brush would open its options instead."""
     if canvas.get_by_role("button", name="Brush Size").count() == 0:
-        canvas.get_by_role("button", name="Brush", exact=True).click()
+        brush = canvas.get_by_role("button", name="Brush", exact=True)
+        brush.tap() if tap else brush.click()
 
 
 def shots_dir(tmp_path: Path) -> Path:

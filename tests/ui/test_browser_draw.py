@@ -18,6 +18,7 @@ import pytest
 from ganplayground.train.images import ARROW_COLOUR, GRID_COLOUR
 
 from .browser import (
+    Z_STROKE,
     choose_preset,
     click_start,
     launch,
@@ -51,7 +52,6 @@ def share_near(image: np.ndarray) -> float:
     return float((d <= NEAR_PX).mean())
 
 
-Z = [(-90, -90), (90, -90), (-90, 90), (90, 90)]  # a Z across the middle of the canvas, in one stroke
 
 
 def test_a_drawn_z_is_learned_and_both_views_show_on_its_plot(app_url: str, tmp_path: Path) -> None:
@@ -67,7 +67,7 @@ def test_a_drawn_z_is_learned_and_both_views_show_on_its_plot(app_url: str, tmp_
         canvas.get_by_role("button", name="Clear canvas").click()
         wait(lambda: "points along" not in message.inner_text(), 10, "the cleared canvas")
         select_brush(canvas)
-        stroke(page, canvas, Z, moves=24)
+        stroke(page, canvas, Z_STROKE, moves=24)
         wait(lambda: "points along the strokes" in message.inner_text(), 15, "the Z read as a drawing")
 
         page.locator("#settings").get_by_text("Settings").click()  # a minute, so the views have time to show

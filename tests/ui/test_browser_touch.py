@@ -8,23 +8,30 @@ With GANPLAYGROUND_SCREENSHOTS=1 it refreshes docs/screenshots/phone.png, tablet
 
 from __future__ import annotations
 
-import itertools
 import re
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 from ganplayground.classroom.game_board import CELL_W, GAP
 
-from .browser import CHROMIUM, LAUNCH_ARGS, choose_preset, click_start, require_chromium, shots_dir, wait
+from .browser import (
+    Z_STROKE,
+    choose_preset,
+    click_start,
+    launch,
+    require_chromium,
+    select_brush,
+    shots_dir,
+    touch_stroke,
+    wait,
+)
 
 pytestmark = pytest.mark.browser
 
 playwright = require_chromium()
 PHONE, TABLET, PROJECTOR = (390, 844), (768, 1024), (1280, 800)
-Z = [(-90, -90), (90, -90), (-90, 90), (90, 90)]  # a Z across the middle of the canvas, in one stroke
 SEVEN = [(-70, -80), (75, -80), (40, -20), (5, 40), (-20, 95)]
 
 
@@ -47,33 +54,10 @@ def _no_sideways_scroll(page: Any) -> bool:
     return page.evaluate("() => document.scrollingElement.scrollWidth <= window.innerWidth")
 
 
-def touch_stroke(page: Any, canvas: Any, corners: list[tuple[float, float]], moves: int = 12) -> None:
-    """One stroke with a finger (touchstart, touchmoves, touchend: the browser makes pointer events of type touch)
-    through `corners`, offsets from the canvas's centre."""
-    box = canvas.locator("canvas").first.bounding_box()
-    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    cdp = page.context.new_cdp_session(page)
-
-    def send(kind: str, x: float, y: float) -> None:
-        points = [] if kind == "touchEnd" else [{"x": cx + x, "y": cy + y, "id": 1}]
-        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
-
-    send("touchStart", *corners[0])
-    for (x0, y0), (x1, y1) in itertools.pairwise(corners):
-        for t in np.linspace(0, 1, moves + 1)[1:]:
-            send("touchMove", x0 + (x1 - x0) * t, y0 + (y1 - y0) * t)
-    send("touchEnd", *corners[-1])
-
-
-def _tap_brush(canvas: Any) -> None:
-    if canvas.get_by_role("button", name="Brush Size").count() == 0:
-        canvas.get_by_role("button", name="Brush", exact=True).tap()
-
-
 @pytest.fixture(scope="module")
 def browser() -> Any:
     with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        chromium = launch(p)
         yield chromium
         chromium.close()
 
@@ -123,8 +107,8 @@ def test_sliders_the_game_and_both_canvases_answer_a_finger(app_url: str, browse
     canvas.get_by_role("button", name="Clear canvas").tap()
     wait(lambda: "points along" not in message.inner_text(), 10, "the cleared canvas")
     canvas.scroll_into_view_if_needed()
-    _tap_brush(canvas)
-    touch_stroke(page, canvas, [(x * 0.6, y * 0.6) for x, y in Z])
+    select_brush(canvas, tap=True)
+    touch_stroke(page, canvas, [(x * 0.6, y * 0.6) for x, y in Z_STROKE])
     wait(lambda: "points along the strokes" in message.inner_text(), 15, "the finger's Z read as a drawing")
     assert _no_sideways_scroll(page)
 
@@ -142,7 +126,7 @@ def test_sliders_the_game_and_both_canvases_answer_a_finger(app_url: str, browse
     wait(lambda: digit.get_attribute("src") != before, 15, "the digit to move with the slider")
     canvas = page.locator("#digit-canvas")
     canvas.scroll_into_view_if_needed()
-    _tap_brush(canvas)
+    select_brush(canvas, tap=True)
     touch_stroke(page, canvas, [(x * 0.6, y * 0.6) for x, y in SEVEN])
     page.wait_for_timeout(500)  # the strokes reach the server with the canvas's change event
     page.get_by_role("button", name="Find it in the generator").tap()
