@@ -30,6 +30,11 @@ def set_language(code: str) -> Token:
     return _language.set(code if code in LANGUAGES or code == PSEUDO else DEFAULT)
 
 
+def reset_language(token: Token) -> None:
+    """Back to the language before the `set_language` that gave `token`."""
+    _language.reset(token)
+
+
 @contextmanager
 def use_language(code: str) -> Iterator[None]:
     """Speak `code` inside the block."""
@@ -37,7 +42,7 @@ def use_language(code: str) -> Iterator[None]:
     try:
         yield
     finally:
-        _language.reset(token)
+        reset_language(token)
 
 
 @functools.cache

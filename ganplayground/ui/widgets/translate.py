@@ -14,8 +14,8 @@ from typing import Any
 import gradio as gr
 from gradio.i18n import I18nData
 
-from ...i18n import LANGUAGES, PSEUDO, browser_locale, pick_language, set_language, translations
-from ...i18n.catalogs import _language
+from ...i18n import LANGUAGES, browser_locale, pick_language, set_language, translations
+from ...i18n.catalogs import reset_language
 from ...i18n.languages import pseudo_mode
 from ...i18n.pseudo import pseudo
 
@@ -59,7 +59,5 @@ class LocalizedBlocks(gr.Blocks):
         try:
             return await super().call_function(block_fn, processed_input, iterator, requests, *args, **kwargs)
         finally:
-            _language.reset(token)
+            reset_language(token)
 
-
-__all__ = ["PSEUDO", "L_", "LocalizedBlocks", "page_i18n", "request_language"]
