@@ -42,8 +42,10 @@ def test_the_map_and_the_ones_of_a_collapse_run_in_a_real_browser(app_url: str, 
         page.locator("#digit-choice").get_by_text("1", exact=True).click()
         wait(lambda: "samples are 1s" in words.inner_text() or "None of" in words.inner_text(), 30,
              "the line about the 1s")
-        # The digit the meter reads most often: its samples, with their legibility. Early in a run the generator
-        # changes within a reading's few seconds, so the gallery (on the latest weights) may find none: ask again.
+        # The digit the meter reads most often: its samples, with their legibility. Paused, so the generator (and
+        # what a gallery finds) holds still between two asks; early in a run a gallery may still find none: ask again.
+        page.click("#pause")
+        wait(lambda: "Paused" in page.locator("#status").inner_text(), 15, "the run paused")
         for _ in range(5):
             largest = re.search(r"largest digit: (\d)", page.locator("#meter").inner_text()).group(1)
             before = words.inner_text()
