@@ -93,8 +93,9 @@ def test_start_pause_and_a_slider_work_from_the_keyboard_and_the_samples_say_wha
         wait(lambda: "Stopped" in status.inner_text(), 30, "stopped by Enter")
 
         page.get_by_role("tab", name="Explore").click()
-        # The tab loads its model first (and sets the sliders): an arrow pressed before that would be undone.
-        wait(lambda: page.locator("#model-info").inner_text().strip() != "", 30, "the Explore tab's model")
+        # The tab loads its model first (and sets the sliders): an arrow pressed before that would be undone. While
+        # it loads, the box shows Gradio's "processing | 0.6s" timer, so wait for the model's own words.
+        wait(lambda: "latent size" in page.locator("#model-info").inner_text(), 30, "the Explore tab's model")
         slider = page.locator("#latent-1 input[type=range]")
         before = slider.input_value()
         slider.focus()
