@@ -101,7 +101,8 @@ def _add_train(train: argparse.ArgumentParser) -> None:
     train.add_argument("--out", required=True, type=Path, help="folder to write the model into")
     train.add_argument("--frames", type=_ranged(int, 2, 12, "a number of frames"),
                        help="also write frames.png: K moments of the run, evenly over its budget, each with "
-                            "its time, step and meter reading (a run's story in one picture)")
+                            "its time, step and meter reading (a run's story in one picture), and frames.json: "
+                            "its captions as data, which the Learn tab words in the page's language")
     train.add_argument("--gif", type=Path, metavar="PATH",
                        help="also write the run as an animated GIF: its fixed-noise samples at regular steps, "
                             "each with its step, losses and meter reading")

@@ -21,7 +21,7 @@ import torch
 from .config import DRAWN_DATASET, TOY_DATASETS, Config
 from .export.checkpoints import SavedModel, load_model, save_trainer, trainer_from_model
 from .export.recording import Recording, gif_bytes
-from .export.timeline import Frame, frame_of, frame_strip
+from .export.timeline import Frame, frame_of, frame_strip, story_json
 from .measure.metrics import evaluate_generator, live_reading
 from .presets import DEFAULT_PRESET, get_preset
 from .train.devices import describe_device
@@ -72,6 +72,7 @@ def cmd_train(args: argparse.Namespace) -> None:
         if len(frames) < args.frames:  # the budget ended between two snapshots: the end is the last frame
             frames.append(_frame(trainer))
         save_png(frame_strip(frames), path / "frames.png")
+        (path / "frames.json").write_text(story_json(frames), encoding="utf-8")  # its captions, to word them again
     if recording is not None:
         _write_gif(args.gif, gif_bytes(recording))
         say(f"Wrote the run as a GIF of {len(recording)} moments to {args.gif}")

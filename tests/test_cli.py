@@ -18,6 +18,7 @@ from safetensors.torch import load_file
 from ganplayground.cli import main
 from ganplayground.config import ARCHITECTURE_FIELDS
 from ganplayground.export.checkpoints import load_model
+from ganplayground.export.timeline import restrip
 from ganplayground.presets import get_preset
 from ganplayground.train.latent import noise_for_seed
 from ganplayground.train.trainer import Trainer
@@ -206,9 +207,11 @@ def test_train_with_frames_writes_the_run_as_a_strip_of_evenly_spaced_moments(
     out = tmp_path / "model"
     assert main(["train", "--preset", preset, "--steps", "30", "--device", "cpu", "--threads", "1", "--frames", "3",
                  "--quiet", "--out", str(out)]) == 0
-    strip = np.asarray(Image.open(out / "frames.png"))
+    strip = np.asarray(Image.open(out / "frames.png").convert("RGB"))
     assert strip.shape[1] == 3 * frame_width + 4 * 8  # three frames and their gaps
     assert strip.shape[0] > frame_height
+    story = (out / "frames.json").read_text()  # the captions as data: the Learn tab words them in the page's language
+    assert (restrip(strip, story) == strip).all()
 
 
 def _seven_png(path: Path) -> Path:

@@ -14,6 +14,7 @@ from ..train.images import make_grid, to_uint8, toy_plot
 from ..train.latent import noise_for_seed
 from ..train.trainer import Trainer
 from . import pretrained
+from .timeline import restrip
 
 PICTURE_MODELS = {"healthy": "default", "vanishing": "vanishing-minimax", "collapse": "collapsed-js",
                   "wgan_gp": "wgan-gp"}
@@ -39,12 +40,20 @@ def lesson_picture(kind: str, ring_reals: np.ndarray) -> np.ndarray | None:
 
 
 def lesson_story(name: str) -> np.ndarray | None:
-    """A shipped model's run over time (its frames.png, from `train --frames`), or None if it has none."""
+    """A shipped model's run over time (its frames.png, from `train --frames`), captioned in the current language
+    from the frames.json beside it; the strip as saved when that is missing or damaged; None if it has no strip."""
     try:
-        path = pretrained.model_path(name) / "frames.png"
+        folder = pretrained.model_path(name)
     except ValueError:
         return None
-    if not path.is_file():
+    if not (folder / "frames.png").is_file():
         return None
-    with Image.open(path) as image:
-        return np.asarray(image.convert("RGB"))
+    with Image.open(folder / "frames.png") as image:
+        strip = np.asarray(image.convert("RGB"))
+    story = folder / "frames.json"
+    if story.is_file():
+        try:
+            return restrip(strip, story.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            pass  # the captions as saved (English) rather than no picture
+    return strip

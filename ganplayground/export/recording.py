@@ -23,7 +23,7 @@ from ..i18n import _, number
 from ..train.data import get_dataset
 from ..train.images import toy_plot
 from .digit_map_picture import beside, pack_map, unpack_map
-from .timeline import FRAME_MS, LAST_FRAME_MS, Frame, encode_gif, frame_strip, meter_words  # noqa: F401 - GIF timing, re-exported
+from .timeline import FRAME_MS, LAST_FRAME_MS, READING_KEYS, Frame, encode_gif, frame_strip, meter_words  # noqa: F401 - GIF timing, re-exported
 
 if TYPE_CHECKING:
     from ..train.snapshots import Snapshot
@@ -33,7 +33,6 @@ GREY_LEVELS = 16  # grids are kept (and animated) in 16 grey levels: a third of 
 TOY_SIZE = 300  # px of a toy's plane in the timeline and the GIF
 DUEL_FRAMES = 120  # a duel's GIF is twice as wide: fewer moments keep it under ~6 MB
 PICTURE_FIELDS = ("grid", "points", "surface", "warp", "arrows", "digit_map")  # a Moment's packed arrays
-READING_KEYS = ("modes", "num_modes", "word", "verdict")  # what timeline.meter_words needs of a meter reading
 
 
 @dataclass(frozen=True)

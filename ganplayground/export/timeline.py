@@ -8,7 +8,9 @@ Not a recorder of every snapshot (a caller keeps what it wants) and not a UI: pi
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -19,6 +21,9 @@ from ..train.images import make_grid, to_uint8, toy_plot, upscale
 from .digit_map_picture import beside
 from .fonts import caption_font
 
+READING_KEYS = ("modes", "num_modes", "word", "verdict")  # what meter_words needs of a meter reading
+STRIP_GAP = 8  # px around and between a strip's pictures
+STORY_FORMAT = "ganplayground-frames"  # frames.json, beside frames.png
 FRAME_SAMPLES = 16  # the first 16 fixed-noise samples (4 x 4) stand for the grid in a strip
 TOY_FRAME_SIZE = 200
 CAPTION_SIZE = 13  # px
@@ -28,10 +33,13 @@ LAST_FRAME_MS = 2000  # ...and holds the end for two seconds
 
 @dataclass(frozen=True)
 class Frame:
-    """One moment of a run: its picture (uint8 (H, W) grey or (H, W, 3) RGB) and a caption."""
+    """One moment of a run: its picture (uint8 (H, W) grey or (H, W, 3) RGB) and a caption; `moment` keeps what the
+    caption says as data ({"seconds", "step", "reading"}), so a saved strip can be captioned again in another
+    language (see story_json, restrip)."""
 
     picture: np.ndarray
     caption: str
+    moment: dict[str, Any] | None = None
 
 
 def _of_total(word: str, modes: int, total: int) -> str:
@@ -72,12 +80,20 @@ def frame_of(trainer, metrics: dict | None = None) -> Frame:  # noqa: ANN001 - a
         surface = trainer.decision_surface()
         picture = toy_plot(surface["surface"], surface["extent"], reals.cpu().numpy(), samples.numpy(),
                            size=TOY_FRAME_SIZE)
-    caption = _("{seconds} s, step {step}").format(seconds=number(trainer.elapsed), step=number(trainer.step_count))
-    words = meter_words(metrics)
-    return Frame(picture, f"{caption}\n{words}" if words else caption)
+    reading = ({k: int(metrics[k]) if k in ("modes", "num_modes") else str(metrics[k])
+                for k in READING_KEYS if k in metrics} if metrics else None)
+    moment = {"seconds": float(trainer.elapsed), "step": int(trainer.step_count), "reading": reading}
+    return Frame(picture, moment_caption(moment), moment)
 
 
-def frame_strip(frames: list[Frame], gap: int = 8, background: int = 255) -> np.ndarray:
+def moment_caption(moment: dict[str, Any]) -> str:
+    """ "11 s, step 3,237" and, on a second line, what the meter read, in the current language."""
+    caption = _("{seconds} s, step {step}").format(seconds=number(moment["seconds"]), step=number(moment["step"]))
+    words = meter_words(moment.get("reading"))
+    return f"{caption}\n{words}" if words else caption
+
+
+def frame_strip(frames: list[Frame], gap: int = STRIP_GAP, background: int = 255) -> np.ndarray:
     """Frames side by side, captions underneath: RGB uint8 (H + caption, sum of widths + gaps, 3)."""
     if not frames:
         raise ValueError("a strip needs at least one frame")
@@ -98,6 +114,43 @@ def frame_strip(frames: list[Frame], gap: int = 8, background: int = 255) -> np.
         left += picture.shape[1] + gap
     return np.asarray(canvas)
 
+
+
+def story_json(frames: list[Frame], gap: int = STRIP_GAP) -> str:
+    """What the captions of frame_strip(frames, gap) say, as data, with where each picture sits in the strip: the
+    JSON written beside a model's frames.png, so the strip can be captioned again in another language (restrip)."""
+    entries, left = [], gap
+    for frame in frames:
+        if frame.moment is None:
+            raise ValueError("a frame without its moment cannot be captioned again")
+        height, width = frame.picture.shape[:2]
+        entries.append({"box": [left, gap, width, height], **frame.moment})
+        left += width + gap
+    return json.dumps({"format": STORY_FORMAT, "version": 1, "gap": gap, "frames": entries}, indent=1)
+
+
+def restrip(strip: np.ndarray, story: str) -> np.ndarray:
+    """A saved strip (RGB, from frame_strip) drawn again with its captions in the current language, from the
+    story_json written with it. ValueError when the story is damaged or does not fit the strip."""
+    try:
+        data = json.loads(story)
+        if not isinstance(data, dict) or data.get("format") != STORY_FORMAT or not data.get("frames"):
+            raise ValueError("not a strip's story")
+        gap = int(data["gap"])
+        frames = []
+        for entry in data["frames"]:
+            x, y, width, height = (int(v) for v in entry["box"])
+            if min(x, y) < 0 or min(width, height) < 1 or y + height > strip.shape[0] or x + width > strip.shape[1]:
+                raise ValueError("a picture's box lies outside the strip")
+            reading = entry.get("reading")
+            if reading:  # only what meter_words reads, in the types it reads
+                reading = {k: int(v) if k in ("modes", "num_modes") else str(v)
+                           for k, v in dict(reading).items() if k in READING_KEYS}
+            moment = {"seconds": float(entry["seconds"]), "step": int(entry["step"]), "reading": reading or None}
+            frames.append(Frame(strip[y:y + height, x:x + width].copy(), moment_caption(moment), moment))
+    except (KeyError, TypeError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
+        raise ValueError(f"the strip's story cannot be read: {exc}") from None
+    return frame_strip(frames, gap=gap)
 
 def encode_gif(pictures: list[np.ndarray]) -> bytes:
     """RGB uint8 pictures -> GIF bytes (looping), all padded white to the largest size."""

@@ -58,7 +58,7 @@ def build_demo(playground: Playground | None = None) -> gr.Blocks:
         loaded = header.wire(demo, [(page.train.timer, lambda s: s.run is not None),
                                     (page.duel.timer, lambda s: bool(s.duel))],
                              texts=[(page.train.slow_motion.overview, lambda: overview_html(None)),
-                                    (page.klass.where, page.klass.where_text)])
+                                    (page.klass.where, page.klass.where_text), *page.learn.stories])
         joined = page.klass.wire_open(loaded, tabs)  # a class link joins before the link's set-up can autostart
         links.wire(joined, tabs, page.train, page.duel)
         page.learn.wire(tabs, page.train.form, page.duel.preset, page.train.draw, s)

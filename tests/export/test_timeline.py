@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+from PIL import Image
 
 from ganplayground.config import Config
-from ganplayground.export.timeline import FRAME_SAMPLES, Frame, frame_of, frame_strip, meter_words
+from ganplayground.export.timeline import FRAME_SAMPLES, Frame, frame_of, frame_strip, meter_words, restrip, story_json
+from ganplayground.i18n import use_language
 from ganplayground.train.trainer import Trainer
 
 
@@ -46,3 +50,43 @@ def test_a_strip_puts_frames_side_by_side_over_their_captions() -> None:
     assert (strip[8:48, 8:38] == 0).all() and (strip[8:48, 46:96] == 128).all()  # the pictures, in order
     with pytest.raises(ValueError, match="at least one frame"):
         frame_strip([])
+
+
+def _story_frames() -> list[Frame]:
+    """Two moments as frame_of makes them: a grey picture before the meter's first reading, a colour one after."""
+    early = {"seconds": 2.0, "step": 500, "reading": None}
+    late = {"seconds": 41.2, "step": 12000, "reading": {"modes": 1, "verdict": "collapse"}}
+    return [Frame(np.full((40, 30), 60, np.uint8), "2 s, step 500", early),
+            Frame(np.full((40, 50, 3), 200, np.uint8), "41 s, step 12,000\n1 of 10 digits (collapse)", late)]
+
+
+def test_a_saved_strip_is_captioned_again_in_another_language_from_its_story() -> None:
+    frames = _story_frames()
+    strip, story = frame_strip(frames), story_json(frames)
+    assert (restrip(strip, story) == strip).all()  # in English: the strip as saved, pixel for pixel
+    with use_language("de"):
+        german = restrip(strip, story)
+    assert (german[8:48, 8:38] == strip[8:48, 8:38]).all() and (german[8:48, 46:96] == 200).all()  # same pictures
+    assert german.shape[1] == strip.shape[1] and not np.array_equal(german[48:], strip[48:])  # new captions
+
+
+def test_a_damaged_or_mismatched_story_is_refused_with_a_plain_error() -> None:
+    frames = _story_frames()
+    strip, story = frame_strip(frames), story_json(frames)
+    for bad in ("{", "[]", story.replace("ganplayground-frames", "other"), story.replace('"step": 500', '"step": "x"')):
+        with pytest.raises(ValueError, match="story cannot be read"):
+            restrip(strip, bad)
+    with pytest.raises(ValueError, match="outside the strip"):
+        restrip(strip[:, :60], story)  # the second picture's box no longer fits
+    with pytest.raises(ValueError, match="without its moment"):
+        story_json([Frame(np.zeros((4, 4), np.uint8), "a caption")])
+
+
+@pytest.mark.parametrize("name", ["collapsed-js", "ring-js", "ring-wgan-gp"])
+def test_a_shipped_run_over_time_has_the_story_that_draws_it_again(name: str) -> None:
+    folder = Path(__file__).parents[2] / "pretrained" / name
+    strip = np.asarray(Image.open(folder / "frames.png").convert("RGB"))
+    story = (folder / "frames.json").read_text()
+    assert (restrip(strip, story) == strip).all()  # in English, pixel for pixel: the story says what the captions say
+    with use_language("zh"):
+        assert not np.array_equal(restrip(strip, story)[-40:], strip[-40:])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
+from PIL import Image
 
 from ganplayground.i18n import use_language
 from ganplayground.measure.digit_map import GALLERY_SIZE
@@ -36,9 +37,9 @@ def test_a_poll_says_the_status_and_the_meter_in_spanish(page: Page) -> None:
         out = t.poll_run(collapsed_run(), None)
     status, meter = out[t.status], out[t.meter]
     assert "Entrenando" in status and "paso 4.000" in status and "muestras vistas" in status
-    assert meter.startswith("### Colapso: 2 de 10 cifras\n")
+    assert meter.startswith("### Colapso: 2 de 10 dígitos\n")
     assert "solo" in meter and "1 (97" in meter and "7 (3" in meter
-    assert "cifra mayor: 1 con 97" in meter and "paso 4.000" in meter
+    assert "dígito mayor: 1 con 97" in meter and "paso 4.000" in meter
     assert out[t.pause] == "Pausa"
     english = t.poll_run(collapsed_run(), None)  # outside the block: English, as before
     assert "step 4,000" in english[t.status] and english[t.meter].startswith("### Collapse: 2 of 10 digits\n")
@@ -66,3 +67,15 @@ def test_the_curves_name_their_series_in_words_in_spanish() -> None:
     assert "estimación de Wasserstein" in set(outputs["value"]["series"])
     english = plot_update(plots.loss_curves(history), "losses", {})
     assert english["colors_in_legend"][-1] == plots.SWITCH and "color_map" not in english
+
+
+def test_the_learn_tab_loads_its_runs_over_time_captioned_in_the_page_language(page: Page) -> None:
+    header, learn = page.header, page.learn
+    assert len(learn.stories) == 2  # the collapse lesson's run and the ring's
+    with use_language("de"):
+        german = header.on_load("", SimpleNamespace(session_hash="lang-de"))
+    english = header.on_load("", SimpleNamespace(session_hash="lang-en"))
+    for strip, _words in learn.stories:
+        assert german[strip].endswith("-de.png") and english[strip].endswith("-en.png")
+        de, en = (np.asarray(Image.open(out[strip])) for out in (german, english))
+        assert de.shape[1] == en.shape[1] and not np.array_equal(de, en)  # the same moments, other captions

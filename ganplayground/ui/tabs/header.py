@@ -47,11 +47,11 @@ class Header:
         self.device = gr.Markdown("", elem_id="device")
 
     def wire(self, demo: gr.Blocks, timers: list[tuple[gr.Timer, Callable[[Session], bool]]],
-             texts: Sequence[tuple[Any, Callable[[], str]]] = ()) -> Any:
+             texts: Sequence[tuple[Any, Callable[[], Any]]] = ()) -> Any:
         """The page's load and unload. `timers`: each tab's poll timer with the test of whether the session has a
-        run for it to follow (a refresh restarts those). `texts`: components whose words the page's load composes, in
-        the reader's language (only a request has one), with the function that words each. Returns the load event
-        (the class links chain on it)."""
+        run for it to follow (a refresh restarts those). `texts`: components whose words (or captioned picture) the
+        page's load composes, in the reader's language (only a request has one), with the function that words each.
+        Returns the load event (the class links chain on it)."""
         self._timers = timers
         self._texts = [(self.device, lambda: self.pg.device_text), *texts]
         outputs = [self.token_store, self.session, self.language, *(box for box, _ in self._texts),

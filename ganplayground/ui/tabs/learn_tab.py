@@ -6,13 +6,16 @@ game (game_panel.py).
 from __future__ import annotations
 
 import functools
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 import numpy as np
 
 from ...export.lesson_pictures import lesson_picture, lesson_story
-from ...i18n import N_, _
+from ...i18n import N_, _, current_language
+from ...train.images import save_png
 from ..server.playground import Playground
 from ..widgets.alt_text import LESSON_PICTURES, LESSON_STORY
 from ..widgets.inputs import number
@@ -29,6 +32,22 @@ STORY_LABELS = {
 }
 
 
+def story_file(name: str) -> str | None:
+    """A shipped model's run over time captioned in the current language, as a PNG file (drawn once per language,
+    so a page load only points at it)."""
+    return _story_file(name, current_language())
+
+
+@functools.cache
+def _story_file(name: str, language: str) -> str | None:
+    strip = lesson_story(name)  # in `language`, the current one
+    if strip is None:
+        return None
+    path = Path(tempfile.mkdtemp(prefix="ganplayground-story-")) / f"{name}-{language}.png"
+    save_png(strip, path)
+    return str(path)
+
+
 class LearnTab:
     """The lessons and the game over a Playground."""
 
@@ -39,6 +58,7 @@ class LearnTab:
     def build(self) -> None:
         with gr.Tab(L_("Learn"), id="learn") as self.tab:
             self.toy_buttons: dict[int, gr.Button] = {}
+            self.stories: list[tuple[gr.Image, Any]] = []  # each strip with what draws it in the page's language
             self.try_it = [self._build_lesson(n, lesson) for n, lesson in enumerate(LESSONS, start=1)]
             self.game.build()
 
@@ -54,10 +74,10 @@ class LearnTab:
             with gr.Column(scale=1):
                 gr.Image(value=self.picture(lesson["image"]), format="png", interactive=False, show_label=False,
                          height=260, buttons=[], alt_text=L_(LESSON_PICTURES[lesson["image"]]))
-        if "story" in lesson:  # the run over time, full width under the lesson
-            gr.Image(value=lesson_story(lesson["story"]), format="png", interactive=False,
-                     label=L_(STORY_LABELS[lesson["preset"]]), height=230,
-                     alt_text=L_(LESSON_STORY))
+        if "story" in lesson:  # the run over time, full width under the lesson (captioned in English until loaded)
+            strip = gr.Image(value=lesson_story(lesson["story"]), format="png", interactive=False,
+                             label=L_(STORY_LABELS[lesson["preset"]]), height=230, alt_text=L_(LESSON_STORY))
+            self.stories.append((strip, functools.partial(story_file, lesson["story"])))
         return button
 
     def picture(self, kind: str) -> np.ndarray | None:
