@@ -183,12 +183,29 @@ def test_sampling_a_toy_model_writes_float_points_or_the_toy_plot(tmp_path: Path
         (["train", "--from", "pretrained/classifier", "--steps", "1", "--out", "x"], "is not a ganplayground model"),
     ],
 )
-def test_user_errors_print_one_clear_line_and_exit_non_zero(args: list[str], message: str) -> None:
+def test_user_errors_print_one_clear_line_and_exit_non_zero(
+        args: list[str], message: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(ROOT)  # the paths above are the repository's
+    try:
+        code = main(args)
+    except SystemExit as exc:  # argparse's own errors
+        code = exc.code
+    assert code == 2
+    stderr = capsys.readouterr().err
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert message in lines[0]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["train", "--steps", "ten", "--out", "x"], "error: argument --steps: expected a whole number of steps, got 'ten'"),
+    (["sample", "--model", "pretrained/classifier", "--out", "x.npy"], "is not a ganplayground model"),
+])
+def test_the_command_line_itself_prints_one_line_and_no_traceback(args: list[str], message: str) -> None:
+    """As above, through `python -m ganplayground` in its own process: an argparse error and one of ours."""
     result = _cli(*args)
     assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert message in lines[0]
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()] and message in result.stderr
     assert "Traceback" not in result.stderr
 
 
