@@ -197,6 +197,16 @@ def test_the_share_box_gives_the_link_of_the_tab_on_show(page: Page) -> None:
     assert explore[links.box] == "http://127.0.0.1:7860/?preset=default&loss=js&seed=0&tab=explore"  # no training
 
 
+def test_the_share_box_makes_a_projector_link_that_opens_the_projector_view(page: Page) -> None:
+    links = page.links
+    request, site = SimpleNamespace(headers={"host": "127.0.0.1:7860"}), "https://x.hf.space/"
+    url = links.on_share("collapse", "js", 3, "default", 9, ["projector"], "mnist", "", "train", site, request)
+    assert url[links.box] == "https://x.hf.space/?preset=collapse&loss=js&seed=3&tab=train&projector=1"
+    assert open_link(page, url[links.box].split("?", 1)[1])[links.views] == "projector"
+    with pytest.raises(gr.Error, match="projector must be true or false"):
+        links.share_link("collapse", "js", 3, "train", projector="yes", address=site)
+
+
 def test_a_shared_link_opens_the_same_set_up(page: Page) -> None:
     form, links = page.train.form, page.links
     url = links.share_link("collapse", "wgan-gp", 11, "duel", True, False, "http://127.0.0.1:7860/")

@@ -49,7 +49,8 @@ LESSON_JS = """(n) => {
   find(25);
 }"""
 SHARE_OPTIONS = [(N_("Simple view for the class (settings hidden)"), "simple"),
-                 (N_("Start training when opened (Train and Duel tabs)"), "autostart")]
+                 (N_("Start training when opened (Train and Duel tabs)"), "autostart"),
+                 (N_("Projector view for the teacher's screen (big samples and verdict)"), "projector")]
 SHARE_HELP = N_("A link that opens this page with the current **preset, loss, seed and tab** (on the Duel tab: the "
               "duel's networks and seed). Settings changed by hand (learning rates, batch size, ...) are not in it: "
               "the preset's own are used.")
@@ -247,14 +248,15 @@ class ClassLinks:
         autostart = "autostart" in options and tab in ("train", "duel")
         draw = drawing if dataset in ("drawn", DATASET_LABELS["drawn"]) and isinstance(drawing, str) else ""
         return {self.box: self.share_link(preset, loss, seed, tab, "simple" in options, autostart, address, draw,
-                                          request)}
+                                          "projector" in options, request)}
 
     @staticmethod
     def share_link(preset: Any, loss: Any, seed: Any, tab: Any, simple: Any = False, autostart: Any = False,
-                   address: Any = "", drawing: Any = "", request: gr.Request | None = None) -> str:
-        """The link that opens the page with this preset, loss, seed and tab (and the simple view, autostart, and a
-        drawing's code to train on). `address`: the page's own http(s) address; empty: taken from the request (its
-        Referer or Host). The link carries the page's language when it is not English."""
+                   address: Any = "", drawing: Any = "", projector: Any = False,
+                   request: gr.Request | None = None) -> str:
+        """The link that opens the page with this preset, loss, seed and tab (and the simple view, autostart, a
+        drawing's code to train on, and the projector view). `address`: the page's own http(s) address; empty: taken
+        from the request (its Referer or Host). The link carries the page's language when it is not English."""
         if not isinstance(preset, str) or preset not in PRESETS:
             raise gr.Error(_("unknown preset {name}; choose one of {names}").format(
                 name=repr(preset), names=", ".join(PRESETS)), print_exception=False)
@@ -271,6 +273,8 @@ class ClassLinks:
                            print_exception=False)
         if not isinstance(simple, bool) or not isinstance(autostart, bool):
             raise gr.Error(_("simple and autostart must be true or false"), print_exception=False)
+        if not isinstance(projector, bool):
+            raise gr.Error(_("projector must be true or false"), print_exception=False)
         if autostart and tab not in ("train", "duel"):
             raise gr.Error(_("nothing trains on the {tab} tab: autostart needs tab train or duel").format(tab=tab),
                            print_exception=False)
@@ -279,7 +283,7 @@ class ClassLinks:
             draw = checked_link_drawing(drawing)
             lang = current_language()
             return share_url(address, SetUp(preset=preset, loss=loss, seed=seed, tab=tab, simple=simple,
-                                            autostart=autostart, draw=draw,
+                                            autostart=autostart, draw=draw, projector=projector,
                                             lang=lang if lang in LANGUAGES and lang != DEFAULT else None))
         except ValueError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
