@@ -238,7 +238,7 @@ def test_meter_says_not_digits_yet_for_illegible_samples() -> None:
     text, hist = read_meter(snapshot(static), MNIST)
     assert text.startswith("### Not digits yet\n")
     assert "do not look like digits to the classifier" in text
-    assert "legibility 2,400 (real digits score ~65" in text and f"above {LEGIBLE_CLASS_FID:.0f}" in text
+    assert "legibility 2,400 (real digits score ~65" in text and f"above {LEGIBLE_CLASS_FID:,.0f} they" in text
     assert "FID 310 (real digits 21)" in text and "largest digit: 8 with 100%" in text and "step 1,200" in text
     assert "of 10 digits" not in text and "Collapse" not in text
     assert list(hist["share"]) == static["histogram"]

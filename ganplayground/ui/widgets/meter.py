@@ -112,18 +112,23 @@ def _meter_words(m: dict[str, Any]) -> str:
     return f"### {heading}\n{words}".rstrip()
 
 
+def _figure(x: float) -> str:
+    """A score as a whole number in the page's style (3,019 or 3.019); "n/a" when it is not finite."""
+    return number(x) if math.isfinite(x) else _("n/a")
+
+
 def _legibility(m: dict[str, Any], legibility: float) -> str:
     """The legibility figure beside what real digits score (a collapse: as many real digits of the one it draws)."""
-    values = {"shown": number(legibility) if math.isfinite(legibility) else _("n/a"),
-              "limit": f"{LEGIBLE_CLASS_FID:.0f}"}
+    values = {"shown": _figure(legibility),
+              "limit": number(LEGIBLE_CLASS_FID)}
     if "digit_floor" in m:
         shares = m.get("histogram") or [0.0]
         digit = max(range(len(shares)), key=lambda d: shares[d])
         return _("legibility {shown} (real {digit}s score ~{score}; above {limit} they are not digits; lower is "
-                 "better)").format(digit=digit, score=f"{m['digit_floor']:.0f}", **values)
+                 "better)").format(digit=digit, score=_figure(m["digit_floor"]), **values)
     if "class_fid_floor" in m:
         return _("legibility {shown} (real digits score ~{score}; above {limit} they are not digits; lower is "
-                 "better)").format(score=f"{m['class_fid_floor']:.0f}", **values)
+                 "better)").format(score=_figure(m["class_fid_floor"]), **values)
     return _("legibility {shown} (above {limit} they are not digits; lower is better)").format(**values)
 
 
@@ -135,10 +140,10 @@ def _meter_figures(m: dict[str, Any], step: int) -> str:
         figures.append(_legibility(m, legibility))
     if "fid" in m:
         if "fid_floor" in m:
-            figures.append(_("FID {fid} (real digits {floor})").format(fid=f"{m['fid']:.0f}",
-                                                                       floor=f"{m['fid_floor']:.0f}"))
+            figures.append(_("FID {fid} (real digits {floor})").format(fid=_figure(m["fid"]),
+                                                                       floor=_figure(m["fid_floor"])))
         else:
-            figures.append(_("FID {fid}").format(fid=f"{m['fid']:.0f}"))
+            figures.append(_("FID {fid}").format(fid=_figure(m["fid"])))
     shares = m.get("histogram") or [0.0]
     largest = max(range(len(shares)), key=lambda d: shares[d])
     figures.append(_("largest digit: {digit} with {share}").format(
