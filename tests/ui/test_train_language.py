@@ -3,6 +3,7 @@ page loads, come out in Spanish under use_language("es") (the page sets the lang
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -14,6 +15,7 @@ from ganplayground.presets import get_preset
 from ganplayground.train.snapshots import Snapshot
 from ganplayground.ui.app import Page
 from ganplayground.ui.tabs.digit_panel import GALLERY_LABEL, MODEL_GALLERY_LABEL
+from ganplayground.ui.tabs.learn_tab import story_file
 from ganplayground.ui.widgets import plots
 from ganplayground.ui.widgets.charts import plot_update
 
@@ -79,3 +81,10 @@ def test_the_learn_tab_loads_its_runs_over_time_captioned_in_the_page_language(p
         assert german[strip].endswith("-de.png") and english[strip].endswith("-en.png")
         de, en = (np.asarray(Image.open(out[strip])) for out in (german, english))
         assert de.shape[1] == en.shape[1] and not np.array_equal(de, en)  # the same moments, other captions
+
+
+def test_a_run_over_time_removed_from_the_temporary_folder_is_drawn_again() -> None:
+    first = Path(story_file("ring-js"))
+    first.unlink()  # a cleaner emptied the temporary folder while the server ran
+    again = story_file("ring-js")
+    assert again is not None and Path(again).is_file()

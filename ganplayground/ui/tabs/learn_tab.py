@@ -35,7 +35,11 @@ STORY_LABELS = {
 def story_file(name: str) -> str | None:
     """A shipped model's run over time captioned in the current language, as a PNG file (drawn once per language,
     so a page load only points at it)."""
-    return _story_file(name, current_language())
+    path = _story_file(name, current_language())
+    if path is not None and not Path(path).is_file():  # the temporary folder was cleaned: draw it again
+        _story_file.cache_clear()
+        path = _story_file(name, current_language())
+    return path
 
 
 @functools.cache
