@@ -203,7 +203,7 @@ def test_the_share_box_makes_a_projector_link_that_opens_the_projector_view(page
     url = links.on_share("collapse", "js", 3, "default", 9, ["projector"], "mnist", "", "train", site, request)
     assert url[links.box] == "https://x.hf.space/?preset=collapse&loss=js&seed=3&tab=train&projector=1"
     assert open_link(page, url[links.box].split("?", 1)[1])[links.views] == "projector"
-    with pytest.raises(gr.Error, match="projector must be true or false"):
+    with pytest.raises(gr.Error, match="simple, autostart and projector must be true or false"):
         links.share_link("collapse", "js", 3, "train", projector="yes", address=site)
 
 

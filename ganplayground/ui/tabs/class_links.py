@@ -271,10 +271,8 @@ class ClassLinks:
         if tab not in TABS:
             raise gr.Error(_("unknown tab {name}; choose one of {names}").format(name=repr(tab), names=", ".join(TABS)),
                            print_exception=False)
-        if not isinstance(simple, bool) or not isinstance(autostart, bool):
-            raise gr.Error(_("simple and autostart must be true or false"), print_exception=False)
-        if not isinstance(projector, bool):
-            raise gr.Error(_("projector must be true or false"), print_exception=False)
+        if not all(isinstance(switch, bool) for switch in (simple, autostart, projector)):
+            raise gr.Error(_("simple, autostart and projector must be true or false"), print_exception=False)
         if autostart and tab not in ("train", "duel"):
             raise gr.Error(_("nothing trains on the {tab} tab: autostart needs tab train or duel").format(tab=tab),
                            print_exception=False)
