@@ -45,12 +45,24 @@ def open_app(browser: Any, url: str, height: int = 1100, downloads: bool = False
     return page
 
 
+def set_slider(page: Any, elem_id: str, value: float) -> None:
+    """Type `value` into a slider's number box (Enter) until the slider holds it: a tab or accordion that has just
+    opened can still give the slider its value as it mounts, undoing a fill made a moment before."""
+    number, track = (page.locator(f"#{elem_id} input[type={kind}]") for kind in ("number", "range"))
+    text = f"{value:g}"
+    for _ in range(20):
+        number.fill(text)
+        number.press("Enter")
+        page.wait_for_timeout(250)
+        if number.input_value() == text and track.input_value() == text:
+            return
+    raise AssertionError(f"the slider #{elem_id} never kept {text}")
+
+
 def start_duel(page: Any, seconds: float) -> None:
     """Open the Duel tab, set its time budget and press Start duel."""
     page.get_by_role("tab", name="Duel").click()
-    budget = page.locator("#duel-budget input[type=number]")
-    budget.fill(str(seconds))
-    budget.press("Enter")
+    set_slider(page, "duel-budget", seconds)
     page.click("#duel-start")
 
 

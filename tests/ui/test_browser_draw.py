@@ -25,6 +25,7 @@ from .browser import (
     open_app,
     require_chromium,
     select_brush,
+    set_slider,
     shots_dir,
     stroke,
     wait,
@@ -71,9 +72,7 @@ def test_a_drawn_z_is_learned_and_both_views_show_on_its_plot(app_url: str, tmp_
         wait(lambda: "points along the strokes" in message.inner_text(), 15, "the Z read as a drawing")
 
         page.locator("#settings").get_by_text("Settings").click()  # a minute, so the views have time to show
-        budget = page.locator("#budget input[type=number]")
-        budget.fill("60")
-        budget.press("Enter")
+        set_slider(page, "budget", 60)
         click_start(page)
         started = time.monotonic()
         samples = page.locator("#samples img")
