@@ -124,6 +124,22 @@ def select_brush(canvas: Any, tap: bool = False) -> None:
         brush.tap() if tap else brush.click()
 
 
+def empty_draw_canvas(page: Any, tap: bool = False) -> tuple[Any, Any]:
+    """The Train tab's "draw" preset with its canvas cleared and the brush ready (by a finger's taps with `tap`):
+    the canvas and its message box."""
+    choose_preset(page, "draw")
+    canvas = page.locator("#draw-canvas")
+    wait(canvas.is_visible, 15, "the canvas of the draw preset")
+    message = page.locator("#draw-message")
+    clear = canvas.get_by_role("button", name="Clear canvas")
+    clear.tap() if tap else clear.click()
+    wait(lambda: "points along" not in message.inner_text(), 10, "the cleared canvas")
+    if tap:
+        canvas.scroll_into_view_if_needed()
+    select_brush(canvas, tap=tap)
+    return canvas, message
+
+
 def shots_dir(tmp_path: Path) -> Path:
     """docs/screenshots/ when refreshing the docs' pictures, else the test's temporary folder."""
     return DOCS_SHOTS if os.environ.get("GANPLAYGROUND_SCREENSHOTS") else tmp_path

@@ -19,12 +19,11 @@ from ganplayground.train.images import ARROW_COLOUR, GRID_COLOUR
 
 from .browser import (
     Z_STROKE,
-    choose_preset,
     click_start,
+    empty_draw_canvas,
     launch,
     open_app,
     require_chromium,
-    select_brush,
     set_slider,
     shots_dir,
     stroke,
@@ -61,13 +60,7 @@ def test_a_drawn_z_is_learned_and_both_views_show_on_its_plot(app_url: str, tmp_
     with playwright.sync_playwright() as p:
         browser = launch(p)
         page = open_app(browser, app_url, height=1500)
-        choose_preset(page, "draw")
-        canvas = page.locator("#draw-canvas")
-        wait(canvas.is_visible, 15, "the canvas of the draw preset")
-        message = page.locator("#draw-message")
-        canvas.get_by_role("button", name="Clear canvas").click()
-        wait(lambda: "points along" not in message.inner_text(), 10, "the cleared canvas")
-        select_brush(canvas)
+        canvas, message = empty_draw_canvas(page)
         stroke(page, canvas, Z_STROKE, moves=24)
         wait(lambda: "points along the strokes" in message.inner_text(), 15, "the Z read as a drawing")
 

@@ -19,8 +19,8 @@ from ganplayground.classroom.game_board import CELL_W, GAP
 from .browser import (
     DOCS_SHOTS,
     Z_STROKE,
-    choose_preset,
     click_start,
+    empty_draw_canvas,
     launch,
     require_chromium,
     select_brush,
@@ -102,14 +102,7 @@ def test_the_class_view_on_a_touch_screen_shows_start_and_the_samples_first(
 def test_sliders_the_game_and_both_canvases_answer_a_finger(app_url: str, browser: Any) -> None:
     page = _touch_page(browser, app_url, PHONE)
     # The Train tab's "Draw your own": a finger's Z is read as a drawing.
-    choose_preset(page, "draw")
-    canvas = page.locator("#draw-canvas")
-    wait(canvas.is_visible, 15, "the canvas of the draw preset")
-    message = page.locator("#draw-message")
-    canvas.get_by_role("button", name="Clear canvas").tap()
-    wait(lambda: "points along" not in message.inner_text(), 10, "the cleared canvas")
-    canvas.scroll_into_view_if_needed()
-    select_brush(canvas, tap=True)
+    canvas, message = empty_draw_canvas(page, tap=True)
     touch_stroke(page, canvas, [(x * 0.6, y * 0.6) for x, y in Z_STROKE])
     wait(lambda: "points along the strokes" in message.inner_text(), 15, "the finger's Z read as a drawing")
     assert _no_sideways_scroll(page)
