@@ -115,7 +115,6 @@ def frame_strip(frames: list[Frame], gap: int = STRIP_GAP, background: int = 255
     return np.asarray(canvas)
 
 
-
 def story_json(frames: list[Frame], gap: int = STRIP_GAP) -> str:
     """What the captions of frame_strip(frames, gap) say, as data, with where each picture sits in the strip: the
     JSON written beside a model's frames.png, so the strip can be captioned again in another language (restrip)."""
@@ -151,6 +150,7 @@ def restrip(strip: np.ndarray, story: str) -> np.ndarray:
     except (KeyError, TypeError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
         raise ValueError(f"the strip's story cannot be read: {exc}") from None
     return frame_strip(frames, gap=gap)
+
 
 def encode_gif(pictures: list[np.ndarray]) -> bytes:
     """RGB uint8 pictures -> GIF bytes (looping), all padded white to the largest size."""
