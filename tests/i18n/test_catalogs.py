@@ -4,6 +4,7 @@ the compiled catalogs and the template are in step with the code; a visitor gets
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from babel.messages.mofile import read_mo
@@ -33,6 +34,24 @@ def test_the_compiled_catalog_is_the_po_file(code: str) -> None:
         mo = {plain(m.id): plain(m.string) for m in read_mo(f) if m.id}
     assert mo == {k: v for k, v in po.items() if v and (all(v) if isinstance(v, tuple) else True)}, \
         "run: python -m ganplayground.i18n.maintain compile"
+
+
+PRESS = re.compile(r"\bpress(?:es|ing)? (Start duel|Start|Stop|Pause)\b")  # a button named in plain text: "press Start first"
+
+
+@pytest.mark.parametrize("code", maintain.shipped())
+def test_a_message_names_a_button_as_the_page_labels_it(code: str) -> None:
+    """A sentence that says **Find it in the generator** (or Start) says it with the label's own translation, so a
+    lesson never sends a student to a button the page does not show."""
+    words = {m.id: m.string for m in maintain.read(code) if isinstance(m.id, str) and m.id}
+    wrong = []
+    for msgid, text in words.items():
+        named = set(re.findall(r"\*\*([^*]+)\*\*", msgid)) | set(PRESS.findall(msgid))
+        for name in named - {msgid}:
+            label = words.get(name)
+            if label and label not in text:
+                wrong.append(f"{msgid[:60]!r} names {name!r} but not {label!r}")
+    assert wrong == []
 
 
 def test_the_template_is_in_step_with_the_code(template) -> None:
