@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 
 import torch
 from torch import nn
 
 from ..config import ConfigError
-from ..i18n import _
+from ..i18n import _, ngettext, number
 
 
 def resolve_device(name: str) -> torch.device:
@@ -83,3 +84,16 @@ def describe_device(device: torch.device) -> str:
     if device.type == "cuda":
         return f"GPU ({torch.cuda.get_device_name(device)})"
     return f"CPU ({torch.get_num_threads()} thread{'s' if torch.get_num_threads() > 1 else ''})"
+
+
+_CPU = re.compile(r"CPU \((\d+) threads?\)")
+
+
+def device_words(described: str) -> str:
+    """What describe_device wrote (kept in English in snapshots and class records) in the current language:
+    "CPU (2 threads)" → "CPU (2 hilos)". A GPU's name stays as it is."""
+    match = _CPU.fullmatch(described)
+    if match is None:
+        return described
+    threads = int(match.group(1))
+    return ngettext("CPU ({n} thread)", "CPU ({n} threads)", threads).format(n=number(threads))

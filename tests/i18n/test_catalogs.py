@@ -36,7 +36,8 @@ def test_the_compiled_catalog_is_the_po_file(code: str) -> None:
         "run: python -m ganplayground.i18n.maintain compile"
 
 
-PRESS = re.compile(r"\bpress(?:es|ing)? (Start duel|Start|Stop|Pause)\b")  # a button named in plain text: "press Start first"
+# a button named in plain text: "press Start first"
+PRESS = re.compile(r"\bpress(?:es|ing)? (Start duel|Start|Stop|Pause)\b")
 
 
 @pytest.mark.parametrize("code", maintain.shipped())

@@ -12,8 +12,9 @@ import torch
 
 from ganplayground.config import LOSS_NAMES, Config, ConfigError
 from ganplayground.export.recipe import segments
+from ganplayground.i18n import use_language
 from ganplayground.measure.metrics import live_reading
-from ganplayground.train.devices import resolve_device
+from ganplayground.train.devices import describe_device, device_words, resolve_device
 from ganplayground.train.trainer import Trainer
 
 from ..waiting import wait_for as _wait_for
@@ -337,3 +338,13 @@ def test_timed_metrics_with_a_pool_measure_a_copy_elsewhere_while_training_goes_
     assert 0 <= final.metrics["modes"] <= 10 and math.isfinite(final.metrics["fid"])
     steps = [entry["metrics_step"] for entry in trainer.history if "metrics_step" in entry]
     assert steps == sorted(steps) and len(set(steps)) == len(steps)
+
+
+def test_the_device_a_run_records_in_english_is_shown_in_the_readers_language() -> None:
+    assert describe_device(torch.device("cpu")).startswith("CPU (")  # what snapshots and class records keep
+    with use_language("es"):
+        assert device_words("CPU (1 thread)") == "CPU (1 hilo)" and device_words("CPU (4 threads)") == "CPU (4 hilos)"
+    with use_language("de"):
+        assert device_words("CPU (2 threads)") == "CPU (2 Threads)"
+    assert device_words("CPU (2 threads)") == "CPU (2 threads)"
+    assert device_words("GPU (NVIDIA H100)") == "GPU (NVIDIA H100)"  # a name stays as it is

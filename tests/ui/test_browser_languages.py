@@ -36,7 +36,7 @@ TABS = ("train", "duel", "explore", "learn", "class")
 NAMES = {"GAN", "GANs", "MNIST", "WGAN", "LSGAN", "FID", "CPU", "GPU", "CUDA", "API", "PNG", "GIF", "CSV", "SVG",
          "Adam", "Gradio", "Okabe", "Ito", "ReLU", "Tanh", "DCGAN", "MLP", "JSON", "ZIP", "Playground", "Lab",
          "Wasserstein", "Jensen", "Shannon", "Goodfellow", "Arjovsky", "Gulrajani", "Karras", "Radford", "Miyato",
-         "safetensors", "github", "com", "https", "www", "http", "png", "gif", "zip", "thread", "threads"}
+         "safetensors", "github", "com", "https", "www", "http", "png", "gif", "zip"}
 IDS = {*PRESETS, *LOSS_NAMES, *list_models()}
 # Gradio's own words (its components' buttons and hints, the footer): Gradio translates them itself in the
 # shipped languages; the pseudo-language has none of its own.

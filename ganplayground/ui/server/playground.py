@@ -20,7 +20,7 @@ from ...config import Config, ConfigError
 from ...i18n import N_, _, decimal, number
 from ...measure.metrics import live_reading
 from ...train.data import DataError, get_dataset
-from ...train.devices import describe_device, resolve_device
+from ...train.devices import describe_device, device_words, resolve_device
 from ...train.images import toy_plot
 from ...train.snapshots import Snapshot
 from ...train.trainer import Trainer
@@ -172,7 +172,7 @@ class Playground:
                      "loss: {loss}")
         else:
             text = _("{state} on **{device}** · step {step} · {samples} samples seen · {seconds} s · loss: {loss}")
-        text = text.format(state=state, device=snap.device, rate=number(round(snap.steps_per_sec)),
+        text = text.format(state=state, device=device_words(snap.device), rate=number(round(snap.steps_per_sec)),
                            step=number(snap.step), samples=number(snap.samples_seen), seconds=decimal(snap.elapsed, 0),
                            loss=loss)
         switches = plots.switches(list(trainer.history))

@@ -16,6 +16,7 @@ from ...classroom.classes import Member, RunRecord
 from ...classroom.experiment_words import arm_label
 from ...export.palette import VERDICT_HUES
 from ...i18n import N_, _, ngettext, number
+from ...train.devices import device_words
 from .labels import LOSS_LABELS
 
 # Translators: a run's verdict on the class wall: its generator collapsed onto a few digits
@@ -105,7 +106,7 @@ def card(record: RunRecord, cut_off: bool = False) -> str:
     state = _("finished") if record.finished else _("cut off by a server restart") if cut_off else _("training")
     progress = _("step {step} · {seconds} s · {device}").format(step=number(record.step),
                                                                  seconds=number(round(record.seconds)),
-                                                                 device=record.device)
+                                                                 device=device_words(record.device))
     lines = [f'<div class="name">{e(run_title(record))}</div>',
              f'<span class="gp-badge" style="background:{colour}">{e(_(words))}</span> {e(state)}',
              f"<div>{e(progress)}</div>"]
