@@ -151,6 +151,7 @@ class Trainer(Stepper):
                 break
             if self.paused:
                 self.status = "paused"
+                self._read_paused(plan)
                 yield self._timed_snapshot()
                 if self.wait_until_resumed():
                     self.status = "running"
@@ -175,6 +176,16 @@ class Trainer(Stepper):
                 plan.restart_snapshot_clock()
         self.live.wait()
         yield self._timed_snapshot()
+
+    def _read_paused(self, plan: RunPlan) -> None:
+        """A run that takes timed metrics reads its weights again as it pauses, so that the paused page's meter
+        describes the generator it shows, not one from a few seconds (and many steps) before."""
+        if not plan.metrics_seconds or self._config.dataset not in ("mnist", *TOY_DATASETS):
+            return
+        self.live.wait()
+        with self._lock:
+            if self.live.step != self.step_count:
+                self.live.take(self.sampler, self._config, self.step_count)
 
     def _run_step(self, plan: RunPlan, metrics_pool: Executor | None) -> bool:
         """One step of run() under the lock, its stats brought to the host when due, live metrics taken when due;

@@ -38,3 +38,16 @@ def test_a_measuring_function_reads_the_sampler_when_the_run_asks(tiny: Config) 
     assert [e["metrics_step"] for e in trainer.history if "metrics" in e] == [10, 20]
     list(trainer.run(max_steps=40, every_steps=10, metrics_seconds=1e-9))  # timed readings too
     assert len(readings) > 8 and trainer.history[-1]["metrics_step"] == 40
+
+
+def test_a_run_reads_its_weights_again_as_it_pauses(tiny: Config) -> None:
+    trainer = Trainer(tiny, measure=lambda sampler, config: {"modes": 1})
+    runs = trainer.run(every_steps=5, metrics_seconds=3600.0)  # timed readings too rare to come on their own
+    for snap in runs:
+        if snap.step >= 10 and not trainer.paused:
+            trainer.pause()
+        elif snap.status == "paused":
+            break
+    assert snap.status == "paused" and snap.metrics == {"modes": 1} and snap.metrics_step == snap.step >= 10
+    trainer.stop()
+    list(runs)
