@@ -93,5 +93,6 @@ def test_the_1s_of_the_shipped_collapsed_model_in_explore(app_url: str) -> None:
         wait(lambda: "samples are 1s" in words.inner_text(), 30, "the collapsed model's 1s")
         count = int(re.search(r"([\d,]+) of 1,000", words.inner_text()).group(1).replace(",", ""))
         assert count > 900  # "all 1s, and this is what they look like"
-        assert page.locator("#model-digit-gallery img").first.is_visible()
+        gallery = page.locator("#model-digit-gallery img")  # drawn just after the words: wait for it
+        wait(lambda: gallery.count() > 0 and gallery.first.is_visible(), 15, "the gallery of the model's 1s")
         browser.close()
