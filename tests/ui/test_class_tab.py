@@ -4,13 +4,16 @@ run; and what a page without the teacher key cannot do."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import gradio as gr
 import numpy as np
 import pytest
 
 from ganplayground.classroom.classes import Prediction, RunRecord
+from ganplayground.classroom.data_folder import DataFolder
 from ganplayground.classroom.experiments import WHERE_COLLAPSE_BEGINS
-from ganplayground.i18n import use_language
+from ganplayground.i18n import N_, use_language
 from ganplayground.ui.app import Page
 from ganplayground.ui.server.playground import Playground
 from ganplayground.ui.widgets import wall
@@ -40,6 +43,14 @@ def test_starting_a_class_shows_both_links_once_and_a_qr_code(page: Page) -> Non
 def test_a_custom_experiment_with_bad_values_gets_a_plain_message(page: Page) -> None:
     with pytest.raises(gr.Error):
         page.klass.teacher.on_create("custom", "lr_ratio", "1, banana", ["js"], {})
+
+
+def test_the_data_folder_is_shown_as_written(page: Page, pg: Playground, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Markdown would have eaten "_" and "*" in a path such as /tmp/tests-4_vqp/data (seen in CI).
+    path = "/srv/tests-4_vqp/my*data*"
+    folder = DataFolder(Path(path), N_("Class data is kept in {path} on this computer."), (("path", path),))
+    monkeypatch.setattr(pg.classes, "folder", folder)
+    assert page.klass.where_text() == r"_Class data is kept in \/srv\/tests\-4\_vqp\/my\*data\* on this computer\._"
 
 
 def test_a_student_of_the_experiment_gets_its_settings_in_the_train_form(page: Page, pg: Playground) -> None:

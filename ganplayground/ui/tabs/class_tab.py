@@ -56,8 +56,9 @@ class ClassTab:
         self.memory = gr.BrowserState({}, storage_key="ganplayground-class")
 
     def where_text(self) -> str:
-        """Where the class data is kept, in the reader's language."""
-        return f"_{self.pg.classes.where}_"
+        """Where the class data is kept, in the reader's language: the folder's path shown as it is written (a
+        "_" or "*" in it must not format)."""
+        return f"_{wall.escape_md(self.pg.classes.where)}_"
 
     def build(self) -> None:
         with gr.Tab(L_("Class"), id="class"):
