@@ -15,6 +15,7 @@ from ..config import LOSS_NAMES, TOY_DATASETS
 from ..i18n import DEFAULT, LANGUAGES, _, number, supported
 from ..presets import PRESETS
 from ..train.drawings import LINK_MAX_CHARS, DrawingError, decode_drawing
+from .class_records import UnknownClass
 from .classes import normal_code
 
 TABS = ("train", "duel", "explore", "learn")
@@ -164,8 +165,10 @@ def _read(key: str, value: str, lessons: int) -> tuple[object, str]:
     if key == "class":
         if _key(value) == NEW_CLASS:
             return NEW_CLASS, ""
-        code = normal_code(value)
-        return (code, "") if code else (None, _("a class code is 6 letters and digits, like K7QM2X"))
+        try:
+            return normal_code(value), ""
+        except UnknownClass:
+            return None, _("a class code is 6 letters and digits, like K7QM2X")
     if key == "preset":
         name = _key(value)
         return (name, "") if name in PRESETS else (None, _("unknown preset; the presets are {names}").format(

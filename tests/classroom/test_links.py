@@ -91,6 +91,8 @@ BAD = [
     ("tab=train&lesson=3", "ignored: lesson=3 (lessons are on the learn tab, and the link asks for tab=train)"),
     ("tab=explore&autostart=1", "ignored: autostart=1 (nothing trains on the explore tab"),
     ("lesson=2&autostart=1", "ignored: autostart=1 (nothing trains on the learn tab"),
+    ("class=**ab**", "ignored: class=**ab** (a class code is 6 letters and digits, like K7QM2X)"),
+    ("class=K7QM2", "a class code is 6 letters and digits"),
     ("preset=%ZZ", "unknown preset"),  # a broken percent escape is kept as text
     ("preset=%ff%fe", "unknown preset"),  # not UTF-8
 ]

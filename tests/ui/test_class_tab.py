@@ -5,10 +5,12 @@ run; and what a page without the teacher key cannot do."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import gradio as gr
 import numpy as np
 import pytest
+from starlette.datastructures import QueryParams
 
 from ganplayground.classroom.classes import Prediction, RunRecord
 from ganplayground.classroom.data_folder import DataFolder
@@ -108,6 +110,17 @@ def test_a_page_without_the_teacher_key_cannot_act_for_the_teacher(page: Page, p
 def test_a_page_opened_without_a_class_changes_nothing_on_the_class_tab(page: Page, pg: Playground) -> None:
     out = page.klass.on_open(pg.session("no-class-page-1").token, {}, "", None)
     assert out and all(isinstance(v, dict) and v.get("__type__") == "update" and len(v) == 1 for v in out.values())
+
+
+def test_a_class_link_with_a_wrong_code_says_so_on_the_class_tab(page: Page, pg: Playground) -> None:
+    def open_class_link(code: str) -> dict:
+        request = SimpleNamespace(query_params=QueryParams(f"class={code}"), headers={"host": "127.0.0.1:7860"})
+        return page.klass.on_open(pg.session("wrong-code-page-1").token, {}, "", request)
+
+    assert open_class_link("K7QM2X")[page.klass.info] == (  # a code no class has: shown as text
+        r"⚠ No class with the code “K7QM2X”\: it may have expired or been deleted\.")
+    # Not a code at all: the link's note says so (test_links.py); the class tab is left as it is.
+    assert open_class_link("**ab**") == {page.klass.info: gr.skip()}
 
 
 def test_the_student_and_teacher_links_carry_the_teachers_page_language(page: Page) -> None:

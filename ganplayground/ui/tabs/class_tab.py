@@ -40,7 +40,8 @@ KEY_FROM_HASH_JS = """(...args) => {
 
 
 def message(exc: Exception) -> str:
-    return f"⚠ {exc}"
+    """An error for a Markdown box, shown as text (it can quote what was typed, such as a class code)."""
+    return f"⚠ {wall.escape_md(str(exc))}"
 
 
 class ClassTab:
