@@ -80,10 +80,18 @@ def frame_of(trainer, metrics: dict | None = None) -> Frame:  # noqa: ANN001 - a
         surface = trainer.decision_surface()
         picture = toy_plot(surface["surface"], surface["extent"], reals.cpu().numpy(), samples.numpy(),
                            size=TOY_FRAME_SIZE)
-    reading = ({k: int(metrics[k]) if k in ("modes", "num_modes") else str(metrics[k])
-                for k in READING_KEYS if k in metrics} if metrics else None)
-    moment = {"seconds": float(trainer.elapsed), "step": int(trainer.step_count), "reading": reading}
+    moment = {"seconds": float(trainer.elapsed), "step": int(trainer.step_count), "reading": _reading(metrics)}
     return Frame(picture, moment_caption(moment), moment)
+
+
+def _reading(metrics: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Only what meter_words reads of a meter reading, in the types it reads (None for no reading)."""
+    if not metrics:
+        return None
+    metrics = dict(metrics)  # TypeError or ValueError for what is not a mapping (a damaged frames.json)
+    reading = {k: int(metrics[k]) if k in ("modes", "num_modes") else str(metrics[k]) for k in READING_KEYS
+               if k in metrics}
+    return reading or None
 
 
 def moment_caption(moment: dict[str, Any]) -> str:
@@ -141,11 +149,8 @@ def restrip(strip: np.ndarray, story: str) -> np.ndarray:
             x, y, width, height = (int(v) for v in entry["box"])
             if min(x, y) < 0 or min(width, height) < 1 or y + height > strip.shape[0] or x + width > strip.shape[1]:
                 raise ValueError("a picture's box lies outside the strip")
-            reading = entry.get("reading")
-            if reading:  # only what meter_words reads, in the types it reads
-                reading = {k: int(v) if k in ("modes", "num_modes") else str(v)
-                           for k, v in dict(reading).items() if k in READING_KEYS}
-            moment = {"seconds": float(entry["seconds"]), "step": int(entry["step"]), "reading": reading or None}
+            moment = {"seconds": float(entry["seconds"]), "step": int(entry["step"]),
+                      "reading": _reading(entry.get("reading"))}
             frames.append(Frame(strip[y:y + height, x:x + width].copy(), moment_caption(moment), moment))
     except (KeyError, TypeError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
         raise ValueError(f"the strip's story cannot be read: {exc}") from None

@@ -46,6 +46,11 @@ class RunPlan:
         """Timed live metrics begin metrics_seconds of training after `elapsed` (never without metrics_seconds)."""
         self._next_metrics = elapsed + self.metrics_seconds if self.metrics_seconds else math.inf
 
+    @property
+    def timed_metrics(self) -> bool:
+        """Whether this run takes timed live metrics (its clock was started, with metrics_seconds)."""
+        return math.isfinite(self._next_metrics)
+
     def metrics_turn(self, elapsed: float) -> bool:
         """True when timed live metrics are due at `elapsed`, and then the next turn is metrics_seconds later."""
         if elapsed < self._next_metrics:

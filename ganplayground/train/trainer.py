@@ -180,7 +180,7 @@ class Trainer(Stepper):
     def _read_paused(self, plan: RunPlan) -> None:
         """A run that takes timed metrics reads its weights again as it pauses, so that the paused page's meter
         describes the generator it shows, not one from a few seconds (and many steps) before."""
-        if not plan.metrics_seconds or self._config.dataset not in ("mnist", *TOY_DATASETS):
+        if not plan.timed_metrics:
             return
         self.live.wait()
         with self._lock:
